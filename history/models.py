@@ -1,0 +1,83 @@
+"""Read models projected from the stream (SPEC section 5). The database does the guarding."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Match(models.Model):
+    class Mode(models.TextChoices):
+        MULTIPLAYER = "multiplayer"
+        SOLO = "solo"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    game_type = models.TextField(default="tetris", db_default="tetris")
+    room_id = models.TextField(null=True, blank=True)
+    mode = models.TextField(choices=Mode.choices)
+    player_count = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    inserted_at = models.DateTimeField(auto_now_add=True)
+    tournament_id = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "matches"
+        constraints = [
+            # The projector's exactly-once key: a match is (room_id, started_at) (SPEC section 2).
+            models.UniqueConstraint(
+                fields=["room_id", "started_at"],
+                condition=Q(room_id__isnull=False),
+                name="matches_room_started_at_unique",
+            ),
+            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="matches_ended_after_started"),
+            models.CheckConstraint(condition=Q(player_count__gte=1), name="matches_player_count_positive"),
+            models.CheckConstraint(
+                condition=Q(mode="solo", room_id__isnull=True) | Q(mode="multiplayer", room_id__isnull=False),
+                name="matches_room_id_matches_mode",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tournament_id", "-started_at"], name="matches_tournament_idx",
+                         condition=Q(tournament_id__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mode} {self.room_id or ''} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MatchPlayer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="players")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="match_players"
+    )
+    player_id = models.TextField()
+    placement = models.PositiveIntegerField()
+    score = models.PositiveIntegerField()
+    lines_cleared = models.PositiveIntegerField()
+    garbage_sent = models.PositiveIntegerField()
+    garbage_received = models.PositiveIntegerField()
+    pieces_placed = models.PositiveIntegerField()
+    duration_ms = models.PositiveIntegerField()
+    level = models.PositiveIntegerField(null=True, blank=True)
+    inserted_at = models.DateTimeField(auto_now_add=True)
+    # Denormalised from the match so that "my matches, newest first" is one index range scan.
+    started_at = models.DateTimeField()
+    mode = models.TextField(choices=Match.Mode.choices)
+
+    class Meta:
+        db_table = "match_players"
+        constraints = [
+            models.UniqueConstraint(fields=["match", "player_id"], name="match_players_one_row_per_player"),
+            models.CheckConstraint(condition=Q(placement__gte=1), name="match_players_placement_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-started_at", "-match"], name="match_players_user_recent_idx"),
+            models.Index(fields=["user", "mode", "-started_at", "-match"], name="match_players_user_mode_idx"),
+            models.Index(fields=["player_id"], name="match_players_player_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player_id} #{self.placement} in {self.match_id}"

@@ -1,0 +1,28 @@
+"""What the consumers record for operators: events that can never be processed."""
+
+from django.db import models
+
+
+class PoisonEvent(models.Model):
+    """A message a consumer terminated because it can never succeed (SPEC section 5)."""
+
+    consumer = models.TextField()
+    stream_seq = models.BigIntegerField()
+    subject = models.TextField()
+    payload = models.BinaryField()
+    reason = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "poison_events"
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "stream_seq"], name="poison_events_one_per_message"),
+        ]
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} seq {self.stream_seq}: {self.reason}"
+
+    @property
+    def payload_text(self) -> str:
+        return bytes(self.payload).decode("utf-8", errors="replace")
