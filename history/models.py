@@ -34,8 +34,7 @@ class Match(models.Model):
             models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="matches_ended_after_started"),
             models.CheckConstraint(condition=Q(player_count__gte=1), name="matches_player_count_positive"),
             models.CheckConstraint(
-                condition=Q(mode="solo", room_id__isnull=True) | Q(mode="multiplayer", room_id__isnull=False),
-                name="matches_room_id_matches_mode",
+                condition=Q(mode="solo") | Q(room_id__isnull=False), name="matches_multiplayer_has_room"
             ),
         ]
         indexes = [

@@ -4,28 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PoisonEvent',
+            name="PoisonEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consumer', models.TextField()),
-                ('stream_seq', models.BigIntegerField()),
-                ('subject', models.TextField()),
-                ('payload', models.BinaryField()),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("consumer", models.TextField()),
+                ("stream_seq", models.BigIntegerField()),
+                ("subject", models.TextField()),
+                ("payload", models.BinaryField()),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'db_table': 'poison_events',
-                'ordering': ['-recorded_at'],
-                'constraints': [models.UniqueConstraint(fields=('consumer', 'stream_seq'), name='poison_events_one_per_message')],
+                "db_table": "poison_events",
+                "ordering": ["-recorded_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("consumer", "stream_seq"), name="poison_events_one_per_message")
+                ],
             },
         ),
     ]

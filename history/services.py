@@ -1,0 +1,109 @@
+"""Writes of projected matches. The database's unique key decides what is new (exactly once in effect)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from history.models import Match, MatchPlayer
+from streaming.events import GameEnd
+
+_INSERT_MATCHES = """
+INSERT INTO matches (id, game_type, room_id, mode, player_count, started_at, ended_at, inserted_at, tournament_id)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::int[], %s::timestamptz[],
+                     %s::timestamptz[], %s::timestamptz[], %s::text[])
+ON CONFLICT (room_id, started_at) WHERE room_id IS NOT NULL DO NOTHING
+RETURNING id
+"""
+
+
+def _registered_user_ids(player_ids: set[str]) -> set[str]:
+    """The player ids that are user ids of registered players (SPEC section 3); the rest are guests."""
+    candidates = []
+    for player_id in player_ids:
+        try:
+            candidates.append(uuid.UUID(player_id))
+        except ValueError:
+            continue
+    if not candidates:
+        return set()
+    found = get_user_model().objects.filter(id__in=candidates).values_list("id", flat=True)
+    return {str(user_id) for user_id in found}
+
+
+@transaction.atomic
+def matches_record_from_game_ends(*, ends: Sequence[GameEnd]) -> list[Match]:
+    """Write each finished match and its players; return only the matches that were new.
+
+    One statement inserts all matches with ON CONFLICT DO NOTHING, so redelivery, a replay of the
+    stream and several projectors at once never add a second row. Rows go in a fixed order so two
+    projectors writing overlapping batches cannot deadlock.
+    """
+    if not ends:
+        return []
+    ordered = sorted(ends, key=lambda end: (end.room_id, end.started_at))
+    rows = [(end, uuid.uuid4()) for end in ordered]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        inserted_at = cursor.fetchone()[0]
+        cursor.execute(
+            _INSERT_MATCHES,
+            [
+                [match_id for _, match_id in rows],
+                ["tetris"] * len(rows),
+                [end.room_id for end, _ in rows],
+                [end.mode for end, _ in rows],
+                [len(end.players) for end, _ in rows],
+                [end.started_at for end, _ in rows],
+                [end.ended_at for end, _ in rows],
+                [inserted_at] * len(rows),
+                [end.tournament_id for end, _ in rows],
+            ],
+        )
+        new_ids = {str(row[0]) for row in cursor.fetchall()}
+    if not new_ids:
+        return []
+    new = [(end, match_id) for end, match_id in rows if str(match_id) in new_ids]
+    registered = _registered_user_ids({player.player_id for end, _ in new for player in end.players})
+    players = [
+        MatchPlayer(
+            match_id=match_id,
+            user_id=player.player_id if player.player_id in registered else None,
+            player_id=player.player_id,
+            placement=player.placement,
+            score=player.score,
+            lines_cleared=player.lines_cleared,
+            garbage_sent=player.garbage_sent,
+            garbage_received=player.garbage_received,
+            pieces_placed=player.pieces_placed,
+            duration_ms=player.duration_ms,
+            started_at=end.started_at,
+            mode=end.mode,
+            inserted_at=inserted_at,
+        )
+        for end, match_id in new
+        for player in end.players
+    ]
+    MatchPlayer.objects.bulk_create(players, batch_size=2000)
+    return [
+        Match(
+            id=match_id,
+            room_id=end.room_id,
+            mode=end.mode,
+            player_count=len(end.players),
+            started_at=end.started_at,
+            ended_at=end.ended_at,
+            inserted_at=inserted_at,
+            tournament_id=end.tournament_id,
+        )
+        for end, match_id in new
+    ]
+
+
+def match_record_from_game_end(*, end: GameEnd) -> Match | None:
+    """Write one finished match; None when it was already recorded."""
+    recorded = matches_record_from_game_ends(ends=[end])
+    return recorded[0] if recorded else None

@@ -1,0 +1,114 @@
+"""The match projector: each `game_end` becomes one match and its players in PostgreSQL, exactly once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from nats.js.api import DeliverPolicy
+
+from history.services import matches_record_from_game_ends
+from streaming.events import (
+    GameEnd,
+    InvalidEvent,
+    decode_payload,
+    game_end_from_event,
+    room_id_from_subject,
+    validate_envelope,
+)
+from streaming.models import PoisonEvent
+from streaming.runner import Consumer, Delivery, Verdict
+
+logger = logging.getLogger("streaming.projector")
+
+
+@dataclass(frozen=True, slots=True)
+class Poison:
+    delivery: Delivery
+    reason: str
+
+
+def classify(delivery: Delivery) -> GameEnd | Poison | None:
+    """A GameEnd to write, a Poison to record, or None for an event the projector skips.
+
+    Other event types are skimmed without JSON decoding: only a payload that could be a `game_end`
+    (or escapes characters, so could hide one) is decoded and validated.
+    """
+    data = delivery.data
+    stripped = data.strip()
+    if not stripped.startswith(b"{") or not stripped.endswith(b"}"):
+        return Poison(delivery, "payload: is not a JSON object")
+    if b"game_end" not in data and b"\\u" not in data:
+        return None
+    try:
+        room_id = room_id_from_subject(delivery.subject)
+        event = validate_envelope(decode_payload(data))
+        if event.type != "game_end":
+            return None
+        return game_end_from_event(room_id, event)
+    except InvalidEvent as error:
+        return Poison(delivery, str(error))
+
+
+class MatchProjector(Consumer):
+    durable = "match-projector"
+    filter_subject = "game.*.events"
+
+    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+        ends: list[GameEnd] = []
+        poisons: list[Poison] = []
+        verdicts: list[Verdict] = []
+        for delivery in batch:
+            outcome = classify(delivery)
+            if isinstance(outcome, Poison):
+                poisons.append(outcome)
+                verdicts.append(Verdict.TERM)
+            else:
+                if outcome is not None:
+                    ends.append(outcome)
+                verdicts.append(Verdict.ACK)
+        if poisons:
+            self._record_poisons(poisons)
+        if ends:
+            for match in matches_record_from_game_ends(ends=ends):
+                logger.info(
+                    "match projected match_id=%s room_id=%s started_at=%s players=%d",
+                    match.id,
+                    match.room_id,
+                    match.started_at.isoformat(),
+                    match.player_count,
+                )
+        return verdicts
+
+    def handle_poison(self, delivery: Delivery, reason: str) -> None:
+        self._record_poisons([Poison(delivery, reason)])
+
+    def _record_poisons(self, poisons: list[Poison]) -> None:
+        PoisonEvent.objects.bulk_create(
+            [
+                PoisonEvent(
+                    consumer=self.durable,
+                    stream_seq=poison.delivery.stream_seq,
+                    subject=poison.delivery.subject,
+                    payload=poison.delivery.data,
+                    reason=poison.reason[:1000],
+                )
+                for poison in poisons
+            ],
+            ignore_conflicts=True,
+        )
+        for poison in poisons:
+            logger.error(
+                "poison event terminated consumer=%s stream_seq=%d subject=%s reason=%s",
+                self.durable,
+                poison.delivery.stream_seq,
+                poison.delivery.subject,
+                poison.reason,
+            )
+
+
+class MatchReprojector(MatchProjector):
+    """Projects the whole stream again from sequence 1 through a consumer of its own, then stops."""
+
+    durable = "match-reprojector"
+    deliver_policy = DeliverPolicy.ALL

@@ -1,0 +1,256 @@
+"""EventPublisher: the game's tick loop hands events over here and never waits on the network.
+
+`publish()` appends to a bounded in-memory buffer and returns; a background thread with its own
+asyncio loop drains the buffer with pipelined JetStream publishes, each carrying its `Nats-Msg-Id`.
+While NATS is away the buffer keeps filling and is resent on reconnect (the Msg-Id makes a resend of
+something already stored harmless); only past the bound are events dropped, counted and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from streaming.connection import backoff_delays, connect
+from streaming.events import GameEvent, InvalidRoomId, check_room_id
+
+logger = logging.getLogger("streaming.publisher")
+
+WINDOW = 2_000  # publishes in flight at once: enough to keep the pipe full, few enough to resend cheaply
+ACK_TIMEOUT_SECONDS = 5.0
+DROP_LOG_INTERVAL_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class PublisherStats:
+    accepted: int
+    published: int
+    dropped: int
+    refused: int
+    retried: int
+    buffered: int
+
+
+class EventPublisher:
+    """Thread-safe, non-blocking publisher of game events to `game.{room_id}.events`."""
+
+    def __init__(
+        self,
+        *,
+        servers: list[str] | None = None,
+        enabled: bool | None = None,
+        max_buffer: int | None = None,
+        name: str = "event-publisher",
+        window: int = WINDOW,
+        ack_timeout: float = ACK_TIMEOUT_SECONDS,
+    ) -> None:
+        self.enabled = settings.NATS_ENABLED if enabled is None else enabled
+        self.servers = servers or settings.NATS_SERVERS
+        self.max_buffer = max_buffer or settings.EVENT_PUBLISHER_MAX_BUFFER
+        self.name = name
+        self.window = window
+        self.ack_timeout = ack_timeout
+        self._buffer: collections.deque[tuple[str, Any, str | None]] = collections.deque()
+        self._in_flight = 0
+        self._known_rooms: set[str] = set()
+        self._accepted = self._published = self._dropped = self._refused = self._retried = 0
+        self._last_drop_log = 0.0
+        self._idle = False
+        self._closing = False
+        self._start_lock = threading.Lock()
+        self._drained = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: asyncio.Event | None = None
+
+    # --- the tick path -------------------------------------------------------------------------
+
+    def publish(self, room_id: str, event: GameEvent | dict[str, Any], *, msg_id: str | None = None) -> bool:
+        """Hand one event over for publishing; True when it was buffered. Never blocks, never raises."""
+        if not self.enabled:
+            return False
+        if room_id not in self._known_rooms:
+            try:
+                check_room_id(room_id)
+            except InvalidRoomId as error:
+                self._refused += 1
+                logger.error("event refused: %s", error)
+                return False
+            if len(self._known_rooms) > 100_000:
+                self._known_rooms.clear()
+            self._known_rooms.add(room_id)
+        if len(self._buffer) >= self.max_buffer:
+            self._record_drop(room_id)
+            return False
+        if self._thread is None:
+            self.start()
+        self._buffer.append((room_id, event, msg_id))
+        self._accepted += 1
+        if self._idle:  # wake the drain only when it sleeps: a syscall per event would cost the tick loop
+            self._idle = False
+            self._wake()
+        return True
+
+    def _record_drop(self, room_id: str) -> None:
+        self._dropped += 1
+        now = time.monotonic()
+        if now - self._last_drop_log >= DROP_LOG_INTERVAL_SECONDS:
+            self._last_drop_log = now
+            logger.error(
+                "publisher buffer full (%d events): dropping events, %d dropped so far, latest room_id=%s",
+                self.max_buffer,
+                self._dropped,
+                room_id,
+            )
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        with self._start_lock:
+            if self._thread is not None or not self.enabled:
+                return
+            ready = threading.Event()
+            self._thread = threading.Thread(target=self._thread_main, args=(ready,), name=self.name, daemon=True)
+            self._thread.start()
+            ready.wait(timeout=5)
+
+    @property
+    def stats(self) -> PublisherStats:
+        return PublisherStats(
+            accepted=self._accepted,
+            published=self._published,
+            dropped=self._dropped,
+            refused=self._refused,
+            retried=self._retried,
+            buffered=len(self._buffer) + self._in_flight,
+        )
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything accepted so far is stored by the stream; False on timeout."""
+        if not self.enabled or self._thread is None:
+            return True
+        deadline = time.monotonic() + timeout
+        with self._drained:
+            while self._buffer or self._in_flight:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._wake()
+                self._drained.wait(timeout=min(remaining, 0.1))
+        return True
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Flush for up to ``timeout`` seconds, then stop; False (and a log line) if events were left over."""
+        flushed = self.flush(timeout)
+        self._closing = True
+        self._wake()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        left = len(self._buffer) + self._in_flight
+        if left:
+            logger.error("publisher closed with %d events not stored (NATS unreachable)", left)
+        return flushed and not left
+
+    def _wake(self) -> None:
+        loop, wakeup = self._loop, self._wakeup
+        if loop is not None and wakeup is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(wakeup.set)
+
+    # --- the background drain ----------------------------------------------------------------
+
+    def _thread_main(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._wakeup = asyncio.Event()
+        ready.set()
+        try:
+            loop.run_until_complete(self._drain_forever())
+        except Exception:
+            logger.exception("publisher stopped with %d events not stored", len(self._buffer) + self._in_flight)
+        finally:
+            loop.close()
+
+    async def _drain_forever(self) -> None:
+        client = await connect(self.name, servers=self.servers, should_stop=lambda: self._closing)
+        js = client.jetstream(publish_async_max_pending=self.window)
+        delays = backoff_delays()
+        try:
+            while not (self._closing and not self._buffer):
+                if not self._buffer:
+                    await self._wait_for_events()
+                    continue
+                if await self._publish_window(js):
+                    delays = backoff_delays()
+                else:
+                    await asyncio.sleep(next(delays))
+        finally:
+            await client.close()
+
+    async def _wait_for_events(self) -> None:
+        assert self._wakeup is not None
+        self._wakeup.clear()
+        self._idle = True
+        if self._buffer or self._closing:  # appended between the check and setting _idle
+            self._idle = False
+            return
+        with self._drained:
+            self._drained.notify_all()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=1.0)
+        self._idle = False
+
+    async def _publish_window(self, js) -> bool:
+        """Publish up to one window in order; put what failed back at the front. True if all were stored."""
+        batch = []
+        buffer = self._buffer
+        while buffer and len(batch) < self.window:
+            batch.append(buffer.popleft())
+        self._in_flight = len(batch)
+        futures: list[asyncio.Future | None] = []
+        try:
+            for room_id, event, msg_id in batch:
+                payload = event.to_json() if isinstance(event, GameEvent) else _encode(event)
+                headers = {"Nats-Msg-Id": msg_id} if msg_id else None
+                try:
+                    futures.append(await js.publish_async(f"game.{room_id}.events", payload, headers=headers))
+                except Exception:  # disconnected mid-window: the rest is retried below
+                    futures.append(None)
+            results = await asyncio.gather(*(self._await_ack(future) for future in futures), return_exceptions=True)
+        except asyncio.CancelledError:
+            buffer.extendleft(reversed(batch))
+            raise
+        failed = [item for item, result in zip(batch, results, strict=True) if result is not True]
+        self._published += len(batch) - len(failed)
+        if failed:
+            self._retried += len(failed)
+            buffer.extendleft(reversed(failed))
+            errors = {type(result).__name__ for result in results if result is not True}
+            logger.warning(
+                "publish failed for %d of %d events (%s); retrying", len(failed), len(batch), ", ".join(sorted(errors))
+            )
+        self._in_flight = 0
+        if not buffer:
+            with self._drained:
+                self._drained.notify_all()
+        return not failed
+
+    async def _await_ack(self, future: asyncio.Future | None) -> bool:
+        """True once the stream stored the event; raises (collected by gather) otherwise."""
+        if future is None:
+            raise ConnectionError("not sent: disconnected")
+        await asyncio.wait_for(future, timeout=self.ack_timeout)
+        return True
+
+
+def _encode(event: dict[str, Any]) -> bytes:
+    return json.dumps(event, separators=(",", ":")).encode()

@@ -1,0 +1,111 @@
+"""The GAME_EVENTS stream exactly as SPEC section 2, created or brought to that configuration in place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import APIError, NotFoundError
+
+logger = logging.getLogger("streaming.streams")
+
+SUBJECTS = ["game.>"]
+DAY_SECONDS = 24 * 60 * 60
+
+
+class StreamMismatch(Exception):
+    """An existing stream that cannot be changed in place to the SPEC's configuration."""
+
+
+@dataclass(frozen=True)
+class StreamSetup:
+    action: str  # "created", "updated" or "unchanged"
+    changes: tuple[str, ...]
+
+
+def game_events_config() -> StreamConfig:
+    return StreamConfig(
+        name=settings.GAME_EVENTS_STREAM,
+        subjects=SUBJECTS,
+        retention=RetentionPolicy.LIMITS,
+        max_age=settings.GAME_EVENTS_MAX_AGE_DAYS * DAY_SECONDS,
+        storage=StorageType.FILE,
+        num_replicas=settings.GAME_EVENTS_REPLICAS,
+        discard=DiscardPolicy.OLD,
+        duplicate_window=settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS,
+        # Direct gets let replays read by subject and time from any replica without a consumer.
+        allow_direct=True,
+    )
+
+
+# Settings JetStream refuses to change on an existing stream: the operator must act.
+_IMMUTABLE = {
+    "storage": "the storage type cannot change; back up (nats stream backup), delete and recreate the stream, "
+    "then restore, or mirror it into a new stream",
+    "retention": "the retention policy cannot change from {have} to {want}; recreate the stream (back up first)",
+}
+
+
+def _differences(have: StreamConfig, want: StreamConfig) -> dict[str, tuple[object, object]]:
+    diffs: dict[str, tuple[object, object]] = {}
+    for field in (
+        "subjects",
+        "retention",
+        "max_age",
+        "storage",
+        "num_replicas",
+        "discard",
+        "duplicate_window",
+        "allow_direct",
+    ):
+        have_value, want_value = getattr(have, field), getattr(want, field)
+        if (
+            field in ("max_age", "duplicate_window")
+            and have_value is not None
+            and want_value is not None
+            and abs(float(have_value) - float(want_value)) < 1e-6
+        ):
+            continue
+        if field == "subjects" and set(have_value or []) == set(want_value or []):
+            continue
+        if have_value != want_value:
+            diffs[field] = (have_value, want_value)
+    return diffs
+
+
+async def ensure_stream(js: JetStreamContext) -> StreamSetup:
+    """Create GAME_EVENTS or update it to the SPEC's configuration; raise StreamMismatch when it can't be."""
+    want = game_events_config()
+    try:
+        info = await js.stream_info(want.name)
+    except NotFoundError:
+        await js.add_stream(want)
+        logger.info("stream created name=%s subjects=%s replicas=%s", want.name, SUBJECTS, want.num_replicas)
+        return StreamSetup("created", ())
+    diffs = _differences(info.config, want)
+    if not diffs:
+        return StreamSetup("unchanged", ())
+    for field, advice in _IMMUTABLE.items():
+        if field in diffs:
+            have, wanted = diffs[field]
+            raise StreamMismatch(
+                f"stream {want.name} has {field}={_show(have)} but the SPEC requires {_show(wanted)}: "
+                + advice.format(have=_show(have), want=_show(wanted))
+            )
+    try:
+        await js.update_stream(want)
+    except APIError as error:
+        raise StreamMismatch(
+            f"stream {want.name} could not be updated ({', '.join(diffs)}): {error.description}. "
+            "Check the change with `nats stream info` and, for replicas, that the cluster has enough servers."
+        ) from error
+    changes = tuple(f"{field}: {_show(have)} -> {_show(wanted)}" for field, (have, wanted) in diffs.items())
+    logger.info("stream updated name=%s changes=%s", want.name, "; ".join(changes))
+    return StreamSetup("updated", changes)
+
+
+def _show(value: object) -> str:
+    return getattr(value, "value", None) or str(value)

@@ -1,0 +1,105 @@
+"""NATS fixtures: a fresh GAME_EVENTS stream per test, publishing helpers and a consumer run in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+import pytest
+from django.conf import settings
+
+from streaming.connection import connect
+from streaming.runner import Consumer, ConsumerRunner
+from streaming.streams import ensure_stream
+
+
+def run_async(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def _reset_stream() -> None:
+    client = await connect("test-reset", retry_forever=False)
+    try:
+        js = client.jetstream()
+        try:
+            await js.delete_stream(settings.GAME_EVENTS_STREAM)
+        except Exception:
+            pass
+        await ensure_stream(js)
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+def stream(test_servers, settings):
+    """A fresh, empty GAME_EVENTS stream on the session's NATS server."""
+    settings.NATS_SERVERS = [test_servers.nats.url]
+    if not test_servers.nats.is_running():
+        test_servers.nats.start()
+    run_async(_reset_stream())
+    return settings.GAME_EVENTS_STREAM
+
+
+async def _publish_all(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
+    client = await connect("test-publisher", retry_forever=False)
+    try:
+        js = client.jetstream()
+        futures = [await js.publish_async(subject, payload, headers=headers) for subject, payload, headers in items]
+        acks = await asyncio.gather(*futures)
+        return [ack.seq for ack in acks]
+    finally:
+        await client.close()
+
+
+def publish_raw(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
+    """Publish (subject, payload, headers) triples to JetStream; return their stream sequences."""
+    return run_async(_publish_all(list(items)))
+
+
+def publish_match(room_id: str, events: list[tuple[dict, str]], *, with_headers: bool = True) -> list[int]:
+    return publish_raw(
+        (f"game.{room_id}.events", json.dumps(event).encode(), {"Nats-Msg-Id": msg_id} if with_headers else None)
+        for event, msg_id in events
+    )
+
+
+class BackgroundConsumer:
+    """Runs a ConsumerRunner on its own thread and event loop, as the management command would."""
+
+    def __init__(self, consumer: Consumer, **runner_options) -> None:
+        self.runner = ConsumerRunner(consumer, **runner_options)
+        self.loop = asyncio.new_event_loop()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, daemon=True)
+
+    def _main(self) -> None:
+        try:
+            self.loop.run_until_complete(self.runner.run(install_signal_handlers=False))
+        except BaseException as error:  # reported by stop()
+            self.error = error
+
+    def __enter__(self) -> BackgroundConsumer:
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 20) -> None:
+        self.loop.call_soon_threadsafe(self.runner.stop)
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "consumer did not stop"
+        if self.error is not None:
+            raise self.error
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0, interval: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
