@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from accounts.apis import RegisterApi, TokenObtainApi, TokenRefreshApi
+
+# "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
+# OpenAPI schema shows the path without one.
+urlpatterns = [
+    re_path(r"^auth/register(?:/)?$", RegisterApi.as_view(), name="auth-register"),
+    re_path(r"^auth/token(?:/)?$", TokenObtainApi.as_view(), name="auth-token"),
+    re_path(r"^auth/token/refresh(?:/)?$", TokenRefreshApi.as_view(), name="auth-token-refresh"),
+]

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from history.apis import MatchDetailApi, MatchListApi
+
+# "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
+# OpenAPI schema shows the path without one. The id is any segment, so that a malformed one gets the
+# API's JSON 404 rather than Django's HTML one.
+urlpatterns = [
+    re_path(r"^matches(?:/)?$", MatchListApi.as_view(), name="match-list"),
+    re_path(r"^matches/(?P<match_id>[^/]+)(?:/)?$", MatchDetailApi.as_view(), name="match-detail"),
+    # The replay route goes here:
+    # re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
+]

@@ -1,0 +1,63 @@
+"""Register and JWT endpoints (SPEC section 6). Anyone may call them; they are throttled per client."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from accounts.serializers import RegisterInputSerializer, UserOutputSerializer
+from accounts.services import user_register
+
+# Password guessing and account spraying are what this slows down; a person never gets near it.
+DEFAULT_AUTH_THROTTLE_RATE = "30/minute"
+
+
+class AuthRateThrottle(SimpleRateThrottle):
+    """Per client address; the rate is settings.AUTH_THROTTLE_RATE (None turns throttling off)."""
+
+    scope = "auth"
+
+    def get_rate(self) -> str | None:
+        return getattr(settings, "AUTH_THROTTLE_RATE", DEFAULT_AUTH_THROTTLE_RATE)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class RegisterApi(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (AuthRateThrottle,)
+
+    @extend_schema(
+        operation_id="auth_register",
+        request=RegisterInputSerializer,
+        responses={
+            201: UserOutputSerializer,
+            400: OpenApiResponse(description="Field errors: username taken or invalid, password too weak."),
+            429: OpenApiResponse(description="Too many attempts from this address; retry after Retry-After."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RegisterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = user_register(**serializer.validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainApi(TokenObtainPairView):
+    throttle_classes = (AuthRateThrottle,)
+
+
+class TokenRefreshApi(TokenRefreshView):
+    throttle_classes = (AuthRateThrottle,)

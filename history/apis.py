@@ -1,0 +1,153 @@
+"""History API (SPEC section 6): thin views over history.selectors."""
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from history.models import Match
+from history.selectors import LIST_POSITION_FIELDS, match_get_for_user, match_list_for_user
+from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
+
+INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
+
+
+class MatchCursorPagination:
+    """Keyset pagination on (started_at, match id), newest first.
+
+    Unlike DRF's CursorPagination, which keys on the first ordering field and breaks ties with an
+    offset, a cursor here is the exact position of a row: pages stay stable while newer matches
+    arrive, matches starting at the same instant are neither skipped nor repeated, and a deep page
+    costs the same as the first one.
+    """
+
+    cursor_query_param = "cursor"
+
+    def __init__(self, *, page_size: int) -> None:
+        self.page_size = page_size
+        self.next_position: tuple[datetime, uuid.UUID] | None = None
+        self.previous_position: tuple[datetime, uuid.UUID] | None = None
+
+    def paginate_queryset(self, queryset: QuerySet[Match], request: Request) -> list[Match]:
+        self.base_url = request.build_absolute_uri()
+        cursor = request.query_params.get(self.cursor_query_param)
+        position, backwards = self._decode(cursor) if cursor is not None else (None, False)
+        time_field, id_field = LIST_POSITION_FIELDS
+        if position is not None:
+            at, match_id = position
+            op, bound = ("gt", "gte") if backwards else ("lt", "lte")
+            # The redundant bound on the time lets the index scan start at the cursor instead of
+            # filtering its way there from the newest row.
+            queryset = queryset.filter(
+                Q(**{f"{time_field}__{op}": at}) | Q(**{time_field: at, f"{id_field}__{op}": match_id}),
+                **{f"{time_field}__{bound}": at},
+            )
+        if backwards:
+            queryset = queryset.reverse()
+        rows = list(queryset[: self.page_size + 1])
+        has_more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        first = self._position(rows[0]) if rows else position
+        last = self._position(rows[-1]) if rows else position
+        if backwards:
+            self.previous_position = first if has_more else None
+            self.next_position = last
+        else:
+            self.previous_position = first if position is not None else None
+            self.next_position = last if has_more else None
+        return rows
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(
+            {
+                "next": self._link(self.next_position, backwards=False),
+                "previous": self._link(self.previous_position, backwards=True),
+                "results": data,
+            }
+        )
+
+    @staticmethod
+    def _position(match: Match) -> tuple[datetime, uuid.UUID]:
+        time_field, id_field = LIST_POSITION_FIELDS
+        return getattr(match, time_field), getattr(match, id_field)
+
+    def _link(self, position: tuple[datetime, uuid.UUID] | None, *, backwards: bool) -> str | None:
+        if position is None:
+            return None
+        at, match_id = position
+        raw = json.dumps([at.isoformat(), str(match_id), "p" if backwards else "n"], separators=(",", ":"))
+        token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    @staticmethod
+    def _decode(cursor: str) -> tuple[tuple[datetime, uuid.UUID], bool]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            at, match_id, direction = json.loads(raw)
+            position = (datetime.fromisoformat(at), uuid.UUID(match_id))
+            if position[0].tzinfo is None or direction not in ("n", "p"):
+                raise ValueError(direction)
+        except (binascii.Error, UnicodeDecodeError, TypeError, ValueError):  # JSONDecodeError is a ValueError
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from None
+        return position, direction == "p"
+
+
+class MatchListApi(APIView):
+    @extend_schema(
+        operation_id="matches_list",
+        summary="The caller's matches, newest first",
+        parameters=[
+            MatchListInputSerializer,
+            OpenApiParameter(
+                "cursor", OpenApiTypes.STR, description="Opaque; take it from a 'next' or 'previous' link."
+            ),
+        ],
+        responses={
+            200: MatchPageOutputSerializer,
+            400: OpenApiResponse(description="Field errors in the query parameters."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        params = MatchListInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = dict(params.validated_data)
+        paginator = MatchCursorPagination(page_size=filters.pop("page_size"))
+        matches = paginator.paginate_queryset(match_list_for_user(user=request.user, **filters), request)
+        return paginator.get_paginated_response(MatchOutputSerializer(matches, many=True).data)
+
+
+class MatchDetailApi(APIView):
+    @extend_schema(
+        operation_id="matches_retrieve",
+        summary="One match with its players",
+        parameters=[OpenApiParameter("match_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={
+            200: MatchOutputSerializer,
+            404: OpenApiResponse(description="No such match, or the caller did not play in it."),
+        },
+    )
+    def get(self, request: Request, match_id: str) -> Response:
+        try:
+            parsed_id = uuid.UUID(match_id)
+        except ValueError:
+            raise NotFound("No match with this id; a match id is a UUID.") from None
+        match = match_get_for_user(user=request.user, match_id=parsed_id)
+        if match is None:
+            raise NotFound("No match with this id among the matches you played.")
+        return Response(MatchOutputSerializer(match).data)
+
+
+# GET /api/matches/{id}/replay is built elsewhere (streaming/replay.py); its view goes here, and its
+# route in history/urls.py.

@@ -1,0 +1,106 @@
+"""Input and output shapes of the history API (SPEC section 6)."""
+
+import re
+from datetime import UTC, datetime
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from history.models import Match, MatchPlayer
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """An integer written in a query string: digits only, so "1.0", "1e2" and " 1" are refused."""
+
+    def to_internal_value(self, data: object) -> int:
+        if not isinstance(data, str) or not re.fullmatch(r"-?[0-9]{1,12}", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "description": "ISO-8601 date or date-time", "example": "2025-01-31"})
+class DateOrDateTimeField(serializers.Field):
+    """ISO-8601 date or date-time; a date means midnight UTC, and so does a time without an offset."""
+
+    default_error_messages = {
+        "invalid": (
+            "Give an ISO-8601 date (2025-01-31) or date-time (2025-01-31T18:00:00Z). "
+            "In a URL, write a '+' of a UTC offset as %2B."
+        ),
+    }
+
+    def to_internal_value(self, data: object) -> datetime:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            # Python 3.11's parser takes every ISO-8601 form, dates included (as midnight).
+            value = datetime.fromisoformat(data.strip())
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (ValueError, OverflowError):
+            self.fail("invalid")
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat()
+
+
+class MatchListInputSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Match.Mode.choices, required=False)
+    since = DateOrDateTimeField(required=False, help_text="Matches started at or after this instant.")
+    until = DateOrDateTimeField(required=False, help_text="Matches started before this instant.")
+    page_size = QueryIntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE)
+
+    def validate(self, attrs: dict) -> dict:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None and until is not None and since > until:
+            raise serializers.ValidationError({"until": ["'until' must not be earlier than 'since'."]})
+        return attrs
+
+
+class MatchPlayerOutputSerializer(serializers.ModelSerializer):
+    user_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MatchPlayer
+        fields = (
+            "user_id",
+            "player_id",
+            "placement",
+            "score",
+            "lines_cleared",
+            "garbage_sent",
+            "garbage_received",
+            "pieces_placed",
+            "duration_ms",
+            "level",
+        )
+        read_only_fields = fields
+
+
+class MatchOutputSerializer(serializers.ModelSerializer):
+    players = MatchPlayerOutputSerializer(many=True, read_only=True, help_text="Ordered by placement.")
+
+    class Meta:
+        model = Match
+        fields = (
+            "id",
+            "game_type",
+            "room_id",
+            "mode",
+            "player_count",
+            "started_at",
+            "ended_at",
+            "tournament_id",
+            "players",
+        )
+        read_only_fields = fields
+
+
+class MatchPageOutputSerializer(serializers.Serializer):
+    """The list's envelope; documents the response of GET /api/matches."""
+
+    next = serializers.URLField(allow_null=True, help_text="The next (older) page, or null on the last one.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous (newer) page, or null.")
+    results = MatchOutputSerializer(many=True)

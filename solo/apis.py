@@ -1,0 +1,76 @@
+"""POST /api/solo_results (SPEC section 6)."""
+
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from history.serializers import MatchOutputSerializer
+from solo.serializers import SoloResultInputSerializer
+from solo.services import IdempotencyKeyReused, solo_result_record
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Printable ASCII, 1 to 255 characters: what survives every proxy and fits the key column.
+IDEMPOTENCY_KEY_RE = re.compile(r"[\x20-\x7e]{1,255}")
+
+
+class IdempotencyConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_reused"
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise ValidationError(
+            {IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters, e.g. a UUID made once per result."]}
+        )
+    return key
+
+
+class SoloResultApi(APIView):
+    @extend_schema(
+        operation_id="solo_results_create",
+        summary="Record a finished solo game",
+        request=SoloResultInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Optional, 1-255 printable ASCII characters, per user. A repeat of the same body with "
+                    "the same key returns 200 and the first match; another body with that key gets 409."
+                ),
+            )
+        ],
+        responses={
+            201: MatchOutputSerializer,
+            200: OpenApiResponse(MatchOutputSerializer, description="A repeat: the match of the first request."),
+            400: OpenApiResponse(description="Field errors in the body or in the Idempotency-Key header."),
+            409: OpenApiResponse(description="The Idempotency-Key was used before with a different body."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        idempotency_key = _idempotency_key(request)
+        serializer = SoloResultInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            match, created = solo_result_record(
+                user=request.user, idempotency_key=idempotency_key, **serializer.validated_data
+            )
+        except IdempotencyKeyReused as error:
+            raise IdempotencyConflict(str(error)) from error
+        response = Response(
+            MatchOutputSerializer(match).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+        if idempotency_key is not None:
+            response["Idempotent-Replayed"] = "false" if created else "true"
+        return response

@@ -1,0 +1,116 @@
+"""Solo results (SPEC section 6): a finished single-player game, reported by the client."""
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from history.models import Match, MatchPlayer
+from solo.models import SoloIdempotencyKey
+
+
+class IdempotencyKeyReused(Exception):
+    """The Idempotency-Key was already used by this user for a different request body."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"Idempotency-Key {key!r} was already used for a different solo result; "
+            "send a new key for a new result, or repeat the original body unchanged."
+        )
+        self.key = key
+
+
+def _request_hash(*, fields: dict) -> str:
+    # Instants are compared in UTC, so "…+02:00" and the same instant in "Z" are the same request.
+    canonical = {
+        name: value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+        for name, value in fields.items()
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _match_with_players(match_id: object) -> Match:
+    return Match.objects.prefetch_related("players").get(id=match_id)
+
+
+def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> Match | None:
+    entry = SoloIdempotencyKey.objects.filter(user=user, key=idempotency_key).first()
+    if entry is None:
+        return None
+    if entry.request_hash != request_hash:
+        raise IdempotencyKeyReused(idempotency_key)
+    return _match_with_players(entry.match_id)
+
+
+def _match_create(*, user: User, fields: dict) -> Match:
+    ended_at = fields["ended_at"] or timezone.now()
+    started_at = ended_at - timedelta(milliseconds=fields["duration_ms"])
+    match = Match.objects.create(
+        mode=Match.Mode.SOLO, room_id=None, player_count=1, started_at=started_at, ended_at=ended_at
+    )
+    MatchPlayer.objects.create(
+        match=match,
+        user=user,
+        player_id=str(user.id),
+        placement=1,
+        score=fields["score"],
+        lines_cleared=fields["lines_cleared"],
+        garbage_sent=0,
+        garbage_received=0,
+        pieces_placed=fields["pieces_placed"],
+        duration_ms=fields["duration_ms"],
+        level=fields["level"],
+        started_at=started_at,
+        mode=Match.Mode.SOLO,
+    )
+    return _match_with_players(match.id)
+
+
+def solo_result_record(
+    *,
+    user: User,
+    score: int,
+    lines_cleared: int,
+    level: int,
+    pieces_placed: int,
+    duration_ms: int,
+    ended_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Match, bool]:
+    """Record one solo game of ``user``; return the match and whether this call created it.
+
+    The game ended at ``ended_at`` (now when None) and started ``duration_ms`` before. With an
+    ``idempotency_key``, a repeat of the same request returns the match of the first, even when both
+    run at once; the same key with other values raises IdempotencyKeyReused.
+    """
+    fields = {
+        "score": score,
+        "lines_cleared": lines_cleared,
+        "level": level,
+        "pieces_placed": pieces_placed,
+        "duration_ms": duration_ms,
+        "ended_at": ended_at,
+    }
+    if idempotency_key is None:
+        with transaction.atomic():
+            return _match_create(user=user, fields=fields), True
+
+    request_hash = _request_hash(fields=fields)
+    recorded = _recorded_match(user=user, idempotency_key=idempotency_key, request_hash=request_hash)
+    if recorded is not None:
+        return recorded, False
+    try:
+        with transaction.atomic():
+            match = _match_create(user=user, fields=fields)
+            SoloIdempotencyKey.objects.create(user=user, key=idempotency_key, request_hash=request_hash, match=match)
+    except IntegrityError:
+        # A concurrent request with this key committed first (our insert waited for it on the unique
+        # index); its match is the answer, and ours was rolled back with the savepoint.
+        recorded = _recorded_match(user=user, idempotency_key=idempotency_key, request_hash=request_hash)
+        if recorded is None:
+            raise
+        return recorded, False
+    return match, True
