@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import warnings
 import socket
 import subprocess
 import sys
@@ -46,11 +47,16 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or reuse) the server and return its libpq URI."""
-        import pgserver
+        with warnings.catch_warnings():  # platformdirs warns about a missing XDG_RUNTIME_DIR at import
+            warnings.simplefilter("ignore")
+            import pgserver
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: the server outlives this process; stop() ends it explicitly.
         self._server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        if not self.is_running():  # get_server hands back a cached handle without starting it again
+            with self._server._lock:
+                self._server.ensure_postgres_running()
         return self._server.get_uri()
 
     @property

@@ -42,7 +42,10 @@ async def connect(
     servers = servers or settings.NATS_SERVERS
 
     async def disconnected() -> None:
-        logger.warning("nats disconnected name=%s", name)
+        if client.is_closed or client.is_draining:
+            logger.debug("nats connection closed name=%s", name)
+        else:
+            logger.warning("nats disconnected name=%s", name)
 
     async def reconnected() -> None:
         server = client.connected_url.netloc if client.connected_url else "?"

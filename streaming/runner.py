@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
@@ -190,6 +190,7 @@ class ConsumerRunner:
                 await subscription.unsubscribe()
         finally:
             await self.client.drain()
+            await asyncio.get_running_loop().run_in_executor(self._executor, connections.close_all)
             self._executor.shutdown(wait=True)
             logger.info("consumer stopped durable=%s processed=%d", self.consumer.durable, self.processed)
 

@@ -103,3 +103,21 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0, interval: f
             return
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for a management command in a subprocess, on this test's database and NATS server."""
+    import os
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["OPTIONS"].get("host") or db["HOST"]
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={host}",
+        NATS_URL=",".join(settings.NATS_SERVERS),
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        PYTHONUNBUFFERED="1",
+    )
+    return env

@@ -1,11 +1,19 @@
+import json
+
 import pytest
+from django.core.management import call_command
 
 from history.models import Match, MatchPlayer
+from streaming.models import PoisonEvent
 from streaming.projector import MatchProjector
-from tests.streaming.conftest import BackgroundConsumer, publish_match, wait_until
+from tests.streaming.conftest import BackgroundConsumer, publish_match, publish_raw, wait_until
 from tests.streaming.factories import match_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def game_end_of(events):
+    return events[-1]
 
 
 def test_game_end_becomes_one_match_with_its_players(stream):
@@ -16,3 +24,117 @@ def test_game_end_becomes_one_match_with_its_players(stream):
     assert (match.room_id, match.mode, match.player_count, match.tournament_id) == ("room-1", "multiplayer", 3, "cup-7")
     players = list(MatchPlayer.objects.filter(match=match).order_by("placement"))
     assert [(p.player_id, p.placement, p.score) for p in players] == [("p1", 1, 1000), ("p2", 2, 900), ("p3", 3, 800)]
+    assert all(p.user_id is None for p in players)  # guests
+
+
+def test_registered_players_are_linked_to_their_user(stream, django_user_model):
+    user = django_user_model.objects.create_user(username="carol", password="x-long-password-1")
+    publish_match("room-1", match_events("room-1", players=[str(user.id), "guest-7"]))
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: MatchPlayer.objects.count() == 2)
+    assert MatchPlayer.objects.get(player_id=str(user.id)).user_id == user.id
+    assert MatchPlayer.objects.get(player_id="guest-7").user_id is None
+
+
+def test_redelivered_game_end_writes_one_match(stream):
+    events = match_events("room-1")
+    publish_match("room-1", events)
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: Match.objects.count() == 1)
+        # The same game_end again, stored as a new message (no Msg-Id, past the duplicate window).
+        end_event, _ = game_end_of(events)
+        publish_raw([("game.room-1.events", json.dumps(end_event).encode(), None)])
+        wait_until(lambda: _pending("match-projector") == 0)
+    assert Match.objects.count() == 1
+    assert MatchPlayer.objects.count() == 2
+
+
+def test_300_matches_published_twice_and_reprojected_give_exact_rows(stream):
+    matches = [match_events(f"room-{n % 7}", index=n, placements_per_player=1) for n in range(300)]
+    for n, events in enumerate(matches):
+        publish_match(f"room-{n % 7}", events)
+    for n, events in enumerate(matches):  # a game server retrying everything without Msg-Ids
+        publish_match(f"room-{n % 7}", events, with_headers=False)
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: _pending("match-projector") == 0, timeout=60)
+    call_command("run_projector", from_start=True)
+    assert Match.objects.count() == 300
+    assert MatchPlayer.objects.count() == 600
+    assert Match.objects.filter(room_id="room-3").count() == len([n for n in range(300) if n % 7 == 3])
+
+
+def test_events_published_without_headers_are_projected(stream):
+    publish_match("room-9", match_events("room-9"), with_headers=False)
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: Match.objects.count() == 1)
+
+
+def test_unknown_event_types_are_ignored(stream):
+    publish_raw([("game.room-1.events", json.dumps({"tick": 3, "type": "power_up", "player_id": "p", "data": {}})
+                  .encode(), None)])
+    publish_match("room-1", match_events("room-1"))
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: Match.objects.count() == 1)
+        wait_until(lambda: _pending("match-projector") == 0)
+    assert PoisonEvent.objects.count() == 0
+
+
+def _bad_game_end(**changes):
+    event, _ = game_end_of(match_events("room-p"))
+    event = json.loads(json.dumps(event))
+    for key, value in changes.items():
+        if key == "player_score":
+            event["data"]["players"][0]["score"] = value
+        elif value is None:
+            del event["data"][key]
+        else:
+            event["data"][key] = value
+    return json.dumps(event).encode()
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"not json at all", "not a JSON object"),
+        (b"[1, 2, 3]", "not a JSON object"),
+        (b'{"tick": 1, "type": "game_end"', "not a JSON object"),
+        (b'{"tick": -1, "type": "game_end", "player_id": null, "data": {}}', "tick"),
+        (_bad_game_end(ended_at=None), "data.ended_at"),
+        (_bad_game_end(players=None), "data.players"),
+        (_bad_game_end(player_score=2**31), "data.players[0].score"),
+        (_bad_game_end(player_score=-5), "data.players[0].score"),
+        (_bad_game_end(started_at="yesterday"), "data.started_at"),
+        (_bad_game_end(ended_at="2020-01-01T00:00:00Z"), "data.ended_at"),
+    ],
+)
+def test_poison_messages_are_recorded_and_do_not_block_the_next(stream, payload, reason):
+    [poison_seq] = publish_raw([("game.room-p.events", payload, None)])
+    publish_match("room-ok", match_events("room-ok"))
+    with BackgroundConsumer(MatchProjector()):
+        wait_until(lambda: Match.objects.filter(room_id="room-ok").count() == 1)
+    poison = PoisonEvent.objects.get()
+    assert (poison.stream_seq, poison.subject, bytes(poison.payload)) == (poison_seq, "game.room-p.events", payload)
+    assert reason in poison.reason
+    assert poison.consumer == "match-projector"
+    assert Match.objects.count() == 1
+
+
+def _pending(durable: str) -> int:
+    import asyncio
+
+    from django.conf import settings
+    from nats.js.errors import NotFoundError
+
+    from streaming.connection import connect
+
+    async def query() -> int:
+        client = await connect("test-query", retry_forever=False)
+        try:
+            info = await client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, durable)
+            return info.num_pending + info.num_ack_pending
+        except NotFoundError:
+            return -1  # not created yet
+        finally:
+            await client.close()
+
+    return asyncio.run(query())

@@ -1,0 +1,101 @@
+"""The projector under failure: killed mid-backlog, NATS restarted, PostgreSQL restarted."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from history.models import Match, MatchPlayer
+from streaming.projector import MatchProjector
+from streaming.publisher import EventPublisher
+from tests.streaming.conftest import BackgroundConsumer, publish_match, subprocess_env, wait_until
+from tests.streaming.factories import match_events
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def start_projector_process(log_path) -> subprocess.Popen:
+    # A file, not a pipe: a full pipe would block the process on its own log lines.
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "run_projector"], env=subprocess_env(), stdout=log, stderr=log
+        )
+
+
+def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_exact_rows(stream, tmp_path):
+    total = 1500
+    for n in range(total):
+        publish_match(f"room-{n % 11}", match_events(f"room-{n % 11}", index=n, placements_per_player=4))
+    first = start_projector_process(tmp_path / "first.log")
+    try:
+        wait_until(lambda: Match.objects.count() > 50, timeout=60)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        assert Match.objects.count() < total, "the backlog should not be done when the projector is killed"
+    finally:
+        if first.poll() is None:
+            first.kill()
+    restarted = start_projector_process(tmp_path / "restarted.log")
+    try:
+        with BackgroundConsumer(MatchProjector()):  # a second projector on the same durable
+            # Messages the killed process held come back after the ack wait; shorten it for the test.
+            wait_until(lambda: Match.objects.count() == total, timeout=150)
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        assert restarted.wait(timeout=30) == 0
+    assert Match.objects.count() == total
+    assert MatchPlayer.objects.count() == 2 * total
+
+
+def test_sigterm_finishes_the_batch_and_exits_zero(stream, tmp_path):
+    for n in range(200):
+        publish_match("room-1", match_events("room-1", index=n, placements_per_player=1))
+    process = start_projector_process(tmp_path / "projector.log")
+    wait_until(lambda: Match.objects.count() > 0, timeout=30)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert "finishing the batch in hand" in (tmp_path / "projector.log").read_text()
+
+
+def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, test_servers):
+    publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
+    matches = [match_events(f"room-{n % 3}", index=n, placements_per_player=2) for n in range(60)]
+    with BackgroundConsumer(MatchProjector()):
+        for n, events in enumerate(matches[:20]):
+            for event, msg_id in events:
+                assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
+        assert publisher.flush(timeout=20)
+        test_servers.nats.stop()
+        started = time.perf_counter()
+        for n, events in enumerate(matches[20:], start=20):
+            for event, msg_id in events:
+                assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
+        assert time.perf_counter() - started < 0.5, "publish() must not wait for NATS"
+        time.sleep(1.5)
+        test_servers.nats.start()
+        assert publisher.flush(timeout=60)
+        wait_until(lambda: Match.objects.count() == 60, timeout=60)
+    assert publisher.close()
+    assert publisher.stats.dropped == 0
+    assert MatchPlayer.objects.count() == 120
+
+
+def test_postgresql_restart_makes_the_projector_back_off_then_catch_up(stream, test_servers, caplog):
+    with BackgroundConsumer(MatchProjector()):
+        publish_match("room-1", match_events("room-1", index=0))
+        wait_until(lambda: Match.objects.count() == 1)
+        connection.close()
+        test_servers.postgres.stop()
+        try:
+            for n in range(1, 30):
+                publish_match("room-1", match_events("room-1", index=n))
+            wait_until(lambda: "retrying in" in caplog.text, timeout=30)
+        finally:
+            test_servers.postgres.start()
+        wait_until(lambda: Match.objects.count() == 30, timeout=90)
+    assert MatchPlayer.objects.count() == 60
+    assert os.path.exists(test_servers.postgres.data_dir)
