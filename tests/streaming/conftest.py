@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from django.conf import settings
+from nats.js.errors import NotFoundError
 
 from streaming.connection import connect
 from streaming.runner import Consumer, ConsumerRunner
@@ -24,10 +26,8 @@ async def _reset_stream() -> None:
     client = await connect("test-reset", retry_forever=False)
     try:
         js = client.jetstream()
-        try:
+        with contextlib.suppress(NotFoundError):
             await js.delete_stream(settings.GAME_EVENTS_STREAM)
-        except Exception:
-            pass
         await ensure_stream(js)
     finally:
         await client.close()

@@ -1,0 +1,205 @@
+"""Replays straight from JetStream: one match's events, in stream order, and its key moments.
+
+A match is (room_id, started_at). Its events are read with batched direct gets on the room's subject,
+starting at the match's time (never a scan of the stream) and stopping at its `game_end`; its moments
+are read from `game.{room_id}.moments` the same way and matched by `data.started_at`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from nats.aio.client import Client as NATS
+
+from streaming.events import events_subject, moments_subject, parse_timestamp
+
+PAGE_SIZE = 1000
+REQUEST_TIMEOUT_SECONDS = 5.0
+# Server timestamps and the game's clock may differ: start a little early and skip to our game_start.
+CLOCK_SKEW_MARGIN = timedelta(seconds=30)
+
+
+class ReplayNotFound(Exception):
+    """No such match in the stream (unknown room, or no game_start at that time)."""
+
+
+class ReplayGone(Exception):
+    """The stream no longer holds the match (its retention expired)."""
+
+
+@dataclass
+class Replay:
+    room_id: str
+    started_at: datetime
+    events: list[dict[str, Any]] = field(default_factory=list)
+    moments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    seq: int
+    data: bytes
+    headers: dict[str, str]
+
+
+async def _direct_get_batch(client: NATS, request: dict[str, Any]) -> tuple[list[StoredMessage], bool]:
+    """One batched direct get; returns the messages and whether the subject has more after them."""
+    inbox = client.new_inbox()
+    messages: list[StoredMessage] = []
+    done = asyncio.get_running_loop().create_future()
+    more = False
+
+    async def on_message(msg) -> None:
+        nonlocal more
+        headers = msg.headers or {}
+        status = headers.get("Status")
+        if status is not None and not msg.data:
+            more = status == "204" and int(headers.get("Nats-Num-Pending", "0") or 0) > 0
+            if not done.done():
+                done.set_result(None)
+            return
+        messages.append(StoredMessage(int(headers["Nats-Sequence"]), msg.data, headers))
+
+    subscription = await client.subscribe(inbox, cb=on_message)
+    try:
+        subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
+        await client.publish(subject, json.dumps(request).encode(), reply=inbox)
+        await asyncio.wait_for(done, timeout=REQUEST_TIMEOUT_SECONDS)
+    finally:
+        await subscription.unsubscribe()
+    return messages, more
+
+
+async def read_subject(client: NATS, subject: str, start_time: datetime) -> AsyncIterator[StoredMessage]:
+    """The messages of one subject from ``start_time`` on, in stream order, a page at a time."""
+    request: dict[str, Any] = {"next_by_subj": subject, "batch": PAGE_SIZE, "start_time": _rfc3339(start_time)}
+    while True:
+        page, more = await _direct_get_batch(client, request)
+        for message in page:
+            yield message
+        if not page or not more:
+            return
+        request = {"next_by_subj": subject, "batch": PAGE_SIZE, "seq": page[-1].seq + 1}
+
+
+async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Replay:
+    """The events of the match (room_id, started_at) from its game_start to its game_end, and its moments."""
+    replay = Replay(room_id=room_id, started_at=started_at)
+    start = started_at - CLOCK_SKEW_MARGIN
+    in_match = False
+    async for message in read_subject(client, events_subject(room_id), start):
+        event = _decode(message.data)
+        if event is None:
+            continue
+        if event.get("type") == "game_start":
+            if in_match:  # the next match began without our game_end: ours ends here
+                break
+            in_match = _same_time(event.get("data", {}).get("started_at"), started_at)
+            if not in_match and _is_after(event.get("data", {}).get("started_at"), started_at):
+                break
+        if in_match:
+            replay.events.append(event)
+            if event.get("type") == "game_end":
+                break
+    if not replay.events:
+        if await _stream_starts_after(client, started_at):
+            raise ReplayGone(f"the stream no longer holds the match of room {room_id} started at {started_at}")
+        raise ReplayNotFound(f"no match of room {room_id!r} started at {started_at.isoformat()} in the stream")
+    async for message in read_subject(client, moments_subject(room_id), start):
+        moment = _decode(message.data)
+        if moment is None:
+            continue
+        moment_started = (moment.get("data") or {}).get("started_at")
+        if _same_time(moment_started, started_at):
+            replay.moments.append(moment)
+        elif _is_after(moment_started, started_at):
+            break
+    return replay
+
+
+async def latest_started_at(client: NATS, room_id: str) -> datetime:
+    """The start of the room's latest match, from the Msg-Id or game_start of its last event."""
+    last = await _direct_get_one(client, {"last_by_subj": events_subject(room_id)})
+    if last is None:
+        raise ReplayNotFound(f"room {room_id!r} has no events in the stream")
+    msg_id = last.headers.get("Nats-Msg-Id", "")
+    parts = msg_id.split(":", 1)
+    if len(parts) == 2 and parts[0] == room_id:
+        started_text = parts[1].rsplit(":", 1)[0]
+        return parse_timestamp(started_text, "Nats-Msg-Id")
+    event = _decode(last.data) or {}
+    started = (event.get("data") or {}).get("started_at")
+    if started is None:
+        raise ReplayNotFound(f"cannot tell when room {room_id!r}'s latest match started; pass --started-at")
+    return parse_timestamp(started, "data.started_at")
+
+
+async def _direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessage | None:
+    subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
+    msg = await client.request(subject, json.dumps(request).encode(), timeout=REQUEST_TIMEOUT_SECONDS)
+    headers = msg.headers or {}
+    if headers.get("Status") or "Nats-Sequence" not in headers:
+        return None
+    return StoredMessage(int(headers["Nats-Sequence"]), msg.data, headers)
+
+
+async def _stream_starts_after(client: NATS, started_at: datetime) -> bool:
+    info = await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)
+    first = await _direct_get_one(client, {"seq": info.state.first_seq}) if info.state.messages else None
+    if first is None:
+        return True
+    stamp = first.headers.get("Nats-Time-Stamp")
+    return stamp is not None and _parse_server_time(stamp) > started_at
+
+
+def _decode(data: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _same_time(text: object, moment: datetime) -> bool:
+    try:
+        return parse_timestamp(text, "started_at") == moment
+    except ValueError:
+        return False
+
+
+def _is_after(text: object, moment: datetime) -> bool:
+    try:
+        return parse_timestamp(text, "started_at") > moment
+    except ValueError:
+        return False
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_server_time(text: str) -> datetime:
+    # The server writes nanoseconds ("2026-11-25T05:00:00.123456789Z"); Python takes microseconds.
+    head, _, tail = text.partition(".")
+    fraction = tail.rstrip("Z")[:6]
+    return datetime.fromisoformat(f"{head}.{fraction or '0'}+00:00" if tail else head.replace("Z", "+00:00"))
+
+
+def replay_match(room_id: str, started_at: datetime) -> Replay:
+    """Synchronous entry point for views and commands: one short-lived connection per replay."""
+    from streaming.connection import connect
+
+    async def run() -> Replay:
+        client = await connect("replay", retry_forever=False)
+        try:
+            return await read_replay(client, room_id, started_at)
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
