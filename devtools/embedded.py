@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
-import warnings
 import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 

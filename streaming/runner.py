@@ -251,11 +251,14 @@ class ConsumerRunner:
     async def _request(self, inbox: str, *, long_poll: bool) -> None:
         assert self.client is not None
         wanted = self.consumer.batch_size - len(self._received)
-        request: dict[str, object] = {"batch": wanted, "expires": int(PULL_EXPIRES_SECONDS * 1e9)}
         if long_poll:
-            request["idle_heartbeat"] = int(HEARTBEAT_SECONDS * 1e9)
-        else:
-            request["no_wait"] = True
+            request: dict[str, object] = {
+                "batch": wanted,
+                "expires": int(PULL_EXPIRES_SECONDS * 1e9),
+                "idle_heartbeat": int(HEARTBEAT_SECONDS * 1e9),
+            }
+        else:  # no expiry: with one, the server would hold a no_wait request open until it expires
+            request = {"batch": wanted, "no_wait": True}
         self._request_open = True
         self._request_remaining = wanted
         self._last_activity = time.monotonic()

@@ -43,14 +43,37 @@ def match_events(
     tick = 1
     for placement_index in range(placements_per_player):
         for number, player in enumerate(players):
-            events.append({"tick": tick, "type": "piece_spawn", "player_id": player,
-                           "data": {"piece": "O", "x": 4, "y": 20, "rotation": "0"}})
-            events.append({"tick": tick, "type": "input", "player_id": player,
-                           "data": {"action": "hard_drop", "ok": True, "distance": 18}})
+            events.append(
+                {
+                    "tick": tick,
+                    "type": "piece_spawn",
+                    "player_id": player,
+                    "data": {"piece": "O", "x": 4, "y": 20, "rotation": "0"},
+                }
+            )
+            events.append(
+                {
+                    "tick": tick,
+                    "type": "input",
+                    "player_id": player,
+                    "data": {"action": "hard_drop", "ok": True, "distance": 18},
+                }
+            )
             x = (2 * placement_index + 2 * number) % 9
-            events.append({"tick": tick, "type": "piece_lock", "player_id": player,
-                           "data": {"piece": "O", "rotation": "0", "cells": [[x, 0], [x + 1, 0], [x, 1], [x + 1, 1]],
-                                    "board": ["." * x + "OO" + "." * (8 - x)] * 2, "score": 10 * placement_index}})
+            events.append(
+                {
+                    "tick": tick,
+                    "type": "piece_lock",
+                    "player_id": player,
+                    "data": {
+                        "piece": "O",
+                        "rotation": "0",
+                        "cells": [[x, 0], [x + 1, 0], [x, 1], [x + 1, 1]],
+                        "board": ["." * x + "OO" + "." * (8 - x)] * 2,
+                        "score": 10 * placement_index,
+                    },
+                }
+            )
             tick += 1
     ended = started + timedelta(seconds=tick)
     events.append(
@@ -64,9 +87,16 @@ def match_events(
                 "mode": "multiplayer",
                 **({"tournament_id": tournament_id} if tournament_id else {}),
                 "players": [
-                    {"player_id": p, "placement": n + 1, "score": 1000 - 100 * n, "lines_cleared": 4 - n,
-                     "garbage_sent": n, "garbage_received": 0, "pieces_placed": placements_per_player,
-                     "duration_ms": tick * 1000}
+                    {
+                        "player_id": p,
+                        "placement": n + 1,
+                        "score": 1000 - 100 * n,
+                        "lines_cleared": 4 - n,
+                        "garbage_sent": n,
+                        "garbage_received": 0,
+                        "pieces_placed": placements_per_player,
+                        "duration_ms": tick * 1000,
+                    }
                     for n, p in enumerate(players)
                 ],
             },

@@ -70,8 +70,15 @@ def test_events_published_without_headers_are_projected(stream):
 
 
 def test_unknown_event_types_are_ignored(stream):
-    publish_raw([("game.room-1.events", json.dumps({"tick": 3, "type": "power_up", "player_id": "p", "data": {}})
-                  .encode(), None)])
+    publish_raw(
+        [
+            (
+                "game.room-1.events",
+                json.dumps({"tick": 3, "type": "power_up", "player_id": "p", "data": {}}).encode(),
+                None,
+            )
+        ]
+    )
     publish_match("room-1", match_events("room-1"))
     with BackgroundConsumer(MatchProjector()):
         wait_until(lambda: Match.objects.count() == 1)

@@ -46,7 +46,12 @@ def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_e
             wait_until(lambda: Match.objects.count() == total, timeout=150)
     finally:
         restarted.send_signal(signal.SIGTERM)
-        assert restarted.wait(timeout=30) == 0
+        try:
+            exit_code = restarted.wait(timeout=30)
+        finally:
+            if restarted.poll() is None:
+                restarted.kill()
+    assert exit_code == 0
     assert Match.objects.count() == total
     assert MatchPlayer.objects.count() == 2 * total
 

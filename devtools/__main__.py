@@ -1,0 +1,204 @@
+"""Developer commands, run inside the virtual environment by ../dev.py.
+
+up [--port 8000] [--no-demo]   embedded servers, migrate, stream, demo admin, web + consumers + demo games
+test [pytest args]             ruff, then the whole test suite (which starts its own servers)
+servers start|stop|status      the embedded servers of .local/ alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from devtools.embedded import EmbeddedNats, EmbeddedPostgres, port_is_open
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+SERVERS_FILE = LOCAL / "servers.json"
+ADMIN_FILE = LOCAL / "demo-admin.json"
+DEFAULT_NATS_PORT = 4222
+
+
+def _nats() -> EmbeddedNats:
+    port = DEFAULT_NATS_PORT
+    if SERVERS_FILE.exists():
+        port = json.loads(SERVERS_FILE.read_text()).get("nats_port", port)
+    server = EmbeddedNats(LOCAL / "nats", port)
+    if not server.is_running() and port_is_open(port):  # something else holds the port: take a free one
+        server = EmbeddedNats(LOCAL / "nats")
+    return server
+
+
+def servers_start() -> dict[str, str]:
+    """Start (or reuse) what DATABASE_URL / NATS_URL do not point at; return the environment to use."""
+    env: dict[str, str] = {}
+    state = json.loads(SERVERS_FILE.read_text()) if SERVERS_FILE.exists() else {}
+    if not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = state["database_url"] = EmbeddedPostgres(LOCAL / "pg").start()
+        print(f"PostgreSQL (embedded): {LOCAL / 'pg'}", flush=True)
+    if not os.environ.get("NATS_URL"):
+        nats = _nats()
+        env["NATS_URL"] = state["nats_url"] = nats.start()
+        state["nats_port"] = nats.port
+        print(f"NATS JetStream (embedded): {nats.url}", flush=True)
+    LOCAL.mkdir(exist_ok=True)
+    SERVERS_FILE.write_text(json.dumps(state, indent=2))
+    return env
+
+
+def servers_stop() -> None:
+    _nats().stop()
+    EmbeddedPostgres(LOCAL / "pg").stop()
+    print("embedded servers stopped", flush=True)
+
+
+def servers_status() -> int:
+    postgres, nats = EmbeddedPostgres(LOCAL / "pg"), _nats()
+    print(f"PostgreSQL: {'running' if postgres.is_running() else 'stopped'} ({LOCAL / 'pg'})")
+    print(f"NATS:       {'running' if nats.is_running() else 'stopped'} ({nats.url})")
+    return 0
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
+
+
+def _demo_admin(env: dict[str, str]) -> tuple[str, str]:
+    if ADMIN_FILE.exists():
+        saved = json.loads(ADMIN_FILE.read_text())
+        username, password = saved["username"], saved["password"]
+    else:
+        username, password = "admin", secrets.token_urlsafe(12)
+        ADMIN_FILE.write_text(json.dumps({"username": username, "password": password}))
+        ADMIN_FILE.chmod(0o600)
+    script = (
+        "from django.contrib.auth import get_user_model\n"
+        "User = get_user_model()\n"
+        f"user, _ = User.objects.get_or_create(username={username!r})\n"
+        "user.is_staff = user.is_superuser = True\n"
+        f"user.set_password({password!r})\n"
+        "user.save()\n"
+    )
+    _manage(env, "shell", "-c", script)
+    return username, password
+
+
+def _available_commands() -> set[str]:
+    commands = ROOT / "streaming" / "management" / "commands"
+    game_commands = ROOT / "game" / "management" / "commands"
+    return {path.stem for folder in (commands, game_commands) if folder.exists() for path in folder.glob("*.py")}
+
+
+def up(port: int, demo: bool) -> int:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **servers_start()}
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "collectstatic", "--no-input", "-v", "0")
+    _manage(env, "setup_stream")
+    username, password = _demo_admin(env)
+    commands = _available_commands()
+    processes: dict[str, subprocess.Popen] = {}
+
+    def start(name: str, args: list[str]) -> None:
+        processes[name] = subprocess.Popen(args, env=env, cwd=ROOT)
+
+    start(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ],
+    )
+    start("projector", [sys.executable, "manage.py", "run_projector"])
+    if "run_moment_detector" in commands:
+        start("detector", [sys.executable, "manage.py", "run_moment_detector"])
+    if demo and "simulate" in commands:
+        start("demo", [sys.executable, "manage.py", "simulate", "--demo"])
+    base = f"http://127.0.0.1:{port}"
+    print(
+        "\nThe system is up (Ctrl-C stops everything):\n"
+        f"  API docs   {base}/api/docs\n"
+        f"  admin      {base}/admin/   user {username!r}, password {password!r}\n"
+        f"  health     {base}/healthz\n"
+        f"  processes  {', '.join(processes)}\n",
+        flush=True,
+    )
+    stopping = False
+
+    def on_signal(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"{name} exited with {process.returncode}; stopping everything", flush=True)
+                stopping, exit_code = True, 1
+                break
+        time.sleep(0.3)
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes.values():
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    servers_stop()
+    return exit_code
+
+
+def test(pytest_args: list[str]) -> int:
+    print("ruff check ...", flush=True)
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT)
+    if lint.returncode != 0:
+        return lint.returncode
+    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    up_parser = sub.add_parser("up", help="run the whole system on embedded servers")
+    up_parser.add_argument("--port", type=int, default=8000)
+    up_parser.add_argument("--no-demo", action="store_true", help="do not play demo games")
+    sub.add_parser("test", help="lint and run the whole test suite", add_help=False)
+    servers = sub.add_parser("servers", help="the embedded servers alone")
+    servers.add_argument("action", choices=["start", "stop", "status"])
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "test":
+        return test(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "up":
+        return up(args.port, demo=not args.no_demo)
+    if args.action == "start":
+        servers_start()
+        return 0
+    if args.action == "stop":
+        servers_stop()
+        return 0
+    return servers_status()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
