@@ -54,6 +54,7 @@ class Delivery:
     headers: dict[str, str] | None
     stream_seq: int
     num_delivered: int
+    timestamp_ns: int  # when the stream stored it
     msg: Msg = field(repr=False)
 
     @property
@@ -68,13 +69,13 @@ class RetryLater(Exception):
 WORLD_ERRORS: tuple[type[BaseException], ...] = (RetryLater, OperationalError, InterfaceError, ConnectionError)
 
 
-def parse_ack_reply(reply: str) -> tuple[int, int]:
-    """(stream sequence, times delivered) from a JetStream ack subject, both of its formats."""
+def parse_ack_reply(reply: str) -> tuple[int, int, int]:
+    """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats."""
     tokens = reply.split(".")
     if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
-        return int(tokens[5]), int(tokens[4])
+        return int(tokens[5]), int(tokens[4]), int(tokens[7])
     # $JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]
-    return int(tokens[7]), int(tokens[6])
+    return int(tokens[7]), int(tokens[6]), int(tokens[9])
 
 
 class Consumer:
@@ -382,13 +383,14 @@ class ConsumerRunner:
 
 
 def _delivery(msg: Msg) -> Delivery:
-    stream_seq, delivered = parse_ack_reply(msg.reply)
+    stream_seq, delivered, timestamp_ns = parse_ack_reply(msg.reply)
     return Delivery(
         subject=msg.subject,
         data=msg.data,
         headers=msg.headers,
         stream_seq=stream_seq,
         num_delivered=delivered,
+        timestamp_ns=timestamp_ns,
         msg=msg,
     )
 

@@ -103,3 +103,93 @@ def match_events(
         }
     )
     return [(event, event_msg_id(room_id, started_iso, n)) for n, event in enumerate(events)]
+
+
+FULL_ROW = "IIIIIIIIII"
+
+
+def tetris_match_events(room_id: str, *, index: int = 0, tetrises: int = 3, players: list[str] | None = None):
+    """A match in which every player clears `tetrises` tetrises in a row, each one a perfect clear.
+
+    Each tetris yields `tetris` and `perfect_clear`; from the second on, also `back_to_back`.
+    """
+    players = players or ["p1", "p2"]
+    started = BASE_TIME + timedelta(minutes=index)
+    started_iso = iso(started)
+    events: list[dict] = [
+        {
+            "tick": 0,
+            "type": "game_start",
+            "player_id": None,
+            "data": {
+                "started_at": started_iso,
+                "mode": "multiplayer",
+                "players": [{"player_id": p} for p in players],
+                "config": {},
+            },
+        }
+    ]
+    tick = 0
+    for number in range(tetrises):
+        for player in players:
+            tick += 1
+            events += [
+                {
+                    "tick": tick,
+                    "type": "piece_spawn",
+                    "player_id": player,
+                    "data": {"piece": "I", "x": 3, "y": 20, "rotation": "0"},
+                },
+                {
+                    "tick": tick,
+                    "type": "input",
+                    "player_id": player,
+                    "data": {"action": "rotate_cw", "ok": True, "kick": 0},
+                },
+                {
+                    "tick": tick,
+                    "type": "input",
+                    "player_id": player,
+                    "data": {"action": "hard_drop", "ok": True, "distance": 16},
+                },
+                {
+                    "tick": tick,
+                    "type": "piece_lock",
+                    "player_id": player,
+                    "data": {
+                        "piece": "I",
+                        "rotation": "R",
+                        "cells": [[9, 0], [9, 1], [9, 2], [9, 3]],
+                        "board": [FULL_ROW] * 4,
+                        "score": 800 * (number + 1),
+                    },
+                },
+                {"tick": tick, "type": "line_clear", "player_id": player, "data": {"rows": [0, 1, 2, 3], "count": 4}},
+            ]
+    tick += 1
+    events.append(
+        {
+            "tick": tick,
+            "type": "game_end",
+            "player_id": None,
+            "data": {
+                "started_at": started_iso,
+                "ended_at": iso(started + timedelta(seconds=tick)),
+                "mode": "multiplayer",
+                "players": [
+                    {
+                        "player_id": p,
+                        "placement": n + 1,
+                        "score": 800 * tetrises,
+                        "lines_cleared": 4 * tetrises,
+                        "garbage_sent": 0,
+                        "garbage_received": 0,
+                        "pieces_placed": tetrises,
+                        "duration_ms": tick * 1000,
+                    }
+                    for n, p in enumerate(players)
+                ],
+            },
+        }
+    )
+    return [(event, event_msg_id(room_id, started_iso, n)) for n, event in enumerate(events)]

@@ -1,0 +1,163 @@
+"""The detector on a real NATS server: moments published once, whatever is killed or restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from streaming.connection import connect
+from streaming.events import validate_envelope
+from streaming.moments import detect_moments
+from streaming.moments.consumer import MomentDetector
+from streaming.replay import read_subject
+from tests.streaming.conftest import BackgroundConsumer, publish_match, subprocess_env, wait_until
+from tests.streaming.factories import tetris_match_events
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def read_all(subject: str) -> list[tuple[int, dict, dict]]:
+    async def read():
+        client = await connect("test-reader", retry_forever=False)
+        try:
+            return [(m.seq, json.loads(m.data), m.headers) async for m in read_subject(client, subject, EPOCH)]
+        finally:
+            await client.close()
+
+    return asyncio.run(read())
+
+
+def moment_keys() -> list[tuple]:
+    return [
+        (m["type"], m["player_id"], m["data"]["event_seq"], m["data"]["started_at"])
+        for _, m, _ in read_all("game.*.moments")
+    ]
+
+
+def expected_moments() -> set[tuple]:
+    """What an uninterrupted run finds: detect_moments over each room's events in stream order."""
+    states: dict[str, object] = {}
+    expected = set()
+    for seq, body, _ in read_all("game.*.events"):
+        event = validate_envelope(body)
+        room = next(h for h in [_room_of(seq)] if h)
+        state, moments = detect_moments(states.get(room), event)
+        states[room] = state
+        expected |= {(m.type, m.player_id, seq, state.started_at) for m in moments}
+    return expected
+
+
+_rooms_by_seq: dict[int, str] = {}
+
+
+def _room_of(seq: int) -> str:
+    return _rooms_by_seq[seq]
+
+
+def publish_rooms(rooms: int, matches_per_room: int, tetrises: int = 3) -> None:
+    for match in range(matches_per_room):
+        for room in range(rooms):
+            room_id = f"room-{room}"
+            seqs = publish_match(room_id, tetris_match_events(room_id, index=match, tetrises=tetrises))
+            _rooms_by_seq.update(dict.fromkeys(seqs, room_id))
+
+
+def test_detector_publishes_every_moment_once_with_its_event_seq(stream):
+    publish_rooms(rooms=2, matches_per_room=3)
+    expected = expected_moments()
+    assert len(expected) == 2 * 3 * 2 * (3 + 3 + 2)  # rooms x matches x players x (tetris, pc, b2b)
+    with BackgroundConsumer(MomentDetector()):
+        wait_until(lambda: len(moment_keys()) >= len(expected), timeout=30)
+        time.sleep(0.5)
+    keys = moment_keys()
+    assert len(keys) == len(set(keys))
+    assert set(keys) == expected
+    _, first, headers = read_all("game.*.moments")[0]
+    assert headers["Nats-Msg-Id"] == (f"room-0:{first['type']}:{first['player_id']}:{first['data']['event_seq']}")
+
+
+def test_detector_never_reads_its_own_moments(stream):
+    publish_rooms(rooms=1, matches_per_room=1)
+    with BackgroundConsumer(MomentDetector()) as running:
+        wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
+        time.sleep(0.3)
+    assert running.runner.processed == len(read_all("game.*.events"))
+
+
+def start_detector(log_path, env) -> subprocess.Popen:
+    with open(log_path, "ab") as log:
+        return subprocess.Popen([sys.executable, "manage.py", "run_moment_detector"], env=env, stdout=log, stderr=log)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pause_seconds", [0.0, 3.0], ids=["within-window", "after-window"])
+def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set(
+    stream, tmp_path, settings, pause_seconds
+):
+    # A 1-second duplicate window: restarts after it cannot lean on Msg-Ids at all.
+    settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = 1
+    env = {**subprocess_env(), "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": "1"}
+    asyncio.run(_shorten_window())
+    publish_rooms(rooms=8, matches_per_room=25, tetrises=4)
+    expected = expected_moments()
+    events = stored_count()
+    rng = random.Random(7)
+    for attempt in range(3):
+        before = stored_count()
+        process = start_detector(tmp_path / f"detector-{attempt}.log", env)
+        try:
+            wait_until(lambda b=before: stored_count() > b, timeout=60, interval=0.01)
+            time.sleep(rng.uniform(0.0, 0.4))
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        assert stored_count() - events < len(expected), "the detector should be killed before the end"
+        time.sleep(pause_seconds)
+    final = start_detector(tmp_path / "detector-final.log", env)
+    try:
+        try:
+            wait_until(lambda: set(moment_keys()) >= expected, timeout=60)
+        except AssertionError:
+            missing = sorted(expected - set(moment_keys()), key=lambda k: k[2])
+            raise AssertionError(f"{len(missing)} moments missing, e.g. {missing[:5]}") from None
+        time.sleep(1.0)
+    finally:
+        final.send_signal(signal.SIGTERM)
+        assert final.wait(timeout=30) == 0
+    keys = moment_keys()
+    assert [key for key, count in Counter(keys).items() if count > 1] == []
+    assert set(keys) == expected
+
+
+def stored_count() -> int:
+    """Messages in the stream: events plus the moments stored so far."""
+
+    async def count() -> int:
+        from django.conf import settings
+
+        client = await connect("test-count", retry_forever=False)
+        try:
+            return (await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)).state.messages
+        finally:
+            await client.close()
+
+    return asyncio.run(count())
+
+
+async def _shorten_window() -> None:
+    from streaming.streams import ensure_stream
+
+    client = await connect("test-window", retry_forever=False)
+    try:
+        await ensure_stream(client.jetstream())
+    finally:
+        await client.close()
