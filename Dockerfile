@@ -1,0 +1,17 @@
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY config config
+COPY accounts accounts
+COPY history history
+COPY solo solo
+COPY streaming streaming
+COPY game game
+COPY devtools devtools
+COPY manage.py ./
+RUN pip install --no-cache-dir . && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --no-input -v 0
+RUN useradd --system --uid 10001 tetris
+USER tetris
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--graceful-timeout", "20"]

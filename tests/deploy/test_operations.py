@@ -1,0 +1,80 @@
+"""The operations files: every command they run exists in the project, and the units verify."""
+
+from __future__ import annotations
+
+import configparser
+import importlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+
+
+def command_exists(argv: list[str]) -> bool:
+    """Whether a container or unit command names something this project ships."""
+    if argv[:2] == ["sh", "-c"]:
+        return all(command_exists(part.split()) for part in argv[2].split("&&"))
+    program = Path(argv[0]).name
+    if program in {"python", "python3"} and argv[1] == "manage.py":
+        return argv[2] in get_commands()
+    if program == "python" and argv[1] == "-c":
+        return True
+    if program == "gunicorn":
+        module, _, attribute = argv[1].partition(":")
+        return hasattr(importlib.import_module(module), attribute or "application")
+    return False
+
+
+def test_every_compose_service_runs_a_command_of_the_project():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "nats", "migrate", "web", "projector", "detector"} <= set(services)
+    for name in ("migrate", "web", "projector", "detector"):
+        assert command_exists(services[name]["command"]), name
+        assert services[name]["restart"] in {"unless-stopped", "always", "no"}
+    for name in ("postgres", "nats", "web"):
+        assert "healthcheck" in services[name], name
+    assert services["nats"]["volumes"][0].startswith("./deploy/nats.conf:")
+
+
+def test_nats_config_fsyncs_every_write():
+    config = (ROOT / "deploy" / "nats.conf").read_text()
+    assert "sync_interval: always" in config
+    assert "jetstream" in config
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
+def test_systemd_unit_restarts_stops_gracefully_and_runs_a_project_command(unit):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(unit)
+    service = parser["Service"]
+    assert service["Restart"] == "always"
+    assert service["KillSignal"] == "SIGTERM"
+    assert int(service["TimeoutStopSec"]) >= 20
+    assert service["EnvironmentFile"].startswith("/etc/")
+    assert service["NoNewPrivileges"] == "true"
+    assert command_exists(service["ExecStart"].split())
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+@pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
+def test_systemd_unit_verifies(unit, tmp_path):
+    # Point the unit at this checkout so the verifier can find the executables it names.
+    text = unit.read_text().replace("/opt/tetris-history/.venv/bin/python", sys.executable)
+    text = text.replace("/opt/tetris-history/.venv/bin/gunicorn", str(Path(sys.executable).parent / "gunicorn"))
+    text = text.replace("/opt/tetris-history", str(ROOT))
+    copy = tmp_path / unit.name
+    copy.write_text(text)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(copy)], capture_output=True, text=True, timeout=60
+    )
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if unit.name in line]
+    assert result.returncode == 0 and not problems, problems
