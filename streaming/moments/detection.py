@@ -4,6 +4,9 @@
 The consumer keeps one state per room, feeds it each event in stream order and publishes the moments,
 adding ``event_seq`` and ``started_at`` to their data (this module knows no stream sequence).
 
+``event`` is a `GameEvent` whose envelope was checked (`streaming.events.validate_envelope`: ``tick`` an
+int, ``player_id`` a string or None, ``type`` a string); its ``data`` is checked here, per type.
+
 Contract of the state, chosen for speed (most events are `input` and `piece_spawn`):
 
 - ``state`` is a `MatchState` (or ``None`` for a new match). detect_moments MAY MUTATE IT IN PLACE and
