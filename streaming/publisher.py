@@ -225,16 +225,20 @@ class EventPublisher:
                     futures.append(await js.publish_async(f"game.{room_id}.events", payload, headers=headers))
                 except Exception:  # disconnected mid-window: the rest is retried below
                     futures.append(None)
-            results = await asyncio.gather(*(self._await_ack(future) for future in futures), return_exceptions=True)
+            sent = [future for future in futures if future is not None]
+            if sent:
+                _, late = await asyncio.wait(sent, timeout=self.ack_timeout)
+                for future in late:
+                    future.cancel()
         except asyncio.CancelledError:
             buffer.extendleft(reversed(batch))
             raise
-        failed = [item for item, result in zip(batch, results, strict=True) if result is not True]
+        failed = [item for item, future in zip(batch, futures, strict=True) if not _stored(future)]
         self._published += len(batch) - len(failed)
         if failed:
             self._retried += len(failed)
             buffer.extendleft(reversed(failed))
-            errors = {type(result).__name__ for result in results if result is not True}
+            errors = {_failure(future) for future in futures if not _stored(future)}
             logger.warning(
                 "publish failed for %d of %d events (%s); retrying", len(failed), len(batch), ", ".join(sorted(errors))
             )
@@ -244,12 +248,17 @@ class EventPublisher:
                 self._drained.notify_all()
         return not failed
 
-    async def _await_ack(self, future: asyncio.Future | None) -> bool:
-        """True once the stream stored the event; raises (collected by gather) otherwise."""
-        if future is None:
-            raise ConnectionError("not sent: disconnected")
-        await asyncio.wait_for(future, timeout=self.ack_timeout)
-        return True
+
+def _stored(future: asyncio.Future | None) -> bool:
+    return future is not None and future.done() and not future.cancelled() and future.exception() is None
+
+
+def _failure(future: asyncio.Future | None) -> str:
+    if future is None:
+        return "not sent"
+    if future.cancelled():
+        return "no ack in time"
+    return type(future.exception()).__name__
 
 
 def _encode(event: dict[str, Any]) -> bytes:

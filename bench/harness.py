@@ -1,0 +1,122 @@
+"""What every benchmark shares: embedded servers in a temporary folder, Django, timing and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from devtools.embedded import EmbeddedNats, EmbeddedPostgres
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+@dataclass
+class Row:
+    path: str
+    ours: str
+    baseline: str
+    ratio: str
+    target: str
+    verdict: str  # "pass", "short" or "reported"
+    figures: dict = field(default_factory=dict)
+
+
+class Servers:
+    """A PostgreSQL and one or two NATS servers of the benchmark's own (the second fsyncs always)."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="th-bench-", dir="/tmp"))
+        self.postgres = EmbeddedPostgres(self.root / "pg")
+        self.nats = EmbeddedNats(self.root / "nats")
+        self.nats_fsync = EmbeddedNats(self.root / "nats-fsync", sync_always=True)
+
+    def start(self) -> None:
+        os.environ["DATABASE_URL"] = self.postgres.start()
+        os.environ["NATS_URL"] = self.nats.start()
+        self.nats_fsync.start()
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+    def stop(self) -> None:
+        self.nats.stop()
+        self.nats_fsync.stop()
+        self.postgres.stop(mode="immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def machine() -> dict:
+    versions = {}
+    for package in ("django", "nats-py", "psycopg", "djangorestframework"):
+        try:
+            from importlib.metadata import version
+
+            versions[package] = version(package)
+        except Exception:
+            versions[package] = "?"
+    nats_server = subprocess.run([EmbeddedNats.binary(), "--version"], capture_output=True, text=True).stdout.strip()
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "python": sys.version.split()[0],
+        "nats_server": nats_server,
+        "packages": versions,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("path", "ours", "baseline", "ratio", "target", "")
+    table = [headers, *[(r.path, r.ours, r.baseline, r.ratio, r.target, r.verdict) for r in rows]]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(headers))]
+    for index, row in enumerate(table):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def write_json(rows: list[Row], quick: bool) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / time.strftime("bench-%Y%m%d-%H%M%S.json", time.gmtime())
+    path.write_text(json.dumps({"machine": machine(), "quick": quick, "rows": [asdict(r) for r in rows]}, indent=2))
+    return path
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}/s"
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "short"
