@@ -252,6 +252,8 @@ class ConsumerRunner:
     async def _request(self, inbox: str, *, long_poll: bool) -> None:
         assert self.client is not None
         wanted = self.consumer.batch_size - len(self._received)
+        if wanted <= 0:
+            return
         if long_poll:
             request: dict[str, object] = {
                 "batch": wanted,
@@ -299,6 +301,9 @@ class ConsumerRunner:
         del self._received[: len(batch)]
         self._idle = not batch
         self._first_arrival = 0.0
+        if len(batch) == size and not self._request_open and not self._stopping.is_set():
+            # A backlog: ask for the next batch now, so it arrives while this one is processed.
+            await self._request(inbox, long_poll=False)
         return batch
 
     # --- the loop ------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""The projector and the moment detector on a backlog, beside a raw fetch-then-ack loop doing no work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+
+import nats
+from django.db import connection
+from nats.js.api import ConsumerConfig
+
+from bench.events import realistic_matches, synthetic_match
+from bench.harness import Row, verdict
+from streaming.moments.consumer import MomentDetector
+from streaming.projector import MatchProjector
+from streaming.runner import ConsumerRunner
+from streaming.streams import ensure_stream
+
+
+async def _load(url: str, matches) -> int:
+    client = await nats.connect(url)
+    js = client.jetstream(publish_async_max_pending=4000)
+    with contextlib.suppress(Exception):
+        await js.delete_stream("GAME_EVENTS")
+    await ensure_stream(js)
+    count = 0
+    futures = []
+    for room, events in matches:
+        for event, msg_id in events:
+            futures.append(
+                await js.publish_async(
+                    f"game.{room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id}
+                )
+            )
+            count += 1
+            if len(futures) >= 4000:
+                await asyncio.gather(*futures)
+                futures = []
+    await asyncio.gather(*futures)
+    await client.close()
+    return count
+
+
+async def fetch_baseline(url: str, total: int) -> float:
+    """nats-py's pull consumer: fetch(1000), then ack each message; no work at all."""
+    client = await nats.connect(url)
+    js = client.jetstream()
+    with contextlib.suppress(Exception):
+        await js.delete_consumer("GAME_EVENTS", "bench-baseline")
+    subscription = await js.pull_subscribe(
+        "game.*.events", durable="bench-baseline", stream="GAME_EVENTS", config=ConsumerConfig(max_ack_pending=20_000)
+    )
+    started = time.perf_counter()
+    seen = 0
+    while seen < total:
+        try:
+            messages = await subscription.fetch(1000, timeout=2)
+        except nats.errors.TimeoutError:
+            continue
+        for message in messages:
+            await message.ack()
+        seen += len(messages)
+    elapsed = time.perf_counter() - started
+    await client.close()
+    return elapsed
+
+
+def timed_run(consumer) -> float:
+    async def go() -> float:
+        runner = ConsumerRunner(consumer, stop_when_idle=True)
+        started = time.perf_counter()
+        await runner.run(install_signal_handlers=False)
+        return time.perf_counter() - started
+
+    return asyncio.run(go())
+
+
+def _clear_matches() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE matches, match_players, poison_events CASCADE")
+
+
+def run(servers, quick: bool) -> list[Row]:
+    from django.conf import settings
+
+    settings.NATS_SERVERS = [servers.nats.url]
+    url = servers.nats.url
+    rows = []
+
+    # Projector on mixed traffic: about 300 events per four-player match, one game_end among them.
+    matches = [
+        (f"bench-room-{i % 50}", synthetic_match(f"bench-room-{i % 50}", i)) for i in range(200 if quick else 1500)
+    ]
+    total = asyncio.run(_load(url, matches))
+    baseline = asyncio.run(fetch_baseline(url, total))
+    _clear_matches()
+    ours = timed_run(MatchProjector())
+    from history.models import Match
+
+    assert Match.objects.count() == len(matches)
+    ratio = baseline / ours
+    rows.append(
+        Row(
+            "projector, mixed traffic",
+            f"{total / ours:,.0f} events/s, {len(matches) / ours:,.0f} matches/s",
+            f"{total / baseline:,.0f} events/s fetch+ack",
+            f"{ratio:.1f}x",
+            ">= 3x",
+            verdict(ratio >= 3),
+            {"events": total, "matches": len(matches), "ours_s": ours, "baseline_s": baseline},
+        )
+    )
+
+    # Projector writing: game_ends only, four players each.
+    ends = [
+        (f"bench-room-{i % 50}", synthetic_match(f"bench-room-{i % 50}", i, events_per_match=2)[-1:])
+        for i in range(2000 if quick else 10_000)
+    ]
+    total = asyncio.run(_load(url, ends))
+    _clear_matches()
+    ours = timed_run(MatchProjector())
+    assert Match.objects.count() == len(ends)
+    rows.append(
+        Row(
+            "projector, writing four-player matches",
+            f"{len(ends) / ours:,.0f} matches/s",
+            "-",
+            "-",
+            ">= 1,000 matches/s",
+            verdict(len(ends) / ours >= 1000),
+            {"matches": len(ends), "ours_s": ours},
+        )
+    )
+
+    # Moment detector on realistic games.
+    games = realistic_matches(150 if quick else 1000, rooms=40, seed=3)
+    total = asyncio.run(_load(url, games))
+    baseline = asyncio.run(fetch_baseline(url, total))
+    detector = MomentDetector()
+    ours = timed_run(detector)
+    rows.append(
+        Row(
+            "moment detector, realistic games",
+            f"{total / ours:,.0f} events/s",
+            f"{total / baseline:,.0f} events/s fetch+ack",
+            f"{baseline / ours:.1f}x",
+            ">= 30,000 events/s",
+            verdict(total / ours >= 30_000),
+            {"events": total, "moments": detector.published, "ours_s": ours, "baseline_s": baseline},
+        )
+    )
+
+    # detect_moments alone, on the same games.
+    from streaming.events import validate_envelope
+    from streaming.moments import detect_moments
+
+    events = [validate_envelope(event) for _, match in games for event, _ in match]
+    started = time.perf_counter()
+    state = None
+    for event in events:
+        state, _ = detect_moments(None if event.type == "game_start" else state, event)
+    elapsed = time.perf_counter() - started
+    rows.append(
+        Row(
+            "detect_moments alone",
+            f"{len(events) / elapsed:,.0f} events/s",
+            "-",
+            "-",
+            ">= 150,000 events/s",
+            verdict(len(events) / elapsed >= 150_000),
+            {"events": len(events), "seconds": elapsed},
+        )
+    )
+    return rows
