@@ -16,7 +16,6 @@ import json
 import logging
 import signal
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
@@ -84,9 +83,6 @@ class Consumer:
     durable: str = ""
     filter_subject: str = "game.*.events"
     batch_size: int = 1000
-    ack_wait_seconds: float = 60.0
-    # Redeliveries after a crash (ack wait expired): soon at first, then spaced out.
-    redelivery_backoff: Sequence[float] = (10.0, 30.0, 60.0, 120.0)
     # Unlimited: a message is never dropped for being retried while PostgreSQL is away; messages that
     # can never succeed are terminated explicitly (Verdict.TERM) instead.
     max_deliver: int = -1
@@ -98,8 +94,9 @@ class Consumer:
             durable_name=self.durable,
             filter_subject=self.filter_subject,
             ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=self.ack_wait_seconds,
-            backoff=list(self.redelivery_backoff) or None,
+            ack_wait=settings.CONSUMER_ACK_WAIT_SECONDS,
+            # Redeliveries after a crash (ack wait expired): soon at first, then spaced out.
+            backoff=list(settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS) or None,
             max_deliver=self.max_deliver,
             max_ack_pending=self.max_ack_pending,
             deliver_policy=self.deliver_policy,

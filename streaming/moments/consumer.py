@@ -61,8 +61,9 @@ class Mark:
 @dataclass(slots=True)
 class Room:
     state: MatchState | None
+    start_seq: int  # stream sequence of the game_start of the match in `state`: every event since was fed
     last_seq: int  # stream sequence of the last event fed to `state`
-    mark: Mark | None  # the last moment stored for this room
+    mark: Mark | None  # the last moment stored for the match
     last_seen: float
 
 
@@ -106,6 +107,8 @@ class MomentDetector(Consumer):
 
     def __init__(self, *, idle_seconds: float | None = None) -> None:
         self.rooms: dict[str, Room] = {}
+        # Earlier matches of a room whose events come late (held by a process that died): caught up on the side.
+        self.earlier_matches: dict[str, Room] = {}
         self.idle_seconds = idle_seconds if idle_seconds is not None else settings.MOMENT_DETECTOR_IDLE_SECONDS
         self._last_sweep = time.monotonic()
         self.published = 0
@@ -127,6 +130,7 @@ class MomentDetector(Consumer):
             # they are rebuilt from the stream when their events come again.
             for room_id in touched:
                 self.rooms.pop(room_id, None)
+                self.earlier_matches.pop(room_id, None)
             raise
         self._sweep_idle(now)
         return verdicts
@@ -142,13 +146,22 @@ class MomentDetector(Consumer):
                 "event skipped stream_seq=%d subject=%s reason=%s", delivery.stream_seq, delivery.subject, error
             )
             return Verdict.ACK
-        room = self.rooms.get(room_id)
-        if room is not None and delivery.stream_seq <= room.last_seq:
+        seq = delivery.stream_seq
+        rooms = self.rooms
+        room = rooms.get(room_id)
+        if room is not None and seq < room.start_seq:
+            # An event of an earlier match of this room that nobody fed (its process died): catch that
+            # match up on the side, leaving the room's current match as it is.
+            rooms = self.earlier_matches
+            room = rooms.get(room_id)
+            if room is not None and seq < room.start_seq:
+                room = None
+        if room is not None and seq <= room.last_seq:
             return Verdict.ACK  # already fed: a redelivery
         if room is None or (
-            delivery.num_delivered > 1 and await self._needs_recovery(client, room, room_id, event, delivery.stream_seq)
+            delivery.num_delivered > 1 and await self._needs_recovery(client, room, room_id, event, seq)
         ):
-            room = await self._recover(client, room_id, delivery, event, outgoing)
+            room = await self._recover(client, rooms, room_id, delivery, event, outgoing)
         touched.add(room_id)
         self._apply(room, room_id, delivery.stream_seq, event, outgoing)
         room.last_seen = now
@@ -162,6 +175,8 @@ class MomentDetector(Consumer):
         if state.skipped != skipped and event.type != "game_start":
             logger.warning("event skipped room_id=%s stream_seq=%d reason=%s", room_id, seq, state.last_skip)
         room.state, room.last_seq = state, seq
+        if event.type == "game_start":
+            room.start_seq = seq
         if moments:
             new = moments_past_mark(room.mark, state.started_at, seq, moments)
             outgoing.extend(OutgoingMoment(room_id, seq, moment, state.started_at) for moment in new)
@@ -170,7 +185,13 @@ class MomentDetector(Consumer):
                 room.mark = Mark(state.started_at, seq, last.type, last.player_id)
 
     async def _recover(
-        self, client: NATS, room_id: str, delivery: Delivery, event: GameEvent, outgoing: list[OutgoingMoment]
+        self,
+        client: NATS,
+        rooms: dict[str, Room],
+        room_id: str,
+        delivery: Delivery,
+        event: GameEvent,
+        outgoing: list[OutgoingMoment],
     ) -> Room:
         """Rebuild the room's match in progress from the stream, up to (not including) ``delivery``."""
         earlier: list[tuple[int, GameEvent]] = []
@@ -184,7 +205,7 @@ class MomentDetector(Consumer):
         opening = earlier[0][1] if earlier else event
         started_at = opening.data.get("started_at") if opening.type == "game_start" else None
         mark = await self._stored_mark(client, room_id, started_at) if isinstance(started_at, str) else None
-        known = self.rooms.get(room_id)
+        known = rooms.get(room_id)
         known_mark = known.mark if known is not None else None
         if (
             known_mark is not None
@@ -192,8 +213,9 @@ class MomentDetector(Consumer):
             and (mark is None or known_mark.event_seq >= mark.event_seq)
         ):
             mark = known_mark  # moments of this batch are not stored yet, but will be before any ack
-        room = Room(state=None, last_seq=0, mark=mark, last_seen=time.monotonic())
-        self.rooms[room_id] = room
+        start_seq = earlier[0][0] if earlier else delivery.stream_seq
+        room = Room(state=None, start_seq=start_seq, last_seq=0, mark=mark, last_seen=time.monotonic())
+        rooms[room_id] = room
         for seq, earlier_event in earlier:
             self._apply(room, room_id, seq, earlier_event, outgoing)
         if earlier:
@@ -300,5 +322,8 @@ class MomentDetector(Consumer):
         idle = [room_id for room_id, room in self.rooms.items() if now - room.last_seen > self.idle_seconds]
         for room_id in idle:
             del self.rooms[room_id]
+        for room_id, room in list(self.earlier_matches.items()):
+            if now - room.last_seen > self.idle_seconds or room.state is None:
+                del self.earlier_matches[room_id]
         if idle:
             logger.info("forgot %d idle rooms; %d live", len(idle), len(self.rooms))

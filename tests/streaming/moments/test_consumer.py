@@ -105,9 +105,11 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
 ):
     # A 1-second duplicate window: restarts after it cannot lean on Msg-Ids at all.
     settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = 1
-    env = {**subprocess_env(), "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": "1"}
+    # Short redelivery delays: messages held by a killed process come back within seconds.
+    env = {**subprocess_env(), "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": "1", "CONSUMER_ACK_WAIT_SECONDS": "5",
+           "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "2,3,4"}
     asyncio.run(_shorten_window())
-    publish_rooms(rooms=8, matches_per_room=25, tetrises=4)
+    publish_rooms(rooms=8, matches_per_room=60, tetrises=4)
     expected = expected_moments()
     events = stored_count()
     rng = random.Random(7)
@@ -116,7 +118,7 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
         process = start_detector(tmp_path / f"detector-{attempt}.log", env)
         try:
             wait_until(lambda b=before: stored_count() > b, timeout=60, interval=0.01)
-            time.sleep(rng.uniform(0.0, 0.4))
+            time.sleep(rng.uniform(0.0, 0.1))
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
