@@ -1,0 +1,1 @@
+"""Headless Tetris: the pure engine (``game.engine``) and seeded bot players (``game.bots``)."""
