@@ -1,0 +1,110 @@
+"""gunicorn on the benchmark's servers, and a keep-alive HTTP load generator with latency percentiles."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from bench.harness import ROOT, percentile
+from devtools.embedded import free_port, port_is_open
+
+
+class Gunicorn:
+    def __init__(self, workers: int = 4) -> None:
+        self.port = free_port()
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        from django.conf import settings
+
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "bench-" + "k" * 40,
+            "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"],
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": _database_url(),
+            "NATS_URL": ",".join(settings.NATS_SERVERS),
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while not port_is_open(self.port):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        assert self.process is not None
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["OPTIONS"].get("host") or db["HOST"]
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={host}"
+
+
+def load(port: int, paths: list[str], headers: dict[str, str], clients: int, seconds: float) -> dict:
+    """``clients`` threads with keep-alive connections cycling through ``paths`` for ``seconds``."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker(offset: int) -> None:
+        nonlocal errors
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failures, index = [], 0, offset
+        while time.perf_counter() < stop_at:
+            path = paths[index % len(paths)]
+            index += clients
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status != 200:
+                failures += 1
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failures
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+    }
