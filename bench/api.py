@@ -15,6 +15,7 @@ from bench.harness import Row, percentile, verdict
 from bench.webserver import Gunicorn, _database_url, load
 
 CLIENTS = 8
+NULL = "\\N"  # COPY's text format for a null
 
 
 def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
@@ -37,7 +38,7 @@ def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
             user = users[rng.randrange(len(users))] if seat == 0 else None
             player_id = str(user) if user else f"guest-{n}-{seat}"
             players.write(
-                f"{uuid.uuid4()}\t{match_id}\t{user or chr(92) + 'N'}\t{player_id}\t{seat + 1}\t{rng.randrange(90000)}"
+                f"{uuid.uuid4()}\t{match_id}\t{user or NULL}\t{player_id}\t{seat + 1}\t{rng.randrange(90000)}"
                 f"\t{rng.randrange(80)}\t{rng.randrange(20)}\t{rng.randrange(20)}\t{rng.randrange(200)}"
                 f"\t90000\t\\N\t{now}\t{started.isoformat()}\t{mode}\n"
             )
