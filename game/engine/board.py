@@ -52,12 +52,26 @@ def fits(masks: Sequence[int], piece: str, state: int, x: int, y: int) -> bool:
     return True
 
 
-def drop_distance(masks: Sequence[int], piece: str, state: int, x: int, y: int) -> int:
-    """How many rows the piece can fall from (x, y) before it rests on something."""
-    distance = 0
-    while fits(masks, piece, state, x, y - distance - 1):
-        distance += 1
-    return distance
+def drop_distance(
+    masks: Sequence[int], piece: str, state: int, x: int, y: int, stack_height: int | None = None
+) -> int:
+    """How many rows the piece can fall from (x, y) before it rests on something.
+
+    The piece must fit at (x, y). ``stack_height``, when given, promises that rows from it upwards
+    are empty, so the fall through them is not tested row by row: bots call this for every
+    candidate placement, usually from high above the stack.
+    """
+    min_dx, _, min_dy, _, rows = _COLLISION[(piece, state)]
+    shifted = [(dy, bits << (x + min_dx)) for dy, bits in rows]
+    ny = y - 1
+    if stack_height is not None and ny + min_dy > stack_height:
+        ny = stack_height - min_dy
+    while ny + min_dy >= 0:
+        for dy, bits in shifted:
+            if masks[ny + dy] & bits:
+                return y - 1 - ny
+        ny -= 1
+    return y - 1 - ny
 
 
 def is_filled(masks: Sequence[int], x: int, y: int) -> bool:

@@ -102,7 +102,7 @@ class Match:
         if result is not None:
             player.last_lock = None
             if result.attack:
-                events += self._send(player, player.cancel_garbage(result.attack))
+                events += self._send(player, player.cancel_garbage(self._with_margin(result.attack)))
             if not result.lines:
                 events += player.insert_garbage()
             if result.lock_out:
@@ -112,6 +112,12 @@ class Match:
         if player.topped_out:
             events += self._eliminate(player)
         return events
+
+    def _with_margin(self, attack: int) -> int:
+        margin = self.config.margin_ticks
+        if margin is None or self.tick <= margin:
+            return attack
+        return int(attack * (1 + self.config.margin_rate * (self.tick - margin)))
 
     def _send(self, sender: Player, rows: int) -> list[EventDict]:
         if not rows:

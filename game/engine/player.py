@@ -10,12 +10,11 @@ from game.engine.attack import attack_rows
 from game.engine.board import VISIBLE_HEIGHT, WIDTH, Board, drop_distance, fits
 from game.engine.config import MatchConfig
 from game.engine.events import ACTIONS, EventDict, event
-from game.engine.pieces import ROTATIONS, SPAWN_X, SPAWN_Y, cells_at, kick_offsets
+from game.engine.movement import TURNS, rotate
+from game.engine.pieces import ROTATIONS, SPAWN_X, SPAWN_Y, cells_at
 from game.engine.randomizer import SevenBag
 from game.engine.scoring import HARD_DROP_POINTS_PER_ROW, SOFT_DROP_POINTS_PER_ROW, clear_points
 from game.engine.spin import Spin, is_difficult, moment_kind, t_spin
-
-_TURNS = {"rotate_cw": 1, "rotate_ccw": 3, "rotate_180": 2}
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,7 @@ class Player:
         self.topped_out = False
         self.last_lock: LockResult | None = None
         self._gravity = 0.0
+        self._ticks = 0
         self._lock_timer = 0
         self._resets = 0
         self._lowest_y = 0
@@ -117,7 +117,7 @@ class Player:
             if ok:
                 self._last_rotation = False
             return [event("input", self.id, {"action": action, "ok": ok})]
-        if action in _TURNS:
+        if action in TURNS:
             return self._rotate(action)
         if action == "soft_drop":
             return self._soft_drop()
@@ -125,10 +125,11 @@ class Player:
 
     def gravity_tick(self) -> list[EventDict]:
         """Apply one tick of gravity and lock delay; may lock the piece (no input event then)."""
+        self._ticks += 1
         piece = self.active
         if piece is None:
             return []
-        self._gravity += self.config.gravity
+        self._gravity += self.config.gravity + self.config.gravity_increase * self._ticks
         masks = self.board.masks
         while self._gravity >= 1.0:
             if not fits(masks, piece.piece, piece.state, piece.x, piece.y - 1):
@@ -173,15 +174,15 @@ class Player:
     def _rotate(self, action: str) -> list[EventDict]:
         piece = self.active
         assert piece is not None
-        end = (piece.state + _TURNS[action]) % 4
-        for kick, (dx, dy) in enumerate(kick_offsets(piece.piece, piece.state, end)):
-            if fits(self.board.masks, piece.piece, end, piece.x + dx, piece.y + dy):
-                self._moved_to(ActivePiece(piece.piece, end, piece.x + dx, piece.y + dy))
-                self._after_ground_move()
-                self._last_rotation = True
-                self._last_kick = kick
-                return [event("input", self.id, {"action": action, "ok": True, "kick": kick})]
-        return [event("input", self.id, {"action": action, "ok": False})]
+        turned = rotate(self.board.masks, piece.piece, piece.state, piece.x, piece.y, action)
+        if turned is None:
+            return [event("input", self.id, {"action": action, "ok": False})]
+        state, x, y, kick = turned
+        self._moved_to(ActivePiece(piece.piece, state, x, y))
+        self._after_ground_move()
+        self._last_rotation = True
+        self._last_kick = kick
+        return [event("input", self.id, {"action": action, "ok": True, "kick": kick})]
 
     def _soft_drop(self) -> list[EventDict]:
         piece = self.active
