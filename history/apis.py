@@ -139,15 +139,17 @@ class MatchDetailApi(APIView):
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        try:
-            parsed_id = uuid.UUID(match_id)
-        except ValueError:
-            raise NotFound("No match with this id; a match id is a UUID.") from None
-        match = match_get_for_user(user=request.user, match_id=parsed_id)
-        if match is None:
-            raise NotFound("No match with this id among the matches you played.")
-        return Response(MatchOutputSerializer(match).data)
+        return Response(MatchOutputSerializer(match_of_caller(request, match_id)).data)
 
 
-# GET /api/matches/{id}/replay is built elsewhere (streaming/replay.py); its view goes here, and its
-# route in history/urls.py.
+def match_of_caller(request: Request, match_id: str) -> Match:
+    """The match with this id if the caller may see it (played in it, or staff); else 404."""
+    try:
+        parsed_id = uuid.UUID(match_id)
+    except ValueError:
+        raise NotFound("No match with this id; a match id is a UUID.") from None
+    match = match_get_for_user(user=request.user, match_id=parsed_id)
+    if match is None:
+        raise NotFound("No match with this id among the matches you played.")
+    return match
+

@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from history.apis import MatchDetailApi, MatchListApi
+from history.replay_apis import MatchReplayApi
 
 # "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
 # OpenAPI schema shows the path without one. The id is any segment, so that a malformed one gets the
@@ -8,6 +9,5 @@ from history.apis import MatchDetailApi, MatchListApi
 urlpatterns = [
     re_path(r"^matches(?:/)?$", MatchListApi.as_view(), name="match-list"),
     re_path(r"^matches/(?P<match_id>[^/]+)(?:/)?$", MatchDetailApi.as_view(), name="match-detail"),
-    # The replay route goes here:
-    # re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
+    re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
 ]

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from django.conf import settings as django_settings
+from nats.js.errors import NotFoundError
 
 from devtools import pytest_servers
+from streaming.connection import connect
+from streaming.streams import ensure_stream
+from tests.support import run_async
 
 
 @pytest.fixture(scope="session")
 def test_servers() -> pytest_servers.TestServers:
     assert pytest_servers.servers is not None, "the devtools.pytest_servers plugin did not start the servers"
     return pytest_servers.servers
+
+
+async def _reset_stream() -> None:
+    client = await connect("test-reset", retry_forever=False)
+    try:
+        js = client.jetstream()
+        with contextlib.suppress(NotFoundError):
+            await js.delete_stream(django_settings.GAME_EVENTS_STREAM)
+        await ensure_stream(js)
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+def stream(test_servers, settings):
+    """A fresh, empty GAME_EVENTS stream on the session's NATS server."""
+    settings.NATS_SERVERS = [test_servers.nats.url]
+    if not test_servers.nats.is_running():
+        test_servers.nats.start()
+    run_async(_reset_stream())
+    return django_settings.GAME_EVENTS_STREAM

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from history.models import Match, MatchPlayer
 from streaming.models import PoisonEvent
 from streaming.projector import MatchProjector
-from tests.streaming.conftest import BackgroundConsumer, publish_match, publish_raw, wait_until
 from tests.streaming.factories import match_events
+from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,8 @@ from django.db import connection
 from history.models import Match, MatchPlayer
 from streaming.projector import MatchProjector
 from streaming.publisher import EventPublisher
-from tests.streaming.conftest import BackgroundConsumer, publish_match, subprocess_env, wait_until
 from tests.streaming.factories import match_events
+from tests.support import BackgroundConsumer, publish_match, subprocess_env, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

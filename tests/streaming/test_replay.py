@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from streaming.connection import connect
 from streaming.events import moment_msg_id
 from streaming.replay import ReplayGone, ReplayNotFound, replay_match
-from tests.streaming.conftest import publish_match, publish_raw
 from tests.streaming.factories import BASE_TIME, iso, match_events
+from tests.support import publish_match, publish_raw
 
 
 def publish_moment(room_id: str, started_at, moment_type: str, event_seq: int) -> None:

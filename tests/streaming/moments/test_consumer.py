@@ -19,8 +19,8 @@ from streaming.events import validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
 from streaming.replay import read_subject
-from tests.streaming.conftest import BackgroundConsumer, publish_match, subprocess_env, wait_until
 from tests.streaming.factories import tetris_match_events
+from tests.support import BackgroundConsumer, publish_match, subprocess_env, wait_until
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 

@@ -1,46 +1,21 @@
-"""NATS fixtures: a fresh GAME_EVENTS stream per test, publishing helpers and a consumer run in a thread."""
+"""Helpers for tests on real servers: publishing to JetStream, a consumer run in a thread, waiting."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import threading
 import time
 from collections.abc import Callable, Iterable
 
-import pytest
 from django.conf import settings
-from nats.js.errors import NotFoundError
 
 from streaming.connection import connect
 from streaming.runner import Consumer, ConsumerRunner
-from streaming.streams import ensure_stream
 
 
 def run_async(coroutine):
     return asyncio.run(coroutine)
-
-
-async def _reset_stream() -> None:
-    client = await connect("test-reset", retry_forever=False)
-    try:
-        js = client.jetstream()
-        with contextlib.suppress(NotFoundError):
-            await js.delete_stream(settings.GAME_EVENTS_STREAM)
-        await ensure_stream(js)
-    finally:
-        await client.close()
-
-
-@pytest.fixture
-def stream(test_servers, settings):
-    """A fresh, empty GAME_EVENTS stream on the session's NATS server."""
-    settings.NATS_SERVERS = [test_servers.nats.url]
-    if not test_servers.nats.is_running():
-        test_servers.nats.start()
-    run_async(_reset_stream())
-    return settings.GAME_EVENTS_STREAM
 
 
 async def _publish_all(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
