@@ -78,6 +78,9 @@ class Player:
         self._lowest_y = 0
         self._last_rotation = False
         self._last_kick = 0
+        # Drop points are earned while dropping but booked at the lock, so that every score a
+        # reader sees (piece_lock, game_end) is the score as of a placement.
+        self._drop_points = 0
 
     # -- read-only views used by bots and the room -------------------------------------------------
     def next_pieces(self) -> list[str]:
@@ -102,6 +105,7 @@ class Player:
         self._lowest_y = SPAWN_Y
         self._last_rotation = False
         self._last_kick = 0
+        self._drop_points = 0
         return [event("piece_spawn", self.id, {"piece": kind, "x": SPAWN_X, "y": SPAWN_Y, "rotation": "0"})]
 
     def apply(self, action: str) -> list[EventDict]:
@@ -191,7 +195,7 @@ class Player:
                                                                    piece.x, piece.y))
         if distance:
             self._moved_to(ActivePiece(piece.piece, piece.state, piece.x, piece.y - distance))
-            self.score += distance * SOFT_DROP_POINTS_PER_ROW
+            self._drop_points += distance * SOFT_DROP_POINTS_PER_ROW
             self._last_rotation = False
         data = {"action": "soft_drop", "ok": distance > 0, "distance": distance}
         return [event("input", self.id, data)]
@@ -202,7 +206,7 @@ class Player:
         distance = drop_distance(self.board.masks, piece.piece, piece.state, piece.x, piece.y)
         if distance:
             self.active = ActivePiece(piece.piece, piece.state, piece.x, piece.y - distance)
-            self.score += distance * HARD_DROP_POINTS_PER_ROW
+            self._drop_points += distance * HARD_DROP_POINTS_PER_ROW
             self._last_rotation = False
         events = [event("input", self.id, {"action": "hard_drop", "ok": True, "distance": distance})]
         return events + self._lock()
@@ -244,8 +248,9 @@ class Player:
         else:
             self.combo = -1
         level = self.config.level
-        self.score += clear_points(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo,
-                                   perfect_clear=perfect, level=level)
+        points = clear_points(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo,
+                              perfect_clear=perfect, level=level)
+        self.score += self._drop_points + points
         self._record(lines, spin, back_to_back, perfect)
         self.lines_cleared += lines
         self.pieces_placed += 1

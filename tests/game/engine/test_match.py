@@ -148,3 +148,21 @@ def test_stats_count_pieces_lines_and_score():
     assert stats.score == match.players["a"].score > 800
     assert match.record_totals() == {"tetris": 1}
     assert stats.as_dict()["player_id"] == "a"
+
+
+def test_margin_time_multiplies_attacks_once_it_has_passed():
+    match = started(["a", "b"], MatchConfig(gravity=0.0, lock_delay=1000, margin_ticks=0, margin_rate=0.5))
+    for _ in range(4):
+        match.step({})
+    give(match, "a", TETRIS_READY, "I")
+    events = match.step({"a": DROP_I_RIGHT})
+    assert of_type(events, "garbage_sent")[0]["data"]["rows"] == 4 * 3
+
+
+def test_gravity_grows_by_the_configured_increase_every_tick():
+    match = started(["a"], MatchConfig(gravity=0.0, gravity_increase=0.5, lock_delay=1000))
+    heights = []
+    for _ in range(3):
+        match.step({})
+        heights.append(match.players["a"].active.y)
+    assert heights == [20, 19, 17]

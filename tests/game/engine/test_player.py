@@ -84,6 +84,8 @@ def test_hold_stores_the_piece_once_per_piece_and_swaps_back_later():
 def test_soft_and_hard_drops_score_per_row():
     match, _ = solo([], "O")
     match.step({"p": ["soft_drop", "soft_drop", "soft_drop"]})
+    # Drop points are booked with the placement, so every published score is a placement's.
+    assert match.players["p"].score == 0
     events = match.step({"p": ["hard_drop"]})
     assert inputs(events)[0]["distance"] == 17
     assert of_type(events, "piece_lock")[0]["data"]["score"] == 3 + 2 * 17
