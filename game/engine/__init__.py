@@ -1,8 +1,13 @@
 """Pure, deterministic Tetris rules: no Django, no I/O, no wall clock, no global randomness.
 
-``Match`` is the entry point: ``Match(player_ids, seed, MatchConfig(...))``, then ``start()`` and
-``step({player_id: [action, ...]})`` once per tick, each returning SPEC section 3 event dicts
-without ``tick``.
+``Match(player_ids, seed, MatchConfig(...))`` is the entry point; ``start()`` spawns the first
+pieces and ``step({player_id: [action, ...]})`` advances one tick. Both return SPEC section 3 event
+dicts without ``tick`` (the room adds it). When ``over``, ``stats()`` holds each player's line of
+``game_end`` (with ``duration_ticks``) and ``records()`` the engine's own count of tetrises,
+T-spins, back-to-backs and perfect clears.
+
+Coordinates: x = column 0-9 from the left, y = row from the bottom. A ``piece_spawn`` reports the
+piece origin, which is (4, 20) for every piece (see ``pieces`` for what the origin is per piece).
 """
 
 from game.engine.config import MatchConfig

@@ -105,7 +105,6 @@ class Player:
         self._lowest_y = SPAWN_Y
         self._last_rotation = False
         self._last_kick = 0
-        self._drop_points = 0
         return [event("piece_spawn", self.id, {"piece": kind, "x": SPAWN_X, "y": SPAWN_Y, "rotation": "0"})]
 
     def apply(self, action: str) -> list[EventDict]:
@@ -251,6 +250,7 @@ class Player:
         points = clear_points(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo,
                               perfect_clear=perfect, level=level)
         self.score += self._drop_points + points
+        self._drop_points = 0
         self._record(lines, spin, back_to_back, perfect)
         self.lines_cleared += lines
         self.pieces_placed += 1
