@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "history",
     "solo",
     "streaming",
+    "game",
 ]
 
 MIDDLEWARE = [
