@@ -53,7 +53,7 @@ class MatchResult:
     ticks: int
     events: int
     players: list[dict[str, Any]]  # game_end's players
-    records: Counter[str]  # the engine's own count of tetrises, T-spins, back-to-backs, perfect clears
+    records: dict[str, Counter[str]]  # per player, the engine's own count of tetrises, T-spins, b2b, perfect clears
     accepted: int  # events the publisher took (fewer than ``events`` when it is disabled or full)
     tick_seconds: list[float] = field(repr=False)  # processing time of each tick: step and publish
 
@@ -187,7 +187,7 @@ class GameRoom:
             ticks=match.tick,
             events=log.count,
             players=end[0]["data"]["players"],
-            records=match.record_totals(),
+            records=match.records(),
             accepted=accepted,
             tick_seconds=tick_seconds,
         )
@@ -207,6 +207,7 @@ class BotRooms:
         matches: int | None,
         players: int,
         seed: int,
+        strengths: Sequence[str] | None = None,
         registered: Sequence[str] = (),
         realtime: bool = False,
         pause_seconds: float = 0.0,
@@ -217,6 +218,7 @@ class BotRooms:
         self.matches = matches
         self.players = players
         self.seed = seed
+        self.strengths = strengths
         self.registered = tuple(registered)
         self.realtime = realtime
         self.pause_seconds = pause_seconds
@@ -245,7 +247,12 @@ class BotRooms:
         index = 0
         while not self._stopping and (self.matches is None or index < self.matches):
             plan = plan_match(
-                room.room_id, index=index, seed=self.seed, players=self.players, registered=self.registered
+                room.room_id,
+                index=index,
+                seed=self.seed,
+                players=self.players,
+                strengths=self.strengths,
+                registered=self.registered,
             )
             result = await room.play_match(
                 plan.player_ids, plan.seed, bots=plan.bots(), tournament_id=self.tournament_id, realtime=self.realtime
