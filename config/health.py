@@ -39,12 +39,23 @@ def _check_database() -> dict:
 async def _nats_round_trip() -> None:
     import nats
 
-    client = await nats.connect(
-        servers=settings.NATS_SERVERS,
-        connect_timeout=CHECK_TIMEOUT_SECONDS,
-        allow_reconnect=False,
-        max_reconnect_attempts=0,
-    )
+    errors: list[Exception] = []
+
+    async def remember(error: Exception) -> None:
+        errors.append(error)  # reported once by the caller, instead of a traceback per attempt
+
+    try:
+        # max_reconnect_attempts=0 would mean "forever" to nats-py; 1 is one retry per server.
+        client = await nats.connect(
+            servers=settings.NATS_SERVERS,
+            connect_timeout=CHECK_TIMEOUT_SECONDS,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.1,
+            error_cb=remember,
+        )
+    except Exception as error:
+        raise (errors[-1] if errors else error) from error
     try:
         await client.flush(timeout=CHECK_TIMEOUT_SECONDS)
     finally:

@@ -53,9 +53,7 @@ def test_match_page_shows_players_read_only(admin_client, matches):
     assert 'name="_save"' not in content  # a view, not a form
 
 
-@pytest.mark.parametrize(
-    "url", ["/admin/history/match/add/", "/admin/streaming/poisonevent/add/", "{match}/delete/"]
-)
+@pytest.mark.parametrize("url", ["/admin/history/match/add/", "/admin/streaming/poisonevent/add/", "{match}/delete/"])
 def test_nothing_can_be_added_or_deleted(admin_client, matches, url):
     url = url.format(match=f"/admin/history/match/{matches[0].id}")
     assert admin_client.get(url).status_code == 403
@@ -63,11 +61,15 @@ def test_nothing_can_be_added_or_deleted(admin_client, matches, url):
 
 def test_poison_events_list_and_detail_render(admin_client, db):
     event = PoisonEvent.objects.create(
-        consumer="match-projector", stream_seq=42, subject="game.r1.events", payload=b'{"type": "game_end", "x": "<b>"}',
+        consumer="match-projector",
+        stream_seq=42,
+        subject="game.r1.events",
+        payload=b'{"type": "game_end", "x": "<b>"}',
         reason="missing field 'players'",
-    )  # fmt: skip
-    PoisonEvent.objects.create(consumer="key-moment-detector", stream_seq=7, subject="game.r2.events",
-                               payload=b"\xff not json", reason="not JSON")  # fmt: skip
+    )
+    PoisonEvent.objects.create(
+        consumer="key-moment-detector", stream_seq=7, subject="game.r2.events", payload=b"\xff", reason="not JSON"
+    )
 
     for query in ("", "?consumer=match-projector", "?q=players", "?q=game.r2"):
         assert admin_client.get(f"/admin/streaming/poisonevent/{query}").status_code == 200

@@ -1,0 +1,68 @@
+import json
+
+import pytest
+from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient
+
+from tests.history.factories import api_client_for, match_create, user_create
+
+API_ROUTES = {
+    "/api/auth/register": {"post"},
+    "/api/auth/token": {"post"},
+    "/api/auth/token/refresh": {"post"},
+    "/api/matches": {"get"},
+    "/api/matches/{match_id}": {"get"},
+    "/api/solo_results": {"post"},
+}
+
+
+@pytest.fixture
+def schema(db) -> dict:
+    response = APIClient().get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_schema_is_valid_openapi_listing_every_route(schema):
+    validate_schema(schema)
+    assert {path: set(operations) - {"parameters"} for path, operations in schema["paths"].items()} == API_ROUTES
+
+
+def test_schema_describes_requests_responses_and_parameters(schema):
+    paths = schema["paths"]
+    assert set(paths["/api/auth/register"]["post"]["responses"]) >= {"201", "400"}
+    list_params = {p["name"] for p in paths["/api/matches"]["get"]["parameters"]}
+    assert list_params == {"mode", "since", "until", "page_size", "cursor"}
+    solo = paths["/api/solo_results"]["post"]
+    assert {p["name"] for p in solo["parameters"]} == {"Idempotency-Key"}
+    assert set(solo["responses"]) >= {"200", "201", "400", "409"}
+    match_fields = set(schema["components"]["schemas"]["MatchOutput"]["properties"])
+    assert match_fields == {
+        "id", "game_type", "room_id", "mode", "player_count", "started_at", "ended_at", "tournament_id", "players",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["/api/schema", "/api/schema/", "/api/docs", "/api/docs/"])
+def test_schema_and_docs_answer_without_a_token(db, url):
+    assert APIClient().get(url).status_code == 200
+
+
+def test_docs_page_points_at_the_schema(db):
+    content = APIClient().get("/api/docs").content.decode()
+    assert "swagger" in content.lower() and "/api/schema" in content
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+def test_every_route_answers_with_and_without_a_trailing_slash(db, slash):
+    user = user_create()
+    match = match_create(users=[user])
+    client, anonymous = api_client_for(user), APIClient()
+    body = {"score": 1, "lines_cleared": 1, "level": 1, "pieces_placed": 1, "duration_ms": 1}
+    assert client.get(f"/api/matches{slash}").status_code == 200
+    assert client.get(f"/api/matches/{match.id}{slash}").status_code == 200
+    assert client.post(f"/api/solo_results{slash}", body, format="json").status_code == 201
+    # A bad body, so only the routing is tested, not the (throttled) auth work.
+    assert anonymous.post(f"/api/auth/register{slash}", {}, format="json").status_code == 400
+    assert anonymous.post(f"/api/auth/token{slash}", {}, format="json").status_code == 400
+    assert anonymous.post(f"/api/auth/token/refresh{slash}", {}, format="json").status_code == 400
+    assert anonymous.get(f"/healthz{slash}").status_code == 200
