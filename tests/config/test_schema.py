@@ -12,6 +12,7 @@ API_ROUTES = {
     "/api/auth/token/refresh": {"post"},
     "/api/matches": {"get"},
     "/api/matches/{match_id}": {"get"},
+    "/api/matches/{match_id}/replay": {"get"},
     "/api/solo_results": {"post"},
 }
 
