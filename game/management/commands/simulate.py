@@ -1,0 +1,245 @@
+"""manage.py simulate: bot matches in GameRooms, published to GAME_EVENTS like a game server would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+import time
+from dataclasses import replace
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError
+from nats.errors import NoServersError
+
+from game.room import BotRooms, GameRoom, MatchResult
+from game.simulation import SIMULATION_CONFIG
+from streaming.connection import connect
+from streaming.events import InvalidRoomId, check_room_id
+from streaming.publisher import EventPublisher
+from streaming.streams import StreamMismatch, ensure_stream
+
+logger = logging.getLogger("game.simulate")
+
+DEMO_USERNAMES = ("demo-1", "demo-2", "demo-3", "demo-4")
+# Demo matches are capped at one minute of play so that the first finished match shows up quickly.
+DEMO_CONFIG = replace(SIMULATION_CONFIG, max_ticks=3_600)
+DEMO_PAUSE_SECONDS = 5.0
+FLUSH_TIMEOUT_SECONDS = 60.0
+SETUP_TIMEOUT_SECONDS = 5.0
+MAX_PLAYERS = 16
+
+
+class Command(BaseCommand):
+    help = (
+        "Play simulated bot matches in GameRooms and publish their events. Guests and the registered demo "
+        "users demo-1..demo-4 (created when missing, with unusable passwords) take part."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--rooms", type=int, default=4, help="rooms playing at once (default 4)")
+        parser.add_argument("--matches", type=int, default=5, help="matches per room, one after another (default 5)")
+        parser.add_argument("--players", type=int, default=4, help=f"players per match, 2-{MAX_PLAYERS} (default 4)")
+        parser.add_argument("--seed", default=None, help="seed of the whole run (default: random, printed)")
+        parser.add_argument(
+            "--speed",
+            default=None,
+            help="realtime (60 ticks a second) or fast (as fast as possible; the default)",
+        )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="a gentle, endless stream of short real-time matches until SIGTERM or SIGINT",
+        )
+        parser.add_argument("--tournament-id", default=None, help="tournament_id of every match")
+        parser.add_argument(
+            "--room-prefix", default=None, help="room ids are PREFIX-1, PREFIX-2, ... (default sim-room, demo-room)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo = bool(options["demo"])
+        rooms = _positive(options["rooms"], "--rooms")
+        matches = _positive(options["matches"], "--matches")
+        players = _positive(options["players"], "--players")
+        if not 2 <= players <= MAX_PLAYERS:
+            raise CommandError(f"--players must be between 2 and {MAX_PLAYERS}, got {players}")
+        seed = _seed(options["seed"])
+        speed = options["speed"] or ("realtime" if demo else "fast")
+        if speed not in ("realtime", "fast"):
+            raise CommandError(f"--speed must be realtime or fast, got {speed!r}")
+        if demo and speed != "realtime":
+            raise CommandError("--demo always plays in real time; leave out --speed")
+        tournament_id = options["tournament_id"]
+        if tournament_id is not None and not 1 <= len(tournament_id) <= 128:
+            raise CommandError("--tournament-id must be 1-128 characters")
+        prefix = options["room_prefix"] or ("demo-room" if demo else "sim-room")
+        room_ids = [f"{prefix}-{n}" for n in range(1, rooms + 1)]
+        try:
+            for room_id in room_ids:
+                check_room_id(room_id)
+        except InvalidRoomId as error:
+            raise CommandError(f"--room-prefix {prefix!r} gives a bad room id: {error}") from None
+
+        registered = _demo_user_ids()
+        publisher = EventPublisher(name="simulate")
+        config = DEMO_CONFIG if demo else SIMULATION_CONFIG
+        progress = None if demo else Progress(self.stderr, total=rooms * matches)
+        runner = BotRooms(
+            [GameRoom(room_id, publisher, config=config) for room_id in room_ids],
+            matches=None if demo else matches,
+            players=players,
+            seed=seed,
+            registered=registered,
+            realtime=speed == "realtime",
+            pause_seconds=DEMO_PAUSE_SECONDS if demo else 0.0,
+            tournament_id=tournament_id,
+            on_result=_log_match if demo else progress.update,
+        )
+        began = time.perf_counter()
+        try:
+            asyncio.run(self._run(runner, publisher, demo=demo, seed=seed))
+        finally:
+            if progress is not None:
+                progress.close()
+        elapsed = time.perf_counter() - began
+        flushed = publisher.close(timeout=FLUSH_TIMEOUT_SECONDS)
+        self._summary(runner, publisher, elapsed=elapsed, seed=seed)
+        if not flushed:
+            stats = publisher.stats
+            raise CommandError(
+                f"{stats.buffered} events were not stored in GAME_EVENTS within {FLUSH_TIMEOUT_SECONDS:.0f} s: "
+                f"is NATS at {', '.join(publisher.servers)} up? Those matches are incomplete in the stream."
+            )
+
+    async def _run(self, runner: BotRooms, publisher: EventPublisher, *, demo: bool, seed: int) -> None:
+        if publisher.enabled:
+            await _ensure_stream(publisher.servers)
+        if demo:
+            logger.info("demo rooms=%s seed=%s: playing until SIGTERM or SIGINT", len(runner.rooms), seed)
+        loop = asyncio.get_running_loop()
+        installed = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            # Only the main thread may install handlers; a caller on another thread stops us itself.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, runner.stop)
+                installed.append(signum)
+        try:
+            await runner.run()
+        finally:
+            for signum in installed:
+                loop.remove_signal_handler(signum)
+
+    def _summary(self, runner: BotRooms, publisher: EventPublisher, *, elapsed: float, seed: int) -> None:
+        results = runner.results
+        events = sum(r.events for r in results)
+        rate = events / elapsed if elapsed > 0 else 0.0
+        self.stdout.write(
+            f"simulated {len(results)} matches in {len(runner.rooms)} rooms ({runner.players} players each, "
+            f"seed {seed}): {events:,} events in {elapsed:.1f} s, {rate:,.0f} events/s"
+        )
+        if not publisher.enabled:
+            self.stdout.write("publisher: disabled (NATS_ENABLED=false), nothing was published")
+            return
+        stats = publisher.stats
+        self.stdout.write(
+            f"publisher: published {stats.published:,}, dropped {stats.dropped:,}, not stored {stats.buffered:,}"
+        )
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; elsewhere (logs, CI) a line every tenth of the run."""
+
+    WIDTH = 30
+
+    def __init__(self, out: OutputWrapper, *, total: int) -> None:
+        self.out = out
+        self.total = total
+        self.done = 0
+        self.events = 0
+        self.tty = out.isatty()
+        self.every = max(1, total // 10)
+
+    def update(self, result: MatchResult) -> None:
+        self.done += 1
+        self.events += result.events
+        if self.tty:
+            filled = self.WIDTH * self.done // max(self.total, 1)
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            self.out.write(f"\r[{bar}] {self.done}/{self.total} matches, {self.events:,} events", ending="")
+            self.out.flush()
+        elif self.done % self.every == 0 or self.done == self.total:
+            self.out.write(f"{self.done}/{self.total} matches, {self.events:,} events")
+
+    def close(self) -> None:
+        if self.tty and self.done:
+            self.out.write("")
+
+
+def _log_match(result: MatchResult) -> None:
+    logger.info(
+        "match played room_id=%s started_at=%s events=%d ticks=%d winner=%s",
+        result.room_id,
+        result.started_at,
+        result.events,
+        result.ticks,
+        result.winner,
+    )
+
+
+def _positive(value: object, name: str) -> int:
+    if type(value) is not int or value < 1:
+        raise CommandError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _seed(value: object) -> int:
+    if value is None:
+        return random.SystemRandom().randrange(2**31)
+    try:
+        seed = int(str(value), 10)
+    except ValueError:
+        raise CommandError(f"--seed must be a whole number, got {value!r}") from None
+    if seed < 0:
+        raise CommandError(f"--seed must not be negative, got {seed}")
+    return seed
+
+
+def _demo_user_ids() -> list[str]:
+    """The user ids (player ids) of demo-1..demo-4, creating any that are missing."""
+    user_model = get_user_model()
+    try:
+        users = [
+            user_model.objects.get_or_create(username=name, defaults={"password": make_password(None)})[0]
+            for name in DEMO_USERNAMES
+        ]
+    except DatabaseError as error:
+        raise CommandError(
+            f"cannot read or create the demo users in PostgreSQL ({error.__class__.__name__}: {error}); "
+            "check DATABASE_URL and run manage.py migrate"
+        ) from None
+    return [str(user.pk) for user in users]
+
+
+async def _ensure_stream(servers: list[str]) -> None:
+    try:
+        # wait_for bounds the attempt: nats-py keeps retrying a first connect itself when reconnects are
+        # unlimited, whatever retry_forever says.
+        client = await asyncio.wait_for(
+            connect("simulate-setup", servers=servers, retry_forever=False), timeout=SETUP_TIMEOUT_SECONDS
+        )
+    except (TimeoutError, OSError, NoServersError) as error:
+        raise CommandError(
+            f"NATS at {', '.join(servers) or '(none)'} is unreachable ({error.__class__.__name__}); start it "
+            "(python3 dev.py servers start), set NATS_URL, or set NATS_ENABLED=false to simulate without publishing"
+        ) from None
+    try:
+        await ensure_stream(client.jetstream())
+    except StreamMismatch as error:
+        raise CommandError(str(error)) from None
+    finally:
+        await client.close()
