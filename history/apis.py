@@ -152,4 +152,3 @@ def match_of_caller(request: Request, match_id: str) -> Match:
     if match is None:
         raise NotFound("No match with this id among the matches you played.")
     return match
-
