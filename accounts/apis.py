@@ -14,17 +14,17 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from accounts.serializers import RegisterInputSerializer, UserOutputSerializer
 from accounts.services import user_register
 
-# Password guessing and account spraying are what this slows down; a person never gets near it.
-DEFAULT_AUTH_THROTTLE_RATE = "30/minute"
-
 
 class AuthRateThrottle(SimpleRateThrottle):
-    """Per client address; the rate is settings.AUTH_THROTTLE_RATE (None turns throttling off)."""
+    """Per client address; the rate is settings.AUTH_THROTTLE_RATE (None turns throttling off).
+
+    Password guessing and account spraying are what this slows down; a person never gets near it.
+    """
 
     scope = "auth"
 
     def get_rate(self) -> str | None:
-        return getattr(settings, "AUTH_THROTTLE_RATE", DEFAULT_AUTH_THROTTLE_RATE)
+        return settings.AUTH_THROTTLE_RATE
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -140,6 +140,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Register and token routes, per client address and gunicorn worker (the cache is in memory); "" turns it off.
+AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
+
 SIMPLE_JWT = {
     "SIGNING_KEY": os.environ.get("JWT_SIGNING_KEY", "") or SECRET_KEY,
     "ALGORITHM": "HS256",

@@ -6,3 +6,5 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": "test-signing-key-that-is-long-enough-for-hs256"}  # noqa: F405
+# Static files are not served in tests; WhiteNoise would warn about the missing STATIC_ROOT on every request.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
