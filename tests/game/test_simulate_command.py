@@ -8,14 +8,16 @@ import signal
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
 from game.management.commands import simulate
-from history.models import Match
-from tests.support import subprocess_env, wait_until
+from streaming.publisher import EventPublisher
+from tests.support import subprocess_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,4 +102,32 @@ def test_demo_plays_until_sigterm_then_flushes_and_exits_0(stream):
     assert "simulated 2 matches in 2 rooms" in out  # the matches in hand were finished, not dropped
     assert "dropped 0, not stored 0" in out
     assert "match played room_id=demo-room-" in err
-    wait_until(lambda: Match.objects.count() == 0)  # nothing projects here: no projector runs
+
+
+def test_events_left_unstored_at_the_end_are_a_command_error(stream, monkeypatch):
+    real_close = EventPublisher.close
+
+    def close_leaving_events(self, timeout=10.0):
+        real_close(self, timeout)
+        return False  # as when NATS went away before the last acks
+
+    monkeypatch.setattr(EventPublisher, "close", close_leaving_events)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="were not stored in GAME_EVENTS within 60 s: is NATS at nats://"):
+        call_command("simulate", rooms=1, matches=1, players=2, seed=1, stdout=out, stderr=io.StringIO())
+    assert "simulated 1 matches in 1 rooms" in out.getvalue()  # the summary still tells what happened
+
+
+def test_progress_is_one_bar_redrawn_in_place_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    progress = simulate.Progress(OutputWrapper(terminal), total=4)
+    for _ in range(4):
+        progress.update(SimpleNamespace(events=1_000))
+    progress.close()
+    text = terminal.getvalue()
+    assert text.count("\r") == 4 and text.count("\n") == 1
+    assert text.endswith(f"\r[{'#' * 30}] 4/4 matches, 4,000 events\n")
