@@ -43,7 +43,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rooms", type=int, default=4, help="rooms playing at once (default 4)")
-        parser.add_argument("--matches", type=int, default=5, help="matches per room, one after another (default 5)")
+        parser.add_argument(
+            "--matches", type=int, default=5, help="matches per room, one after another (default 5; --demo plays on)"
+        )
         parser.add_argument("--players", type=int, default=4, help=f"players per match, 2-{MAX_PLAYERS} (default 4)")
         parser.add_argument("--seed", default=None, help="seed of the whole run (default: random, printed)")
         parser.add_argument(
