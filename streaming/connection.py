@@ -5,24 +5,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
-import nats
 from django.conf import settings
 from nats.aio.client import Client as NATS
+from nats.aio.client import Server
 
 logger = logging.getLogger("streaming.connection")
 
-RECONNECT_WAIT_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
 
 
-def backoff_delays(first: float = 0.5, cap: float = MAX_BACKOFF_SECONDS):
+def backoff_delays(first: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> Iterator[float]:
     """Exponential backoff with jitter: 0.5, 1, 2, ... capped, each +-20 %."""
     delay = first
     while True:
         yield delay * random.uniform(0.8, 1.2)
         delay = min(delay * 2, cap)
+
+
+def _reconnect_with_backoff(servers: list[Server], info: dict[str, Any]) -> tuple[Server, float]:
+    """nats-py's reconnect hook: the least-tried server, after a delay that doubles with its failures."""
+    server = min(servers, key=lambda candidate: candidate.reconnects)
+    if server.reconnects == 0:
+        return server, 0.0
+    return server, min(MAX_BACKOFF_SECONDS, 0.25 * 2**server.reconnects) * random.uniform(0.8, 1.2)
 
 
 async def connect(
@@ -34,13 +42,39 @@ async def connect(
     on_reconnect: Callable[[], None] | None = None,
     connect_timeout: float = 2.0,
 ) -> NATS:
-    """Connect to NATS with infinite reconnects; retry the first connect with backoff unless told not to.
+    """Connect to NATS; once connected, reconnect forever with backoff, logging each disconnect.
 
+    The first connection is retried with backoff too, unless ``retry_forever`` is False: then one
+    round over the servers, and ConnectionError when none answers (for commands and HTTP requests).
     ``should_stop`` lets a shutting-down caller abandon the retries; ``on_reconnect`` lets a consumer
     re-issue its pull requests after a reconnect (a stale subscription stalls silently otherwise).
     """
     servers = servers or settings.NATS_SERVERS
+    delays = backoff_delays()
+    while True:
+        client = NATS()
+        try:
+            # nats-py would retry the first connection forever on its own (max_reconnect_attempts=-1),
+            # deaf to shutdown: bound each round here instead.
+            await asyncio.wait_for(
+                client.connect(**_options(client, name, servers, on_reconnect, connect_timeout)),
+                timeout=connect_timeout * len(servers) + 1.0,
+            )
+            return client
+        except (TimeoutError, OSError) as error:
+            await _abandon(client)
+            if not retry_forever:
+                raise ConnectionError(f"cannot reach NATS at {','.join(servers)}; check NATS_URL") from error
+        if should_stop is not None and should_stop():
+            raise ConnectionError("stopped before NATS could be reached")
+        delay = next(delays)
+        logger.warning("nats unreachable name=%s servers=%s; retrying in %.1fs", name, ",".join(servers), delay)
+        await _sleep_unless_stopping(delay, should_stop)
 
+
+def _options(
+    client: NATS, name: str, servers: list[str], on_reconnect: Callable[[], None] | None, connect_timeout: float
+) -> dict[str, Any]:
     async def disconnected() -> None:
         if client.is_closed or client.is_draining:
             logger.debug("nats connection closed name=%s", name)
@@ -54,34 +88,35 @@ async def connect(
             on_reconnect()
 
     async def error(exc: Exception) -> None:
-        logger.warning("nats error name=%s error=%s: %s", name, exc.__class__.__name__, exc)
+        if client.is_connected:
+            logger.warning("nats error name=%s error=%s: %s", name, exc.__class__.__name__, exc)
+        else:
+            logger.debug("nats connect attempt failed name=%s error=%s", name, exc.__class__.__name__)
 
-    client = NATS()
-    delays = backoff_delays()
-    while True:
-        try:
-            await client.connect(
-                servers=servers,
-                name=name,
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=RECONNECT_WAIT_SECONDS,
-                connect_timeout=connect_timeout,
-                allow_reconnect=True,
-                disconnected_cb=disconnected,
-                reconnected_cb=reconnected,
-                error_cb=error,
-            )
-            return client
-        except (TimeoutError, nats.errors.NoServersError, OSError) as exc:
-            if not retry_forever or (should_stop is not None and should_stop()):
-                raise
-            delay = next(delays)
-            logger.warning(
-                "nats unreachable name=%s servers=%s error=%s; retrying in %.1fs",
-                name,
-                ",".join(servers),
-                exc.__class__.__name__,
-                delay,
-            )
-            await asyncio.sleep(delay)
-            client = NATS()
+    return {
+        "servers": servers,
+        "name": name,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.5,
+        "reconnect_to_server_handler": _reconnect_with_backoff,
+        "connect_timeout": connect_timeout,
+        "allow_reconnect": True,
+        "disconnected_cb": disconnected,
+        "reconnected_cb": reconnected,
+        "error_cb": error,
+    }
+
+
+async def _abandon(client: NATS) -> None:
+    try:
+        await client.close()
+    except Exception:  # a half-open client may refuse to close; it holds nothing worth keeping
+        logger.debug("closing an unconnected client failed", exc_info=True)
+
+
+async def _sleep_unless_stopping(seconds: float, should_stop: Callable[[], bool] | None) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if should_stop is not None and should_stop():
+            return
+        await asyncio.sleep(min(0.2, seconds))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from rest_framework.test import APIClient
@@ -83,3 +84,18 @@ def test_replay_of_a_match_the_stream_no_longer_holds_is_gone(stream, player):
     response = client_for(player).get(f"/api/matches/{match.id}/replay")
     assert response.status_code == 410
     assert "no longer holds" in response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replay_when_nats_is_down_is_service_unavailable(stream, player, test_servers):
+    events = match_events("room-1", players=[str(player.id), "guest"])
+    publish_match("room-1", events)
+    match = project("room-1", events)
+    test_servers.nats.stop()
+    try:
+        started = time.monotonic()
+        response = client_for(player).get(f"/api/matches/{match.id}/replay")
+        assert response.status_code == 503
+        assert time.monotonic() - started < 10
+    finally:
+        test_servers.nats.start()
