@@ -104,7 +104,7 @@ def run(servers, quick: bool) -> list[Row]:
     loaded = time.perf_counter() - started
     tokens = [str(AccessToken.for_user(user)) for user in users[:CLIENTS]]
     seconds = 10 if quick else 30
-    with Gunicorn(workers=4) as web:
+    with Gunicorn(workers=3) as web:
         paths = [
             "/api/matches",
             "/api/matches?page_size=50",
