@@ -135,7 +135,7 @@ def run(servers, quick: bool) -> list[Row]:
     )
 
     # Moment detector on realistic games.
-    games = realistic_matches(150 if quick else 1000, rooms=40, seed=3)
+    games = realistic_matches(40 if quick else 150, rooms=40, seed=3)
     total = asyncio.run(_load(url, games))
     baseline = asyncio.run(fetch_baseline(url, total))
     detector = MomentDetector()

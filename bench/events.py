@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,7 @@ def synthetic_match(room_id: str, index: int, players: int = 4, events_per_match
     return [(event, event_msg_id(room_id, started_iso, n)) for n, event in enumerate(events)]
 
 
+@functools.lru_cache(maxsize=4)
 def realistic_matches(count: int, rooms: int, seed: int = 0) -> list[tuple[str, list[tuple[dict, str]]]]:
     """(room_id, events) of ``count`` matches: the game engine's bot games when available."""
     try:

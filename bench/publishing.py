@@ -77,7 +77,7 @@ def publish_call_costs(url: str, items: list[tuple[str, dict, str]]) -> list[flo
 
 
 def run(servers, quick: bool) -> list[Row]:
-    matches = realistic_matches(60 if quick else 400, rooms=20)
+    matches = realistic_matches(20 if quick else 100, rooms=20)
     items = [(f"game.{room}.events", event, msg_id) for room, events in matches for event, msg_id in events]
     rows = []
     raw = min(asyncio.run(raw_publish(servers.nats.url, items)) for _ in range(2))
