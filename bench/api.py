@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from bench.harness import Row, percentile, verdict
-from bench.webserver import Gunicorn, _database_url, load
+from bench.webserver import Gunicorn, database_url, load
 
 CLIENTS = 8
 NULL = "\\N"  # COPY's text format for a null
@@ -42,7 +42,7 @@ def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
                 f"\t{rng.randrange(80)}\t{rng.randrange(20)}\t{rng.randrange(20)}\t{rng.randrange(200)}"
                 f"\t90000\t\\N\t{now}\t{started.isoformat()}\t{mode}\n"
             )
-    with psycopg.connect(_database_url()) as connection, connection.cursor() as cursor:
+    with psycopg.connect(database_url()) as connection, connection.cursor() as cursor:
         cursor.execute("TRUNCATE matches, match_players CASCADE")
         with cursor.copy(
             "COPY matches (id, game_type, room_id, mode, player_count, started_at, ended_at, "
@@ -66,7 +66,7 @@ def select_one_baseline(seconds: float) -> dict:
 
     def worker() -> None:
         mine = []
-        with psycopg.connect(_database_url()) as connection, connection.cursor() as cursor:
+        with psycopg.connect(database_url()) as connection, connection.cursor() as cursor:
             while time.perf_counter() < stop_at:
                 started = time.perf_counter()
                 cursor.execute("SELECT 1")

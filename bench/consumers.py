@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 
 import nats
@@ -12,35 +11,14 @@ from django.db import connection
 from nats.js.api import ConsumerConfig
 
 from bench.events import realistic_matches, synthetic_match
-from bench.harness import Row, verdict
+from bench.harness import Row, load_stream, match_messages, verdict
 from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
 from streaming.runner import ConsumerRunner
-from streaming.streams import ensure_stream
 
 
-async def _load(url: str, matches) -> int:
-    client = await nats.connect(url)
-    js = client.jetstream(publish_async_max_pending=4000)
-    with contextlib.suppress(Exception):
-        await js.delete_stream("GAME_EVENTS")
-    await ensure_stream(js)
-    count = 0
-    futures = []
-    for room, events in matches:
-        for event, msg_id in events:
-            futures.append(
-                await js.publish_async(
-                    f"game.{room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id}
-                )
-            )
-            count += 1
-            if len(futures) >= 4000:
-                await asyncio.gather(*futures)
-                futures = []
-    await asyncio.gather(*futures)
-    await client.close()
-    return count
+def _load(url: str, matches) -> int:
+    return asyncio.run(load_stream(url, match_messages(matches)))
 
 
 async def fetch_baseline(url: str, total: int) -> float:
@@ -93,7 +71,7 @@ def run(servers, quick: bool) -> list[Row]:
     matches = [
         (f"bench-room-{i % 50}", synthetic_match(f"bench-room-{i % 50}", i)) for i in range(200 if quick else 1500)
     ]
-    total = asyncio.run(_load(url, matches))
+    total = _load(url, matches)
     baseline = asyncio.run(fetch_baseline(url, total))
     _clear_matches()
     ours = timed_run(MatchProjector())
@@ -118,7 +96,7 @@ def run(servers, quick: bool) -> list[Row]:
         (f"bench-room-{i % 50}", synthetic_match(f"bench-room-{i % 50}", i, events_per_match=2)[-1:])
         for i in range(2000 if quick else 10_000)
     ]
-    total = asyncio.run(_load(url, ends))
+    total = _load(url, ends)
     _clear_matches()
     ours = timed_run(MatchProjector())
     assert Match.objects.count() == len(ends)
@@ -136,7 +114,7 @@ def run(servers, quick: bool) -> list[Row]:
 
     # Moment detector on realistic games.
     games = realistic_matches(40 if quick else 150, rooms=40, seed=3)
-    total = asyncio.run(_load(url, games))
+    total = _load(url, games)
     baseline = asyncio.run(fetch_baseline(url, total))
     detector = MomentDetector()
     ours = timed_run(detector)

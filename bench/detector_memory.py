@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import subprocess
 import sys
 import time
@@ -13,34 +11,14 @@ from pathlib import Path
 import nats
 
 from bench.events import synthetic_match
-from bench.harness import ROOT, Row
-from bench.webserver import _database_url
-from streaming.streams import ensure_stream
+from bench.harness import ROOT, Row, load_stream, match_messages
+from bench.webserver import database_url
 
 
-async def _publish_openings(url: str, rooms: int) -> int:
+def _publish_openings(url: str, rooms: int) -> int:
     """Each room: a four-player match under way (its first 60 events, no game_end)."""
-    client = await nats.connect(url)
-    js = client.jetstream(publish_async_max_pending=4000)
-    with contextlib.suppress(Exception):
-        await js.delete_stream("GAME_EVENTS")
-    await ensure_stream(js)
-    futures, count = [], 0
-    for index in range(rooms):
-        room = f"live-{index}"
-        for event, msg_id in synthetic_match(room, index, events_per_match=62)[:60]:
-            futures.append(
-                await js.publish_async(
-                    f"game.{room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id}
-                )
-            )
-            count += 1
-        if len(futures) >= 4000:
-            await asyncio.gather(*futures)
-            futures = []
-    await asyncio.gather(*futures)
-    await client.close()
-    return count
+    openings = ((f"live-{n}", synthetic_match(f"live-{n}", n, events_per_match=62)[:60]) for n in range(rooms))
+    return asyncio.run(load_stream(url, match_messages(openings)))
 
 
 async def _pending(url: str) -> int:
@@ -65,11 +43,11 @@ def run(servers, quick: bool) -> list[Row]:
     import os
 
     rooms = 2000 if quick else 10_000
-    events = asyncio.run(_publish_openings(servers.nats.url, rooms))
+    events = _publish_openings(servers.nats.url, rooms)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "NATS_URL": servers.nats.url,
         "STREAMING_LOG_LEVEL": "WARNING",
     }

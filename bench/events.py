@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -123,12 +122,3 @@ def realistic_matches(count: int, rooms: int, seed: int = 0) -> list[tuple[str, 
         else:
             matches.append((room_id, synthetic_match(room_id, index, seed=seed)))
     return matches
-
-
-def encoded(matches) -> list[tuple[str, bytes, str]]:
-    """(subject, payload, msg_id) triples in publishing order, rooms interleaved match by match."""
-    return [
-        (f"game.{room}.events", json.dumps(event, separators=(",", ":")).encode(), msg_id)
-        for room, events in matches
-        for event, msg_id in events
-    ]

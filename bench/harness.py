@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,6 +60,37 @@ class Servers:
         self.nats_fsync.stop()
         self.postgres.stop(mode="immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def match_messages(matches) -> Iterator[tuple[str, bytes, str | None]]:
+    """(subject, payload, msg_id) of each event of (room_id, [(event, msg_id), ...]) matches, in order."""
+    for room, events in matches:
+        for event, msg_id in events:
+            yield f"game.{room}.events", json.dumps(event, separators=(",", ":")).encode(), msg_id
+
+
+async def load_stream(url: str, messages: Iterable[tuple[str, bytes, str | None]]) -> int:
+    """Empty GAME_EVENTS, then publish ``messages`` pipelined, every ack checked; return how many."""
+    import nats
+
+    from streaming.streams import ensure_stream
+
+    client = await nats.connect(url)
+    js = client.jetstream(publish_async_max_pending=4000)
+    with contextlib.suppress(Exception):
+        await js.delete_stream("GAME_EVENTS")
+    await ensure_stream(js)
+    count, futures = 0, []
+    for subject, payload, msg_id in messages:
+        headers = {"Nats-Msg-Id": msg_id} if msg_id else None
+        futures.append(await js.publish_async(subject, payload, headers=headers))
+        count += 1
+        if len(futures) >= 4000:
+            await asyncio.gather(*futures)
+            futures = []
+    await asyncio.gather(*futures)
+    await client.close()
+    return count
 
 
 def percentile(values: list[float], fraction: float) -> float:

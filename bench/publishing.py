@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 
 import nats
 
 from bench.events import realistic_matches
-from bench.harness import Row, median, percentile, rate, verdict
+from bench.harness import Row, load_stream, median, percentile, rate, verdict
 from streaming.publisher import EventPublisher
-from streaming.streams import ensure_stream
 
 WINDOW = 2000
 
 
-async def _reset(url: str) -> None:
-    client = await nats.connect(url)
-    js = client.jetstream()
-    with contextlib.suppress(Exception):
-        await js.delete_stream("GAME_EVENTS")
-    await ensure_stream(js)
-    await client.close()
-
-
 async def raw_publish(url: str, items: list[tuple[str, dict, str]]) -> float:
     """The best a raw nats-py client does: encode and publish_async in windows, checking every ack."""
-    await _reset(url)
+    await load_stream(url, [])
     client = await nats.connect(url)
     js = client.jetstream(publish_async_max_pending=WINDOW)
     started = time.perf_counter()
@@ -46,7 +35,7 @@ async def raw_publish(url: str, items: list[tuple[str, dict, str]]) -> float:
 
 
 def ours_publish(url: str, items: list[tuple[str, dict, str]]) -> float:
-    asyncio.run(_reset(url))
+    asyncio.run(load_stream(url, []))
     publisher = EventPublisher(servers=[url], window=WINDOW)
     publisher.start()
     started = time.perf_counter()

@@ -3,46 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
+from collections.abc import Iterator
 
 import nats
 from nats.js.api import DeliverPolicy
 
 from bench.events import synthetic_match
-from bench.harness import Row, percentile, verdict
+from bench.harness import Row, load_stream, match_messages, percentile, verdict
 from bench.webserver import Gunicorn
-from streaming.streams import ensure_stream
 
 
-async def _fill(url: str, total: int, target_room: str, target_events) -> None:
-    """``total`` messages of many rooms, with the target match published in the middle."""
-    client = await nats.connect(url)
-    js = client.jetstream(publish_async_max_pending=4000)
-    with contextlib.suppress(Exception):
-        await js.delete_stream("GAME_EVENTS")
-    await ensure_stream(js)
+def _stream_messages(total: int, target_room: str, target_events) -> Iterator[tuple[str, bytes, str | None]]:
+    """``total`` messages of many rooms, with the target match in the middle."""
     filler = [json.dumps(event).encode() for event, _ in synthetic_match("filler", 0)]
-    futures, sent, target_at = [], 0, total // 2
-    while sent < total:
-        if sent >= target_at and target_events:
-            for event, msg_id in target_events:
-                futures.append(
-                    await js.publish_async(
-                        f"game.{target_room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id}
-                    )
-                )
-            sent += len(target_events)
-            target_events = None
-            continue
-        futures.append(await js.publish_async(f"game.filler-{sent % 997}.events", filler[sent % len(filler)]))
-        sent += 1
-        if len(futures) >= 4000:
-            await asyncio.gather(*futures)
-            futures = []
-    await asyncio.gather(*futures)
-    await client.close()
+    for sent in range(total - len(target_events)):
+        if sent == total // 2:
+            yield from match_messages([(target_room, target_events)])
+        yield f"game.filler-{sent % 997}.events", filler[sent % len(filler)], None
 
 
 async def raw_ordered_read(url: str, subject: str, count: int, repeats: int) -> list[float]:
@@ -77,7 +56,7 @@ def run(servers, quick: bool) -> list[Row]:
     end = events[-1][0]
     end["data"]["players"][0]["player_id"] = str(user.id)
     started = time.perf_counter()
-    asyncio.run(_fill(servers.nats.url, total, room, events))
+    asyncio.run(load_stream(servers.nats.url, _stream_messages(total, room, events)))
     filled = time.perf_counter() - started
     [match] = matches_record_from_game_ends(ends=[game_end_from_event(room, validate_envelope(end))])
     token = str(AccessToken.for_user(user))

@@ -28,7 +28,7 @@ class Gunicorn:
             "DJANGO_SECRET_KEY": "bench-" + "k" * 40,
             "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"],
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "NATS_URL": ",".join(settings.NATS_SERVERS),
         }
         self.process = subprocess.Popen(
@@ -60,7 +60,7 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def _database_url() -> str:
+def database_url() -> str:
     from django.db import connection
 
     db = connection.settings_dict

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from history.models import Match, MatchPlayer
+from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
 
 class HasTournamentFilter(admin.SimpleListFilter):
@@ -42,18 +42,7 @@ class ReadOnlyAdminMixin:
 class MatchPlayerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MatchPlayer
     extra = 0
-    fields = (
-        "placement",
-        "player_id",
-        "user",
-        "score",
-        "lines_cleared",
-        "garbage_sent",
-        "garbage_received",
-        "pieces_placed",
-        "duration_ms",
-        "level",
-    )
+    fields = ("placement", "player_id", "user", *PLAYER_RESULT_FIELDS)
     ordering = ("placement", "player_id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchPlayer]:

@@ -38,12 +38,27 @@ class Match(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["tournament_id", "-started_at"], name="matches_tournament_idx",
-                         condition=Q(tournament_id__isnull=False)),
+            models.Index(
+                fields=["tournament_id", "-started_at"],
+                name="matches_tournament_idx",
+                condition=Q(tournament_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.mode} {self.room_id or ''} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+# A player's results in a match, as the API shows them and the admin lists them.
+PLAYER_RESULT_FIELDS = (
+    "score",
+    "lines_cleared",
+    "garbage_sent",
+    "garbage_received",
+    "pieces_placed",
+    "duration_ms",
+    "level",
+)
 
 
 class MatchPlayer(models.Model):

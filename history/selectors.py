@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
-from history.models import Match, MatchPlayer
+from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
 # The list's order. They are the caller's own player row's columns, annotated onto each match, so that
 # PostgreSQL walks match_players_user_recent_idx (user, -started_at, -match) and stops after one page,
@@ -17,19 +17,7 @@ LIST_POSITION_FIELDS = ("player_started_at", "player_match_id")
 def _players_by_placement() -> Prefetch:
     # Only what a response shows: loading the denormalised and bookkeeping columns cost a history page
     # a tenth of its time.
-    players = MatchPlayer.objects.only(
-        "match_id",
-        "user_id",
-        "player_id",
-        "placement",
-        "score",
-        "lines_cleared",
-        "garbage_sent",
-        "garbage_received",
-        "pieces_placed",
-        "duration_ms",
-        "level",
-    )
+    players = MatchPlayer.objects.only("match_id", "user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
     return Prefetch("players", queryset=players.order_by("placement", "player_id"))
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from history.models import Match, MatchPlayer
+from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -64,18 +64,7 @@ class MatchPlayerOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchPlayer
-        fields = (
-            "user_id",
-            "player_id",
-            "placement",
-            "score",
-            "lines_cleared",
-            "garbage_sent",
-            "garbage_received",
-            "pieces_placed",
-            "duration_ms",
-            "level",
-        )
+        fields = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
         read_only_fields = fields
 
 
@@ -114,18 +103,14 @@ class MatchOutputSerializer(serializers.ModelSerializer):
 
 
 def _player(player: MatchPlayer) -> dict:
-    return {
+    shown = {
         "user_id": str(player.user_id) if player.user_id is not None else None,
         "player_id": player.player_id,
         "placement": player.placement,
-        "score": player.score,
-        "lines_cleared": player.lines_cleared,
-        "garbage_sent": player.garbage_sent,
-        "garbage_received": player.garbage_received,
-        "pieces_placed": player.pieces_placed,
-        "duration_ms": player.duration_ms,
-        "level": player.level,
     }
+    for field in PLAYER_RESULT_FIELDS:
+        shown[field] = getattr(player, field)
+    return shown
 
 
 def _iso(moment: datetime) -> str:

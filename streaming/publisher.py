@@ -175,6 +175,8 @@ class EventPublisher:
         ready.set()
         try:
             loop.run_until_complete(self._drain_forever())
+        except ConnectionError as error:  # closed while NATS was unreachable: close() reports the count
+            logger.warning("publisher stopped: %s", error)
         except Exception:
             logger.exception("publisher stopped with %d events not stored", len(self._buffer) + self._in_flight)
         finally:
