@@ -16,7 +16,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from history.models import Match
-from history.selectors import LIST_POSITION_FIELDS, match_get_for_user, match_list_for_user
+from history.selectors import LIST_POSITION_FIELDS, match_get_for_user, match_list_for_user, match_players_attach
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -124,7 +124,8 @@ class MatchListApi(APIView):
         params.is_valid(raise_exception=True)
         filters = dict(params.validated_data)
         paginator = MatchCursorPagination(page_size=filters.pop("page_size"))
-        matches = paginator.paginate_queryset(match_list_for_user(user=request.user, **filters), request)
+        page = paginator.paginate_queryset(match_list_for_user(user=request.user, **filters), request)
+        matches = match_players_attach(matches=page)
         return paginator.get_paginated_response(MatchOutputSerializer(matches, many=True).data)
 
 

@@ -1,9 +1,10 @@
 """Reads of the match history (SPEC section 6)."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from accounts.models import User
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
@@ -14,11 +15,24 @@ from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 LIST_POSITION_FIELDS = ("player_started_at", "player_match_id")
 
 
-def _players_by_placement() -> Prefetch:
-    # Only what a response shows: loading the denormalised and bookkeeping columns cost a history page
-    # a tenth of its time.
-    players = MatchPlayer.objects.only("match_id", "user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
-    return Prefetch("players", queryset=players.order_by("placement", "player_id"))
+def match_players_attach(*, matches: Sequence[Match]) -> list[Match]:
+    """Load the players of ``matches`` in one query, by placement, as ``match.player_list``.
+
+    Django's prefetch_related sets up a related queryset per match: on a history page that cost more
+    than the three queries together. Only the columns a response shows are loaded.
+    """
+    matches = list(matches)
+    by_match: dict[uuid.UUID, list[MatchPlayer]] = {match.id: [] for match in matches}
+    players = (
+        MatchPlayer.objects.filter(match_id__in=list(by_match))
+        .only("match_id", "user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
+        .order_by("placement", "player_id")
+    )
+    for player in players:
+        by_match[player.match_id].append(player)
+    for match in matches:
+        match.player_list = by_match[match.id]
+    return matches
 
 
 def match_list_for_user(
@@ -46,13 +60,13 @@ def match_list_for_user(
         .defer("inserted_at")
         .annotate(player_started_at=F("players__started_at"), player_match_id=F("players__match_id"))
         .order_by("-player_started_at", "-player_match_id")
-        .prefetch_related(_players_by_placement())
     )
 
 
 def match_get_for_user(*, user: User, match_id: uuid.UUID) -> Match | None:
     """The match with its players when ``user`` played in it or is staff; otherwise None."""
-    matches = Match.objects.filter(id=match_id).prefetch_related(_players_by_placement())
+    matches = Match.objects.filter(id=match_id)
     if not user.is_staff:
         matches = matches.filter(Exists(MatchPlayer.objects.filter(match=OuterRef("pk"), user=user)))
-    return matches.first()
+    match = matches.first()
+    return match_players_attach(matches=[match])[0] if match is not None else None

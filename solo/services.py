@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from history.models import Match, MatchPlayer
+from history.selectors import match_players_attach
 from solo.models import SoloIdempotencyKey
 
 
@@ -33,7 +34,7 @@ def _request_hash(*, fields: dict) -> str:
 
 
 def _match_with_players(match_id: object) -> Match:
-    return Match.objects.prefetch_related("players").get(id=match_id)
+    return match_players_attach(matches=[Match.objects.get(id=match_id)])[0]
 
 
 def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> Match | None:

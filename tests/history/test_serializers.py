@@ -3,6 +3,7 @@
 import pytest
 from rest_framework import serializers
 
+from history.selectors import match_players_attach
 from history.serializers import MatchOutputSerializer, MatchPlayerOutputSerializer
 from tests.history.factories import match_create
 
@@ -13,6 +14,7 @@ def test_fast_representation_matches_drf_fields(mode, django_user_model):
     user = django_user_model.objects.create_user(username="shape", password="a-long-password-1")
     users = [user] if mode == "solo" else [user, None, None]
     match = match_create(mode=mode, users=users, tournament_id="cup" if mode == "multiplayer" else None)
+    match = match_players_attach(matches=[match])[0]
     serializer = MatchOutputSerializer(match)
     generic = serializers.ModelSerializer.to_representation(serializer, match)
     generic["players"] = [
