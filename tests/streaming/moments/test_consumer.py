@@ -163,3 +163,15 @@ async def _shorten_window() -> None:
         await ensure_stream(client.jetstream())
     finally:
         await client.close()
+
+
+def test_matches_idle_longer_than_the_setting_are_forgotten(stream):
+    detector = MomentDetector(idle_seconds=0.5)
+    with BackgroundConsumer(detector) as running:
+        publish_match("room-a", tetris_match_events("room-a", tetrises=1)[:-1])  # under way, no game_end
+        wait_until(lambda: "room-a" in detector.rooms)
+        time.sleep(1.0)
+        publish_match("room-b", tetris_match_events("room-b", tetrises=1)[:-1])
+        wait_until(lambda: "room-b" in detector.rooms)
+        wait_until(lambda: "room-a" not in detector.rooms, timeout=5)
+    assert running.runner.processed == 2 * (len(tetris_match_events("room-a", tetrises=1)) - 1)
