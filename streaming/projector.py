@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from nats.js.api import DeliverPolicy
-
 from history.services import matches_record_from_game_ends
 from streaming.events import (
     GameEnd,
@@ -111,4 +109,3 @@ class MatchReprojector(MatchProjector):
     """Projects the whole stream again from sequence 1 through a consumer of its own, then stops."""
 
     durable = "match-reprojector"
-    deliver_policy = DeliverPolicy.ALL

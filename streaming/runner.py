@@ -87,7 +87,6 @@ class Consumer:
     # can never succeed are terminated explicitly (Verdict.TERM) instead.
     max_deliver: int = -1
     max_ack_pending: int = 20_000
-    deliver_policy: DeliverPolicy = DeliverPolicy.ALL
 
     def consumer_config(self) -> ConsumerConfig:
         return ConsumerConfig(
@@ -99,13 +98,10 @@ class Consumer:
             backoff=list(settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS) or None,
             max_deliver=self.max_deliver,
             max_ack_pending=self.max_ack_pending,
-            deliver_policy=self.deliver_policy,
+            deliver_policy=DeliverPolicy.ALL,
             max_waiting=16,
             num_replicas=settings.GAME_EVENTS_REPLICAS,
         )
-
-    async def setup(self, client: NATS) -> None:
-        """Called once connected, before the first batch (e.g. to rebuild state)."""
 
     async def process(self, batch: list[Delivery]) -> list[Verdict]:
         """One verdict per delivery. The default crosses into synchronous code (the ORM) once per batch."""
@@ -179,7 +175,6 @@ class ConsumerRunner:
             raise
         try:
             await self._ensure_stream_and_consumer()
-            await self.consumer.setup(self.client)
             inbox = self.client.new_inbox()
             subscription = await self.client.subscribe(inbox, cb=self._on_message, pending_msgs_limit=-1)
             try:
