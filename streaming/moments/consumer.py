@@ -103,7 +103,6 @@ def moments_past_mark(mark: Mark | None, started_at: str | None, event_seq: int,
 class MomentDetector(Consumer):
     durable = "key-moment-detector"
     filter_subject = "game.*.events"
-    batch_size = 1000
 
     def __init__(self, *, idle_seconds: float | None = None) -> None:
         self.rooms: dict[str, Room] = {}
