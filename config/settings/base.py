@@ -172,7 +172,7 @@ CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
     float(value) for value in env_list("CONSUMER_REDELIVERY_BACKOFF_SECONDS", ["10", "30", "60", "120"])
 ]
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
-MOMENT_DETECTOR_IDLE_SECONDS = 30 * 60
+MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
 
 LOGGING = {
     "version": 1,

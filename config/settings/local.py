@@ -1,12 +1,13 @@
-"""Local development: debug on, and the embedded servers' addresses when no URL is set."""
+"""Local development: debug on unless DJANGO_DEBUG says otherwise, and the embedded servers' addresses
+when no URL is set."""
 
 import json
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, LOCAL_DIR, NATS_URL, database_config
+from .base import DATABASE_URL, LOCAL_DIR, NATS_URL, database_config, env_bool, env_list
 
-DEBUG = True
-ALLOWED_HOSTS = ["*"]
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["*"])
 
 # `python3 dev.py up` (devtools) writes the embedded servers' addresses here.
 _servers_file = LOCAL_DIR / "servers.json"
