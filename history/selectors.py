@@ -9,6 +9,8 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from accounts.models import User
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
+PLAYER_SHOWN_FIELDS = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
+
 # The list's order. They are the caller's own player row's columns, annotated onto each match, so that
 # PostgreSQL walks match_players_user_recent_idx (user, -started_at, -match) and stops after one page,
 # however many matches the caller has played.
@@ -18,18 +20,19 @@ LIST_POSITION_FIELDS = ("player_started_at", "player_match_id")
 def match_players_attach(*, matches: Sequence[Match]) -> list[Match]:
     """Load the players of ``matches`` in one query, by placement, as ``match.player_list``.
 
-    Django's prefetch_related sets up a related queryset per match: on a history page that cost more
-    than the three queries together. Only the columns a response shows are loaded.
+    Each player is a dict of the fields a response shows (PLAYER_SHOWN_FIELDS), not a model: on a
+    history page, building MatchPlayer instances cost more than the query. Django's prefetch_related,
+    with a related queryset per match, cost more still.
     """
     matches = list(matches)
-    by_match: dict[uuid.UUID, list[MatchPlayer]] = {match.id: [] for match in matches}
-    players = (
+    by_match: dict[uuid.UUID, list[dict]] = {match.id: [] for match in matches}
+    rows = (
         MatchPlayer.objects.filter(match_id__in=list(by_match))
-        .only("match_id", "user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
         .order_by("placement", "player_id")
+        .values_list("match_id", *PLAYER_SHOWN_FIELDS)
     )
-    for player in players:
-        by_match[player.match_id].append(player)
+    for match_id, *values in rows:
+        by_match[match_id].append(dict(zip(PLAYER_SHOWN_FIELDS, values, strict=True)))
     for match in matches:
         match.player_list = by_match[match.id]
     return matches

@@ -103,15 +103,9 @@ class MatchOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _player(player: MatchPlayer) -> dict:
-    shown = {
-        "user_id": str(player.user_id) if player.user_id is not None else None,
-        "player_id": player.player_id,
-        "placement": player.placement,
-    }
-    for field in PLAYER_RESULT_FIELDS:
-        shown[field] = getattr(player, field)
-    return shown
+def _player(player: dict) -> dict:
+    user_id = player["user_id"]
+    return {**player, "user_id": str(user_id) if user_id is not None else None}
 
 
 def _iso(moment: datetime) -> str:
