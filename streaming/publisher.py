@@ -4,6 +4,8 @@
 asyncio loop drains the buffer with pipelined JetStream publishes, each carrying its `Nats-Msg-Id`.
 While NATS is away the buffer keeps filling and is resent on reconnect (the Msg-Id makes a resend of
 something already stored harmless); only past the bound are events dropped, counted and logged.
+An event that can never be encoded as JSON is dropped by the sender, counted and logged, so that it
+cannot hold up the events behind it.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ DROP_LOG_INTERVAL_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class PublisherStats:
-    accepted: int
-    published: int
-    dropped: int
-    refused: int
-    retried: int
-    buffered: int
+    accepted: int  # taken by publish()
+    published: int  # stored by the stream (a duplicate by Msg-Id counts: it is stored)
+    dropped: int  # refused by publish() because the buffer was full
+    refused: int  # refused by publish() because the room id is not one subject token
+    unencodable: int  # accepted, then dropped by the sender: not encodable as JSON (a bug in the caller)
+    retried: int  # publishes that failed (no ack, an error ack, disconnected) and were put back to resend
+    buffered: int  # accepted and not yet stored
 
 
 class EventPublisher:
@@ -63,6 +66,7 @@ class EventPublisher:
         self._in_flight = 0
         self._known_rooms: set[str] = set()
         self._accepted = self._published = self._dropped = self._refused = self._retried = 0
+        self._unencodable = 0
         self._last_drop_log = 0.0
         self._idle = False
         self._closing = False
@@ -130,6 +134,7 @@ class EventPublisher:
             published=self._published,
             dropped=self._dropped,
             refused=self._refused,
+            unencodable=self._unencodable,
             retried=self._retried,
             buffered=len(self._buffer) + self._in_flight,
         )
@@ -213,15 +218,22 @@ class EventPublisher:
 
     async def _publish_window(self, js) -> bool:
         """Publish up to one window in order; put what failed back at the front. True if all were stored."""
-        batch = []
         buffer = self._buffer
-        while buffer and len(batch) < self.window:
-            batch.append(buffer.popleft())
-        self._in_flight = len(batch)
+        # Counted in flight before they leave the buffer, so flush() always finds them in one or the other.
+        count = self._in_flight = min(len(buffer), self.window)
+        batch: list[tuple[tuple[str, Any, str | None], bytes]] = []
+        for _ in range(count):
+            item = buffer.popleft()
+            try:
+                payload = _encode(item[1])
+            except Exception as error:  # never encodable: retrying would hold up every event behind it
+                self._in_flight -= 1
+                self._record_unencodable(item, error)
+                continue
+            batch.append((item, payload))
         futures: list[asyncio.Future | None] = []
         try:
-            for room_id, event, msg_id in batch:
-                payload = event.to_json() if isinstance(event, GameEvent) else _encode(event)
+            for (room_id, _, msg_id), payload in batch:
                 headers = {"Nats-Msg-Id": msg_id} if msg_id else None
                 try:
                     futures.append(await js.publish_async(f"game.{room_id}.events", payload, headers=headers))
@@ -233,9 +245,10 @@ class EventPublisher:
                 for future in late:
                     future.cancel()
         except asyncio.CancelledError:
-            buffer.extendleft(reversed(batch))
+            buffer.extendleft(reversed([item for item, _ in batch]))
+            self._in_flight = 0
             raise
-        failed = [item for item, future in zip(batch, futures, strict=True) if not _stored(future)]
+        failed = [item for (item, _), future in zip(batch, futures, strict=True) if not _stored(future)]
         self._published += len(batch) - len(failed)
         if failed:
             self._retried += len(failed)
@@ -250,6 +263,18 @@ class EventPublisher:
                 self._drained.notify_all()
         return not failed
 
+    def _record_unencodable(self, item: tuple[str, Any, str | None], error: Exception) -> None:
+        room_id, _, msg_id = item
+        self._unencodable += 1
+        logger.error(
+            "event dropped: not encodable as JSON (%s: %s), room_id=%s msg_id=%s; %d dropped so far",
+            type(error).__name__,
+            error,
+            room_id,
+            msg_id,
+            self._unencodable,
+        )
+
 
 def _stored(future: asyncio.Future | None) -> bool:
     return future is not None and future.done() and not future.cancelled() and future.exception() is None
@@ -263,5 +288,8 @@ def _failure(future: asyncio.Future | None) -> str:
     return type(future.exception()).__name__
 
 
-def _encode(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, separators=(",", ":")).encode()
+def _encode(event: GameEvent | dict[str, Any]) -> bytes:
+    """Compact JSON; raises (TypeError, ValueError, ...) for what JSON cannot carry."""
+    obj = event.to_dict() if isinstance(event, GameEvent) else event
+    # allow_nan=False: NaN and Infinity are not JSON, and consumers in other languages reject them.
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()

@@ -1,4 +1,6 @@
 import asyncio
+import json
+import logging
 import time
 
 import pytest
@@ -6,7 +8,9 @@ from django.conf import settings
 
 from streaming.connection import connect
 from streaming.publisher import EventPublisher
+from streaming.streams import ensure_stream
 from tests.streaming.factories import match_events
+from tests.support import run_async, wait_until
 
 
 def stored_events(subject: str = "game.*.events") -> list:
@@ -25,6 +29,20 @@ def stored_events(subject: str = "game.*.events") -> list:
             await client.close()
 
     return asyncio.run(read())
+
+
+async def with_jetstream(action):
+    client = await connect("test-admin", retry_forever=False)
+    try:
+        return await action(client.jetstream())
+    finally:
+        await client.close()
+
+
+def circular() -> dict:
+    data: dict = {}
+    data["self"] = data
+    return data
 
 
 @pytest.fixture
@@ -104,3 +122,44 @@ def test_disabled_publisher_is_a_silent_no_op(stream):
     assert publisher.flush(timeout=1)
     assert publisher.stats.accepted == 0
     assert stored_events() == []
+
+
+@pytest.mark.parametrize(
+    "bad_value",
+    [object(), {"a", "b"}, float("nan"), circular(), {("x", 1): 2}],
+    ids=["object", "set", "nan", "circular", "tuple-key"],
+)
+def test_an_unencodable_event_is_dropped_and_counted_and_the_rest_are_stored_in_order(publisher, caplog, bad_value):
+    events = match_events("room-1")
+    bad = {"tick": 1, "type": "input", "player_id": "alice-guest", "data": {"action": "hold", "extra": bad_value}}
+    (first, first_id), *rest = events
+    assert publisher.publish("room-1", first, msg_id=first_id)
+    assert publisher.publish("room-1", bad, msg_id="room-1:bad:1")
+    for event, msg_id in rest:
+        assert publisher.publish("room-1", event, msg_id=msg_id)
+    with caplog.at_level(logging.ERROR, logger="streaming.publisher"):
+        assert publisher.flush(timeout=10)
+    stats = publisher.stats
+    assert (stats.unencodable, stats.published, stats.buffered) == (1, len(events), 0)
+    stored = stored_events()
+    assert [m.headers["Nats-Msg-Id"] for m in stored] == [msg_id for _, msg_id in events]
+    assert [json.loads(m.data) for m in stored] == [event for event, _ in events]
+    assert any("room_id=room-1 msg_id=room-1:bad:1" in record.getMessage() for record in caplog.records)
+
+
+def test_a_publish_the_server_refuses_is_retried_and_stored_once(publisher, caplog):
+    run_async(with_jetstream(lambda js: js.delete_stream(settings.GAME_EVENTS_STREAM)))
+    events = match_events("room-1")
+    with caplog.at_level(logging.WARNING, logger="streaming.publisher"):
+        for event, msg_id in events:
+            assert publisher.publish("room-1", event, msg_id=msg_id)
+        wait_until(lambda: publisher.stats.retried > 0, timeout=10)
+        assert publisher.stats.published == 0
+        run_async(with_jetstream(ensure_stream))
+        assert publisher.flush(timeout=30)
+    stats = publisher.stats
+    assert (stats.published, stats.buffered) == (len(events), 0)
+    assert stats.retried >= 1
+    stored = stored_events()
+    assert [m.headers["Nats-Msg-Id"] for m in stored] == [msg_id for _, msg_id in events]
+    assert any("NoStreamResponseError" in record.getMessage() for record in caplog.records)
