@@ -9,7 +9,7 @@ import time
 
 from bench.harness import Servers, print_table, write_json
 
-SUITES = ["publishing", "consumers", "replay", "api", "detector_memory"]
+SUITES = ["publishing", "consumers", "replay", "api", "detector_memory", "room"]
 
 
 def main(argv: list[str]) -> int:
