@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from streaming.connection import connect
-from streaming.events import validate_envelope
+from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
 from streaming.replay import read_subject
@@ -47,28 +47,20 @@ def expected_moments() -> set[tuple]:
     """What an uninterrupted run finds: detect_moments over each room's events in stream order."""
     states: dict[str, object] = {}
     expected = set()
-    for seq, body, _ in read_all("game.*.events"):
+    for seq, body, headers in read_all("game.*.events"):
         event = validate_envelope(body)
-        room = next(h for h in [_room_of(seq)] if h)
+        room = room_id_from_subject(headers["Nats-Subject"])
         state, moments = detect_moments(states.get(room), event)
         states[room] = state
         expected |= {(m.type, m.player_id, seq, state.started_at) for m in moments}
     return expected
 
 
-_rooms_by_seq: dict[int, str] = {}
-
-
-def _room_of(seq: int) -> str:
-    return _rooms_by_seq[seq]
-
-
 def publish_rooms(rooms: int, matches_per_room: int, tetrises: int = 3) -> None:
     for match in range(matches_per_room):
         for room in range(rooms):
             room_id = f"room-{room}"
-            seqs = publish_match(room_id, tetris_match_events(room_id, index=match, tetrises=tetrises))
-            _rooms_by_seq.update(dict.fromkeys(seqs, room_id))
+            publish_match(room_id, tetris_match_events(room_id, index=match, tetrises=tetrises))
 
 
 def test_detector_publishes_every_moment_once_with_its_event_seq(stream):
@@ -85,12 +77,38 @@ def test_detector_publishes_every_moment_once_with_its_event_seq(stream):
     assert headers["Nats-Msg-Id"] == (f"room-0:{first['type']}:{first['player_id']}:{first['data']['event_seq']}")
 
 
-def test_detector_never_reads_its_own_moments(stream):
+def test_detector_consumes_only_events_subjects(stream):
+    """Moments are read back only by direct get (a recovering room's high-water mark), never as input."""
     publish_rooms(rooms=1, matches_per_room=1)
     with BackgroundConsumer(MomentDetector()) as running:
         wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
         time.sleep(0.3)
-    assert running.runner.processed == len(read_all("game.*.events"))
+    # A fresh process (no rooms in memory) on the next match of the room: its game_start makes it read
+    # the room's stored moments, which are now in the stream after the events it consumes.
+    publish_match("room-0", tetris_match_events("room-0", index=1))
+    with BackgroundConsumer(MomentDetector()) as second:
+        wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
+        time.sleep(0.3)
+    info = asyncio.run(detector_consumer_info())
+    events = read_all("game.*.events")
+    moments = read_all("game.*.moments")
+    assert len(moments) == len(expected_moments()) > 0
+    assert info.config.filter_subject == "game.*.events"
+    # Every delivery was one of the events, once: none of the moments after them was fed back.
+    assert info.delivered.consumer_seq == len(events)
+    assert info.delivered.stream_seq == events[-1][0]
+    assert info.num_pending == 0 and info.num_ack_pending == 0
+    assert running.runner.processed + second.runner.processed == len(events)
+
+
+async def detector_consumer_info():
+    from django.conf import settings
+
+    client = await connect("test-consumer-info", retry_forever=False)
+    try:
+        return await client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, MomentDetector.durable)
+    finally:
+        await client.close()
 
 
 def start_detector(log_path, env) -> subprocess.Popen:
@@ -99,16 +117,26 @@ def start_detector(log_path, env) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("pause_seconds", [0.0, 3.0], ids=["within-window", "after-window"])
+@pytest.mark.parametrize(
+    ("window_seconds", "pause_seconds"), [(120, 0.0), (1, 3.0)], ids=["within-window", "after-window"]
+)
 def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set(
-    stream, tmp_path, settings, pause_seconds
+    stream, tmp_path, settings, window_seconds, pause_seconds
 ):
-    # A 1-second duplicate window: restarts after it cannot lean on Msg-Ids at all.
-    settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = 1
+    # Within: the SPEC's 2-minute duplicate window, every restart inside it. After: a 1-second window and
+    # 3-second pauses, so restarts cannot lean on Msg-Ids at all. The detector processes bring the stream
+    # to their own setting on start, so they are given the same one.
+    settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = window_seconds
     # Short redelivery delays: messages held by a killed process come back within seconds.
-    env = {**subprocess_env(), "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": "1", "CONSUMER_ACK_WAIT_SECONDS": "5",
-           "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "2,3,4"}
-    asyncio.run(_shorten_window())
+    env = {
+        **subprocess_env(),
+        "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": str(window_seconds),
+        "CONSUMER_ACK_WAIT_SECONDS": "5",
+        "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "2,3,4",
+    }
+    asyncio.run(_set_window())
+    assert stream_window() == window_seconds
+    started = time.monotonic()
     publish_rooms(rooms=8, matches_per_room=60, tetrises=4)
     expected = expected_moments()
     events = stored_count()
@@ -138,6 +166,9 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
     keys = moment_keys()
     assert [key for key, count in Counter(keys).items() if count > 1] == []
     assert set(keys) == expected
+    assert stream_window() == window_seconds
+    if pause_seconds == 0.0:
+        assert time.monotonic() - started < window_seconds, "every restart should be within the window"
 
 
 def stored_count() -> int:
@@ -155,7 +186,8 @@ def stored_count() -> int:
     return asyncio.run(count())
 
 
-async def _shorten_window() -> None:
+async def _set_window() -> None:
+    """Bring the fixture's stream to the duplicate window of the settings, as the detector would on start."""
     from streaming.streams import ensure_stream
 
     client = await connect("test-window", retry_forever=False)
@@ -163,6 +195,19 @@ async def _shorten_window() -> None:
         await ensure_stream(client.jetstream())
     finally:
         await client.close()
+
+
+def stream_window() -> float:
+    async def window() -> float:
+        from django.conf import settings
+
+        client = await connect("test-window", retry_forever=False)
+        try:
+            return (await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)).config.duplicate_window
+        finally:
+            await client.close()
+
+    return asyncio.run(window())
 
 
 def test_matches_idle_longer_than_the_setting_are_forgotten(stream):
