@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 SERVERS_FILE = LOCAL / "servers.json"
 ADMIN_FILE = LOCAL / "demo-admin.json"
+DEMO_PLAYER = "demo-1"  # one of the users `simulate --demo` seats (game/management/commands/simulate.py)
 DEFAULT_NATS_PORT = 4222
 
 
@@ -85,6 +86,10 @@ def _demo_admin(env: dict[str, str]) -> tuple[str, str]:
         "user.is_staff = user.is_superuser = True\n"
         f"user.set_password({password!r})\n"
         "user.save()\n"
+        # A player of the demo games to try the API as (GET /api/matches lists the caller's matches).
+        f"player, _ = User.objects.get_or_create(username={DEMO_PLAYER!r})\n"
+        f"player.set_password({password!r})\n"
+        "player.save()\n"
     )
     _manage(env, "shell", "-c", script)
     return username, password
@@ -135,6 +140,7 @@ def up(port: int, demo: bool) -> int:
         "\nThe system is up (Ctrl-C stops everything):\n"
         f"  API docs   {base}/api/docs\n"
         f"  admin      {base}/admin/   user {username!r}, password {password!r}\n"
+        f"  API login  user {DEMO_PLAYER!r} (plays in the demo games), the same password\n"
         f"  health     {base}/healthz\n"
         f"  processes  {', '.join(processes)}\n",
         flush=True,
