@@ -91,7 +91,7 @@ def _demo_admin(env: dict[str, str]) -> tuple[str, str]:
         f"player.set_password({password!r})\n"
         "player.save()\n"
     )
-    _manage(env, "shell", "-c", script)
+    _manage(env, "shell", "-v", "0", "-c", script)
     return username, password
 
 
