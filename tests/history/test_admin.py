@@ -35,14 +35,53 @@ def test_match_changelist_renders_with_search_and_filters(admin_client, matches,
     assert response.status_code == 200
 
 
-def test_search_finds_a_match_by_player_id_and_username(admin_client, matches, alice):
+def listed(admin_client, **params) -> list:
+    response = admin_client.get("/admin/history/match/", params)
+    assert response.status_code == 200
+    return [match.id for match in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def bobs_match(bob):
+    return match_create(users=[bob, None], room_id="room-b")
+
+
+def test_search_by_player_id_lists_that_players_matches_only(admin_client, matches, bobs_match, alice, bob):
     multiplayer, solo = matches
-    by_player = admin_client.get("/admin/history/match/", {"q": str(alice.id)}).context["cl"].result_list
-    assert {m.id for m in by_player} == {multiplayer.id, solo.id}
-    by_room = admin_client.get("/admin/history/match/", {"q": "room-a"}).context["cl"].result_list
-    assert [m.id for m in by_room] == [multiplayer.id]
-    solo_only = admin_client.get("/admin/history/match/", {"mode__exact": "solo"}).context["cl"].result_list
-    assert [m.id for m in solo_only] == [solo.id]
+    assert sorted(listed(admin_client, q=str(alice.id))) == sorted([multiplayer.id, solo.id])
+    assert listed(admin_client, q=str(bob.id)) == [bobs_match.id, multiplayer.id]  # newest first
+    guest = multiplayer.players.get(user=None).player_id
+    assert listed(admin_client, q=guest) == [multiplayer.id]
+    assert listed(admin_client, q=str(alice.id)[:8]) == []  # exact ids, not substrings
+
+
+def test_search_by_username_lists_that_users_matches_only(admin_client, matches, bobs_match):
+    multiplayer, solo = matches
+    assert sorted(listed(admin_client, q="alice")) == sorted([multiplayer.id, solo.id])
+    assert sorted(listed(admin_client, q="ALICE")) == sorted([multiplayer.id, solo.id])  # case-insensitive
+    assert sorted(listed(admin_client, q="bob")) == sorted([multiplayer.id, bobs_match.id])
+    assert listed(admin_client, q="ali") == []
+    assert listed(admin_client, q="nobody") == []
+
+
+def test_search_by_room_and_tournament_id(admin_client, matches, bobs_match):
+    multiplayer, _ = matches
+    assert listed(admin_client, q="room-a") == [multiplayer.id]
+    assert listed(admin_client, q="room-b") == [bobs_match.id]
+    assert listed(admin_client, q="cup-1") == [multiplayer.id]
+
+
+def test_mode_filter_lists_one_mode(admin_client, matches, bobs_match):
+    multiplayer, solo = matches
+    assert listed(admin_client, mode__exact="solo") == [solo.id]
+    assert sorted(listed(admin_client, mode__exact="multiplayer")) == sorted([multiplayer.id, bobs_match.id])
+
+
+def test_tournament_filter_splits_matches_in_and_out_of_tournaments(admin_client, matches, bobs_match):
+    multiplayer, solo = matches
+    assert listed(admin_client, has_tournament="yes") == [multiplayer.id]
+    assert sorted(listed(admin_client, has_tournament="no")) == sorted([solo.id, bobs_match.id])
+    assert len(listed(admin_client)) == 3
 
 
 def test_match_page_shows_players_read_only(admin_client, matches):

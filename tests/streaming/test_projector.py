@@ -1,4 +1,6 @@
 import json
+import logging
+import re
 
 import pytest
 from django.core.management import call_command
@@ -6,6 +8,7 @@ from django.core.management import call_command
 from history.models import Match, MatchPlayer
 from streaming.models import PoisonEvent
 from streaming.projector import MatchProjector
+from streaming.runner import Delivery, RetryLater, Verdict
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
 
@@ -36,7 +39,8 @@ def test_registered_players_are_linked_to_their_user(stream, django_user_model):
     assert MatchPlayer.objects.get(player_id="guest-7").user_id is None
 
 
-def test_redelivered_game_end_writes_one_match(stream):
+def test_republished_game_end_writes_one_match_and_logs_it_once(stream, caplog):
+    caplog.set_level(logging.INFO, logger="streaming.projector")
     events = match_events("room-1")
     publish_match("room-1", events)
     with BackgroundConsumer(MatchProjector()):
@@ -47,9 +51,92 @@ def test_redelivered_game_end_writes_one_match(stream):
         wait_until(lambda: _pending("match-projector") == 0)
     assert Match.objects.count() == 1
     assert MatchPlayer.objects.count() == 2
+    assert_one_projected_line_per_match(caplog, Match.objects.all())
 
 
-def test_300_matches_published_twice_and_reprojected_give_exact_rows(stream):
+class AcksLostOnce(MatchProjector):
+    """Commits the batch holding the game_end, then fails as if NATS went away before its acks were sent.
+
+    The runner naks the batch (a world error), so JetStream redelivers the very same messages.
+    """
+
+    def __init__(self, game_end_seq: int) -> None:
+        self.game_end_seq = game_end_seq
+        self.failed = False
+        self.game_end_deliveries: list[int] = []  # num_delivered of each delivery of the game_end
+
+    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+        verdicts = super().handle_batch(batch)
+        for delivery in batch:
+            if delivery.stream_seq == self.game_end_seq:
+                self.game_end_deliveries.append(delivery.num_delivered)
+                if not self.failed:
+                    self.failed = True
+                    raise RetryLater("acks lost after the commit")
+        return verdicts
+
+
+def test_redelivered_game_end_writes_one_match(stream, caplog):
+    caplog.set_level(logging.INFO, logger="streaming.projector")
+    *_, game_end_seq = publish_match("room-1", match_events("room-1"))
+    projector = AcksLostOnce(game_end_seq)
+    with BackgroundConsumer(projector):
+        wait_until(lambda: len(projector.game_end_deliveries) == 2)
+        wait_until(lambda: _pending("match-projector") == 0)
+    assert projector.game_end_deliveries == [1, 2]  # the same stream message, delivered again
+    assert Match.objects.count() == 1
+    assert MatchPlayer.objects.count() == 2
+    assert_one_projected_line_per_match(caplog, Match.objects.all())
+
+
+MATCH_COLUMNS = ("game_type", "room_id", "mode", "player_count", "started_at", "ended_at", "tournament_id")
+PLAYER_COLUMNS = (
+    "player_id",
+    "user_id",
+    "placement",
+    "score",
+    "lines_cleared",
+    "garbage_sent",
+    "garbage_received",
+    "pieces_placed",
+    "duration_ms",
+    "level",
+    "started_at",
+    "mode",
+)
+
+
+def stored_contents() -> dict[tuple, tuple]:
+    """Every match and its players as stored, without the generated ids and insertion times."""
+    players: dict = {}
+    for row in MatchPlayer.objects.values("match_id", *PLAYER_COLUMNS):
+        players.setdefault(row.pop("match_id"), []).append(tuple(row.values()))
+    return {
+        (row["room_id"], row["started_at"]): (tuple(row[c] for c in MATCH_COLUMNS), sorted(players.get(row["id"], [])))
+        for row in Match.objects.values("id", *MATCH_COLUMNS)
+    }
+
+
+def projected_lines(caplog) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "streaming.projector"
+        and record.levelno == logging.INFO
+        and record.getMessage().startswith("match projected ")
+    ]
+
+
+def assert_one_projected_line_per_match(caplog, matches) -> None:
+    """One INFO line per newly written match, naming it; none for anything else."""
+    named = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in projected_lines(caplog)]
+    keys = ("match_id", "room_id", "started_at")
+    logged = sorted(tuple(fields.get(key, "") for key in keys) for fields in named)
+    assert logged == sorted((str(m.id), m.room_id, m.started_at.isoformat()) for m in matches)
+
+
+def test_300_matches_published_twice_and_reprojected_give_exact_rows(stream, caplog):
+    caplog.set_level(logging.INFO, logger="streaming.projector")
     matches = [match_events(f"room-{n % 7}", index=n, placements_per_player=1) for n in range(300)]
     for n, events in enumerate(matches):
         publish_match(f"room-{n % 7}", events)
@@ -57,10 +144,29 @@ def test_300_matches_published_twice_and_reprojected_give_exact_rows(stream):
         publish_match(f"room-{n % 7}", events, with_headers=False)
     with BackgroundConsumer(MatchProjector()):
         wait_until(lambda: _pending("match-projector") == 0, timeout=60)
+    assert Match.objects.count() == 300
+    assert MatchPlayer.objects.count() == 600
+    assert_one_projected_line_per_match(caplog, Match.objects.all())  # none for the 300 copies
+    projected = stored_contents()
+    assert len(projected) == 300
+
+    # Lose every tenth match and its players from PostgreSQL; the reprojection must bring them back.
+    lost = list(Match.objects.order_by("started_at")[::10])
+    kept_ids = set(Match.objects.exclude(id__in=[m.id for m in lost]).values_list("id", flat=True))
+    Match.objects.filter(id__in=[m.id for m in lost]).delete()
+    assert (Match.objects.count(), MatchPlayer.objects.count()) == (270, 540)
+    caplog.clear()
+
     call_command("run_projector", from_start=True)
+
     assert Match.objects.count() == 300
     assert MatchPlayer.objects.count() == 600
     assert Match.objects.filter(room_id="room-3").count() == len([n for n in range(300) if n % 7 == 3])
+    assert stored_contents() == projected  # the lost ones back, exactly once, with the same content
+    assert set(Match.objects.filter(id__in=kept_ids).values_list("id", flat=True)) == kept_ids  # left as they were
+    restored = Match.objects.exclude(id__in=kept_ids)
+    assert sorted((m.room_id, m.started_at) for m in restored) == sorted((m.room_id, m.started_at) for m in lost)
+    assert_one_projected_line_per_match(caplog, restored)
 
 
 def test_events_published_without_headers_are_projected(stream):
