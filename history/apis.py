@@ -4,9 +4,10 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
-from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -16,7 +17,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from history.models import Match
-from history.selectors import LIST_POSITION_FIELDS, match_get_for_user, match_list_for_user, match_players_attach
+from history.selectors import MatchListRow, match_get_for_user, match_page_for_user, match_players_attach
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -38,29 +39,18 @@ class MatchCursorPagination:
         self.next_position: tuple[datetime, uuid.UUID] | None = None
         self.previous_position: tuple[datetime, uuid.UUID] | None = None
 
-    def paginate_queryset(self, queryset: QuerySet[Match], request: Request) -> list[Match]:
+    def paginate(self, request: Request, fetch: Callable[..., list[MatchListRow]]) -> list[MatchListRow]:
+        """The page the request's cursor points at; ``fetch(after=, newer=, limit=)`` reads rows."""
         self.base_url = request.build_absolute_uri()
         cursor = request.query_params.get(self.cursor_query_param)
         position, backwards = self._decode(cursor) if cursor is not None else (None, False)
-        time_field, id_field = LIST_POSITION_FIELDS
-        if position is not None:
-            at, match_id = position
-            op, bound = ("gt", "gte") if backwards else ("lt", "lte")
-            # The redundant bound on the time lets the index scan start at the cursor instead of
-            # filtering its way there from the newest row.
-            queryset = queryset.filter(
-                Q(**{f"{time_field}__{op}": at}) | Q(**{time_field: at, f"{id_field}__{op}": match_id}),
-                **{f"{time_field}__{bound}": at},
-            )
-        if backwards:
-            queryset = queryset.reverse()
-        rows = list(queryset[: self.page_size + 1])
+        rows = fetch(after=position, newer=backwards, limit=self.page_size + 1)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:
             rows.reverse()
-        first = self._position(rows[0]) if rows else position
-        last = self._position(rows[-1]) if rows else position
+        first = rows[0].position if rows else position
+        last = rows[-1].position if rows else position
         if backwards:
             self.previous_position = first if has_more else None
             self.next_position = last
@@ -77,11 +67,6 @@ class MatchCursorPagination:
                 "results": data,
             }
         )
-
-    @staticmethod
-    def _position(match: Match) -> tuple[datetime, uuid.UUID]:
-        time_field, id_field = LIST_POSITION_FIELDS
-        return getattr(match, time_field), getattr(match, id_field)
 
     def _link(self, position: tuple[datetime, uuid.UUID] | None, *, backwards: bool) -> str | None:
         if position is None:
@@ -124,7 +109,7 @@ class MatchListApi(APIView):
         params.is_valid(raise_exception=True)
         filters = dict(params.validated_data)
         paginator = MatchCursorPagination(page_size=filters.pop("page_size"))
-        page = paginator.paginate_queryset(match_list_for_user(user=request.user, **filters), request)
+        page = paginator.paginate(request, partial(match_page_for_user, user=request.user, **filters))
         matches = match_players_attach(matches=page)
         return paginator.get_paginated_response(MatchOutputSerializer(matches, many=True).data)
 
