@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,6 +49,10 @@ class Servers:
         os.environ["NATS_URL"] = self.nats.start()
         self.nats_fsync.start()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+        # WhiteNoise warns that collectstatic never ran; the benchmarks serve no static files. The
+        # variable carries the filter to the gunicorn workers.
+        os.environ["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         import django
 
         django.setup()

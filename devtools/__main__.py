@@ -2,6 +2,7 @@
 
 up [--port 8000] [--no-demo]   embedded servers, migrate, stream, demo admin, web + consumers + demo games
 test [pytest args]             ruff, then the whole test suite (which starts its own servers)
+bench [--quick] [--only NAME]  the benchmarks of bench/ (own embedded servers), never part of the tests
 servers start|stop|status      the embedded servers of .local/ alone
 """
 
@@ -188,11 +189,14 @@ def main(argv: list[str]) -> int:
     up_parser.add_argument("--port", type=int, default=8000)
     up_parser.add_argument("--no-demo", action="store_true", help="do not play demo games")
     sub.add_parser("test", help="lint and run the whole test suite", add_help=False)
+    sub.add_parser("bench", help="run the benchmarks (python -m bench), never part of the tests", add_help=False)
     servers = sub.add_parser("servers", help="the embedded servers alone")
     servers.add_argument("action", choices=["start", "stop", "status"])
     args, rest = parser.parse_known_args(argv)
     if args.command == "test":
         return test(rest)
+    if args.command == "bench":
+        return subprocess.run([sys.executable, "-m", "bench", *rest], cwd=ROOT).returncode
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "up":

@@ -17,7 +17,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from history.models import Match
-from history.selectors import MatchListRow, match_get_for_user, match_page_for_user, match_players_attach
+from history.selectors import MatchListRow, match_get_for_user, match_page_for_user
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -110,8 +110,7 @@ class MatchListApi(APIView):
         filters = dict(params.validated_data)
         paginator = MatchCursorPagination(page_size=filters.pop("page_size"))
         page = paginator.paginate(request, partial(match_page_for_user, user=request.user, **filters))
-        matches = match_players_attach(matches=page)
-        return paginator.get_paginated_response(MatchOutputSerializer(matches, many=True).data)
+        return paginator.get_paginated_response(MatchOutputSerializer(page, many=True).data)
 
 
 class MatchDetailApi(APIView):

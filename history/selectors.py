@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -13,15 +12,13 @@ from accounts.models import User
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
 PLAYER_SHOWN_FIELDS = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
-AnyMatch = TypeVar("AnyMatch", Match, "MatchListRow")
 
 
-def match_players_attach(*, matches: Sequence[AnyMatch]) -> list[AnyMatch]:
+def match_players_attach(*, matches: Sequence[Match]) -> list[Match]:
     """Load the players of ``matches`` in one query, by placement, as ``match.player_list``.
 
-    Each player is a dict of the fields a response shows (PLAYER_SHOWN_FIELDS), not a model: on a
-    history page, building MatchPlayer instances cost more than the query. Django's prefetch_related,
-    with a related queryset per match, cost more still.
+    Each player is a dict of the fields a response shows (PLAYER_SHOWN_FIELDS), not a model, the
+    same shape as a history page's rows carry (match_page_for_user).
     """
     matches = list(matches)
     by_match: dict[uuid.UUID, list[dict]] = {match.id: [] for match in matches}
@@ -50,19 +47,26 @@ class MatchListRow:
     ended_at: datetime
     tournament_id: str | None
     position: tuple[datetime, uuid.UUID]  # the caller's player row's (started_at, match_id): the cursor's keys
-    player_list: list[dict] = field(default_factory=list)
+    player_list: list[dict] = field(default_factory=list)  # PLAYER_SHOWN_FIELDS of each, by placement
 
 
 # Written by hand: building and compiling this query through the ORM was a third of a history page's
 # time. Conditions are on the caller's own player row, so PostgreSQL walks match_players_user_recent_idx
 # (user, -started_at, -match) or match_players_user_mode_idx and stops after one page, however many
-# matches the caller has played. Only the fixed fragments below ever go into the SQL text.
-_PAGE_SQL = """
+# matches the caller has played. Each row brings its players as JSON (found by the match_id indexes),
+# so a page is one round trip and the players arrive as dicts decoded in C. Only the fixed fragments
+# below ever go into the SQL text.
+_PLAYERS_JSON = "json_build_object({fields})".format(
+    fields=", ".join(f"'{name}', q.{name}" for name in PLAYER_SHOWN_FIELDS)
+)
+_PAGE_SQL = f"""
 SELECT m.id, m.game_type, m.room_id, m.mode, m.player_count, m.started_at, m.ended_at, m.tournament_id,
-       p.started_at, p.match_id
+       p.started_at, p.match_id,
+       (SELECT json_agg({_PLAYERS_JSON} ORDER BY q.placement, q.player_id)
+        FROM match_players q WHERE q.match_id = m.id)
 FROM match_players p JOIN matches m ON m.id = p.match_id
-WHERE {conditions}
-ORDER BY p.started_at {direction}, p.match_id {direction}
+WHERE {{conditions}}
+ORDER BY p.started_at {{direction}}, p.match_id {{direction}}
 LIMIT %s
 """
 # The redundant bound on the time lets the index scan start at the cursor instead of filtering its way there.
@@ -83,7 +87,7 @@ def match_page_for_user(
     """Up to ``limit`` of the matches ``user`` played, in the list's order (newest first), after ``after``.
 
     ``since`` is inclusive and ``until`` exclusive, both on ``started_at``. With ``newer``, the matches
-    just newer than ``after`` instead, nearest first (so oldest first). Players are not loaded.
+    just newer than ``after`` instead, nearest first (so oldest first). Each row carries its players.
     """
     conditions, params = ["p.user_id = %s"], [user.pk]
     if mode is not None:
@@ -102,7 +106,9 @@ def match_page_for_user(
     sql = _PAGE_SQL.format(conditions=" AND ".join(conditions), direction="ASC" if newer else "DESC")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
-        return [MatchListRow(*row[:8], position=(row[8], row[9])) for row in cursor.fetchall()]
+        return [
+            MatchListRow(*row[:8], position=(row[8], row[9]), player_list=row[10] or []) for row in cursor.fetchall()
+        ]
 
 
 def match_get_for_user(*, user: User, match_id: uuid.UUID) -> Match | None:

@@ -83,7 +83,7 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "started_at": _iso(match.started_at),
             "ended_at": _iso(match.ended_at),
             "tournament_id": match.tournament_id,
-            # Selectors attach the players they loaded (history.selectors.match_players_attach).
+            # Selectors attach the players they loaded (history.selectors), as dicts.
             "players": [_player(player) for player in match.player_list],
         }
 
