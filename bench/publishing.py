@@ -20,12 +20,11 @@ async def raw_publish(url: str, items: list[tuple[str, dict, str]]) -> float:
     await load_stream(url, [])
     client = await nats.connect(url)
     js = client.jetstream(publish_async_max_pending=WINDOW)
+    encode = json.JSONEncoder(separators=(",", ":")).encode  # one encoder, as EventPublisher keeps
     started = time.perf_counter()
     for offset in range(0, len(items), WINDOW):
         futures = [
-            await js.publish_async(
-                subject, json.dumps(event, separators=(",", ":")).encode(), headers={"Nats-Msg-Id": msg_id}
-            )
+            await js.publish_async(subject, encode(event).encode(), headers={"Nats-Msg-Id": msg_id})
             for subject, event, msg_id in items[offset : offset + WINDOW]
         ]
         await asyncio.gather(*futures)

@@ -287,5 +287,9 @@ def _failure(future: asyncio.Future | None) -> str:
 def _encode(event: GameEvent | dict[str, Any]) -> bytes:
     """Compact JSON; raises (TypeError, ValueError, ...) for what JSON cannot carry."""
     obj = event.to_dict() if isinstance(event, GameEvent) else event
-    # allow_nan=False: NaN and Infinity are not JSON, and consumers in other languages reject them.
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+    return _ENCODER.encode(obj).encode()
+
+
+# One encoder for every event: json.dumps with options builds a new one per call.
+# allow_nan=False: NaN and Infinity are not JSON, and consumers in other languages reject them.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
