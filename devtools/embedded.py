@@ -6,6 +6,7 @@ cleanly. Nothing here is used in production, where DATABASE_URL and NATS_URL poi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -29,6 +30,11 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` still runs. An exited child of ours is reaped here: as a zombie it would still
+    answer signal 0 until its parent waits for it (dev.py up stopping the server it started)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
