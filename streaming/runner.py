@@ -17,7 +17,6 @@ import logging
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from enum import Enum
 
 from django.conf import settings
@@ -47,21 +46,55 @@ class Verdict(Enum):
     NAK = "nak"  # try again later
 
 
-@dataclass(slots=True)
 class Delivery:
-    """One message in hand: what a consumer sees of it."""
+    """One message in hand: what a consumer sees of it.
 
-    subject: str
-    data: bytes
-    headers: dict[str, str] | None
-    stream_seq: int
-    num_delivered: int
-    timestamp_ns: int  # when the stream stored it
-    msg: Msg = field(repr=False)
+    Its place in the stream (sequence, times delivered, when stored) is parsed from the ack subject
+    only when asked for: the projector skims most messages by their payload alone, and parsing every
+    one was a tenth of its CPU on a backlog.
+    """
+
+    __slots__ = ("_position", "data", "headers", "msg", "subject")
+
+    def __init__(
+        self,
+        subject: str,
+        data: bytes,
+        headers: dict[str, str] | None,
+        msg: Msg | None,
+        position: tuple[int, int, int] | None = None,
+    ) -> None:
+        self.subject = subject
+        self.data = data
+        self.headers = headers
+        self.msg = msg
+        self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
+
+    @property
+    def stream_seq(self) -> int:
+        return self._parsed_position()[0]
+
+    @property
+    def num_delivered(self) -> int:
+        return self._parsed_position()[1]
+
+    @property
+    def timestamp_ns(self) -> int:
+        """When the stream stored the message."""
+        return self._parsed_position()[2]
 
     @property
     def msg_id(self) -> str | None:
         return self.headers.get("Nats-Msg-Id") if self.headers else None
+
+    def _parsed_position(self) -> tuple[int, int, int]:
+        if self._position is None:
+            assert self.msg is not None and self.msg.reply
+            self._position = parse_ack_reply(self.msg.reply)
+        return self._position
+
+    def __repr__(self) -> str:
+        return f"Delivery(subject={self.subject!r}, stream_seq={self.stream_seq}, data={self.data[:60]!r})"
 
 
 class RetryLater(Exception):
@@ -392,16 +425,7 @@ class ConsumerRunner:
 
 
 def _delivery(msg: Msg) -> Delivery:
-    stream_seq, delivered, timestamp_ns = parse_ack_reply(msg.reply)
-    return Delivery(
-        subject=msg.subject,
-        data=msg.data,
-        headers=msg.headers,
-        stream_seq=stream_seq,
-        num_delivered=delivered,
-        timestamp_ns=timestamp_ns,
-        msg=msg,
-    )
+    return Delivery(msg.subject, msg.data, msg.headers, msg)
 
 
 def _with_fresh_connection(function, *args):

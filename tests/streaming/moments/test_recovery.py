@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -77,10 +76,8 @@ async def stored_deliveries(client) -> dict[str, list[Delivery]]:
             subject=subject,
             data=message.data,
             headers={"Nats-Msg-Id": msg_id} if msg_id else None,
-            stream_seq=message.seq,
-            num_delivered=1,
-            timestamp_ns=_stored_ns(message.headers["Nats-Time-Stamp"]),
             msg=None,  # process() never acks: the runner does
+            position=(message.seq, 1, _stored_ns(message.headers["Nats-Time-Stamp"])),
         )
         rooms.setdefault(room_id_from_subject(subject), []).append(delivery)
     return rooms
@@ -94,7 +91,10 @@ async def stored_moments(client) -> list[tuple[str, dict]]:
 
 
 def redelivered(deliveries: list[Delivery], times: int = 2) -> list[Delivery]:
-    return [dataclasses.replace(delivery, num_delivered=times) for delivery in deliveries]
+    return [
+        Delivery(d.subject, d.data, d.headers, d.msg, position=(d.stream_seq, times, d.timestamp_ns))
+        for d in deliveries
+    ]
 
 
 def in_stream_order(*groups: list[Delivery]) -> list[Delivery]:
