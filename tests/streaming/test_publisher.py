@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from streaming.connection import connect
-from streaming.publisher import EventPublisher
+from streaming.publisher import LIVENESS_CHECK_EVERY, EventPublisher
 from streaming.streams import ensure_stream
 from tests.streaming.factories import match_events
 from tests.support import run_async, wait_until
@@ -163,3 +163,50 @@ def test_a_publish_the_server_refuses_is_retried_and_stored_once(publisher, capl
     stored = stored_events()
     assert [m.headers["Nats-Msg-Id"] for m in stored] == [msg_id for _, msg_id in events]
     assert any("NoStreamResponseError" in record.getMessage() for record in caplog.records)
+
+
+def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publisher, caplog, monkeypatch):
+    real_publish_window = EventPublisher._publish_window
+    calls = []
+
+    async def fails_the_first_time(self, js):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the sender")
+        return await real_publish_window(self, js)
+
+    monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
+    events = [pair for index in range(120) for pair in match_events("room-1", index=index)]
+    assert len(events) > 2 * LIVENESS_CHECK_EVERY
+    with caplog.at_level(logging.ERROR, logger="streaming.publisher"):
+        assert publisher.publish("room-1", events[0][0], msg_id=events[0][1])
+        wait_until(lambda: any("sender thread failed" in r.getMessage() for r in caplog.records), timeout=10)
+        # publish() alone notices the dead thread within LIVENESS_CHECK_EVERY events and starts another.
+        for event, msg_id in events[1:]:
+            assert publisher.publish("room-1", event, msg_id=msg_id)
+        wait_until(lambda: publisher.stats.restarts == 1, timeout=10)
+        assert publisher.flush(timeout=30)
+    stats = publisher.stats
+    assert (stats.published, stats.buffered, stats.restarts) == (len(events), 0, 1)
+    stored = stored_events()
+    assert [m.headers["Nats-Msg-Id"] for m in stored] == [msg_id for _, msg_id in events]
+    assert any("starting a new one" in record.getMessage() for record in caplog.records)
+
+
+def test_flush_replaces_a_dead_sender_thread(publisher, monkeypatch):
+    real_publish_window = EventPublisher._publish_window
+    calls = []
+
+    async def fails_the_first_time(self, js):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the sender")
+        return await real_publish_window(self, js)
+
+    monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
+    events = match_events("room-1")
+    for event, msg_id in events:
+        assert publisher.publish("room-1", event, msg_id=msg_id)
+    assert publisher.flush(timeout=30)
+    assert (publisher.stats.published, publisher.stats.restarts) == (len(events), 1)
+    assert [m.headers["Nats-Msg-Id"] for m in stored_events()] == [msg_id for _, msg_id in events]
