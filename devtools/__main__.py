@@ -175,10 +175,11 @@ def up(port: int, demo: bool) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    print("ruff check ...", flush=True)
-    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT)
-    if lint.returncode != 0:
-        return lint.returncode
+    for lint in (["check", "."], ["format", "--check", "."]):
+        print(f"ruff {' '.join(lint)} ...", flush=True)
+        result = subprocess.run([sys.executable, "-m", "ruff", *lint], cwd=ROOT)
+        if result.returncode != 0:
+            return result.returncode
     return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 

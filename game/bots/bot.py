@@ -31,23 +31,58 @@ class Strength:
 
 
 _BASE = Weights(
-    height=0.5, holes=3.5, hole_rows=1.0, bumpiness=0.35, deep_wells=1.0, max_height=0.6, well_column=None,
-    well_fill=0.0, burn=0.0, line=0.8, tetris=2.0, t_spin=1.5, attack=1.0, tsd_slot=0.0,
+    height=0.5,
+    holes=3.5,
+    hole_rows=1.0,
+    bumpiness=0.35,
+    deep_wells=1.0,
+    max_height=0.6,
+    well_column=None,
+    well_fill=0.0,
+    burn=0.0,
+    line=0.8,
+    tetris=2.0,
+    t_spin=1.5,
+    attack=1.0,
+    tsd_slot=0.0,
     danger_height=11,
 )
 
 STRENGTHS: dict[str, Strength] = {
-    "easy": Strength("easy", actions_per_tick=1, think_ticks=6, noise=1.5, blunder=0.06,
-                     use_hold=False, spins=False, tucks=False, weights=_BASE),
-    "medium": Strength("medium", actions_per_tick=2, think_ticks=3, noise=0.5, blunder=0.02,
-                       use_hold=True, spins=True, tucks=False,
-                       weights=replace(_BASE, well_column=9, well_fill=0.8, burn=1.0, tetris=8.0,
-                                       t_spin=3.0)),
-    "hard": Strength("hard", actions_per_tick=3, think_ticks=1, noise=0.15, blunder=0.005,
-                     use_hold=True, spins=True, tucks=True,
-                     weights=replace(_BASE, well_column=9, well_fill=1.0, burn=1.5, tetris=9.0,
-                                     t_spin=7.0, danger_height=12),
-                     tsd_chance=0.5),
+    "easy": Strength(
+        "easy",
+        actions_per_tick=1,
+        think_ticks=6,
+        noise=1.5,
+        blunder=0.06,
+        use_hold=False,
+        spins=False,
+        tucks=False,
+        weights=_BASE,
+    ),
+    "medium": Strength(
+        "medium",
+        actions_per_tick=2,
+        think_ticks=3,
+        noise=0.5,
+        blunder=0.02,
+        use_hold=True,
+        spins=True,
+        tucks=False,
+        weights=replace(_BASE, well_column=9, well_fill=0.8, burn=1.0, tetris=8.0, t_spin=3.0),
+    ),
+    "hard": Strength(
+        "hard",
+        actions_per_tick=3,
+        think_ticks=1,
+        noise=0.15,
+        blunder=0.005,
+        use_hold=True,
+        spins=True,
+        tucks=True,
+        weights=replace(_BASE, well_column=9, well_fill=1.0, burn=1.5, tetris=9.0, t_spin=7.0, danger_height=12),
+        tsd_chance=0.5,
+    ),
 }
 _TSD_SLOT_BONUS = 10.0
 _TSD_PERIOD = 20
@@ -99,8 +134,15 @@ class Bot:
         assert piece is not None
         strength = self.strength
         masks = player.board.masks
-        options = plans(masks, piece.piece, piece.state, piece.x, piece.y,
-                        spins=strength.spins and piece.piece == "T", tucks=strength.tucks)
+        options = plans(
+            masks,
+            piece.piece,
+            piece.state,
+            piece.x,
+            piece.y,
+            spins=strength.spins and piece.piece == "T",
+            tucks=strength.tucks,
+        )
         if self._rng.random() < strength.blunder:
             return self._rng.choice(options)
         height = player.board.stack_height() + player.pending_garbage()
@@ -108,10 +150,12 @@ class Bot:
         if strength.use_hold and not player.hold_used:
             other = player.hold or player.next_pieces()[0]
             if other != piece.piece and fits(masks, other, 0, SPAWN_X, SPAWN_Y):
-                held = plans(masks, other, 0, SPAWN_X, SPAWN_Y,
-                             spins=strength.spins and other == "T", tucks=strength.tucks)
-                best_value, best = max(((self._value(player, plan, height), plan) for plan in held),
-                                       key=lambda pair: pair[0])
+                held = plans(
+                    masks, other, 0, SPAWN_X, SPAWN_Y, spins=strength.spins and other == "T", tucks=strength.tucks
+                )
+                best_value, best = max(
+                    ((self._value(player, plan, height), plan) for plan in held), key=lambda pair: pair[0]
+                )
                 # Played right after the hold, when the held-in piece is where this plan starts.
                 self._after_hold = best
                 scored.append((best_value, replace(options[0], tokens=("hold",))))

@@ -57,8 +57,9 @@ def simulate(masks: Sequence[int], plan: Plan, *, b2b_chain: int, combo: int) ->
         after.extend([0] * lines)
     perfect = lines > 0 and not any(after)
     back_to_back = lines > 0 and is_difficult(lines, spin) and b2b_chain > 0
-    attack = attack_rows(lines=lines, spin=spin, back_to_back=back_to_back,
-                         combo=combo + 1 if lines else -1, perfect_clear=perfect)
+    attack = attack_rows(
+        lines=lines, spin=spin, back_to_back=back_to_back, combo=combo + 1 if lines else -1, perfect_clear=perfect
+    )
     return Outcome(lines, spin, attack, after)
 
 
@@ -125,8 +126,13 @@ def board_value(masks: Sequence[int], weights: Weights) -> float:
         depth = (left if left < right else right) - h - 2
         if depth > 0:
             deep += depth
-    value = -(weights.height * aggregate + weights.holes * holes + weights.hole_rows * hole_rows
-              + weights.bumpiness * bumpiness + weights.deep_wells * deep)
+    value = -(
+        weights.height * aggregate
+        + weights.holes * holes
+        + weights.hole_rows * hole_rows
+        + weights.bumpiness * bumpiness
+        + weights.deep_wells * deep
+    )
     if peak > weights.danger_height:
         value -= weights.max_height * (peak - weights.danger_height) ** 2
     elif well is not None:

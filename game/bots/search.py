@@ -23,8 +23,10 @@ _SPINS: Final = ("rotate_cw", "rotate_ccw")
 # I, S and Z cover the same cells in states "2" / "L" as in "0" / "R" with the origin moved, and
 # the O the same in every state: (canonical state, dx, dy) so that such duplicates are kept once.
 _SAME_CELLS: Final = {
-    **{(p, 0): (0, 0, 0) for p in "ISZ"}, **{(p, 1): (1, 0, 0) for p in "ISZ"},
-    **{(p, 2): (0, 0, -1) for p in "ISZ"}, **{(p, 3): (1, -1, 0) for p in "ISZ"},
+    **{(p, 0): (0, 0, 0) for p in "ISZ"},
+    **{(p, 1): (1, 0, 0) for p in "ISZ"},
+    **{(p, 2): (0, 0, -1) for p in "ISZ"},
+    **{(p, 3): (1, -1, 0) for p in "ISZ"},
     **{("O", s): (0, 0, 0) for s in range(4)},
 }
 
@@ -65,9 +67,7 @@ def _shift_tokens(count: int) -> tuple[str, ...]:
     return ("move_left",) * -count if count < 0 else ("move_right",) * count
 
 
-def plans(
-    masks: Sequence[int], piece: str, state: int, x: int, y: int, *, spins: bool, tucks: bool
-) -> list[Plan]:
+def plans(masks: Sequence[int], piece: str, state: int, x: int, y: int, *, spins: bool, tucks: bool) -> list[Plan]:
     """Distinct placements reachable by: a rotation, shifts, then a hard drop; with ``spins``, also
     soft drop to rest then one more rotation then a hard drop; with ``tucks``, soft drop to rest,
     one shift, hard drop. Placements with the same cells and the same spin status are kept once."""

@@ -52,9 +52,7 @@ def fits(masks: Sequence[int], piece: str, state: int, x: int, y: int) -> bool:
     return True
 
 
-def drop_distance(
-    masks: Sequence[int], piece: str, state: int, x: int, y: int, stack_height: int | None = None
-) -> int:
+def drop_distance(masks: Sequence[int], piece: str, state: int, x: int, y: int, stack_height: int | None = None) -> int:
     """How many rows the piece can fall from (x, y) before it rests on something.
 
     The piece must fit at (x, y). ``stack_height``, when given, promises that rows from it upwards

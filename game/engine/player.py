@@ -190,8 +190,9 @@ class Player:
     def _soft_drop(self) -> list[EventDict]:
         piece = self.active
         assert piece is not None
-        distance = min(self.config.soft_drop_rows, drop_distance(self.board.masks, piece.piece, piece.state,
-                                                                   piece.x, piece.y))
+        distance = min(
+            self.config.soft_drop_rows, drop_distance(self.board.masks, piece.piece, piece.state, piece.x, piece.y)
+        )
         if distance:
             self._moved_to(ActivePiece(piece.piece, piece.state, piece.x, piece.y - distance))
             self._drop_points += distance * SOFT_DROP_POINTS_PER_ROW
@@ -230,8 +231,9 @@ class Player:
         board.place(cells, piece.piece)
         full = board.full_rows()
         lines = len(full)
-        spin = t_spin(board.masks, piece.piece, piece.state, piece.x, piece.y, self._last_rotation,
-                      self._last_kick, lines)
+        spin = t_spin(
+            board.masks, piece.piece, piece.state, piece.x, piece.y, self._last_rotation, self._last_kick, lines
+        )
         placed_rows = board.rows()
         if lines:
             board.clear_rows(full)
@@ -247,8 +249,9 @@ class Player:
         else:
             self.combo = -1
         level = self.config.level
-        points = clear_points(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo,
-                              perfect_clear=perfect, level=level)
+        points = clear_points(
+            lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo, perfect_clear=perfect, level=level
+        )
         self.score += self._drop_points + points
         self._drop_points = 0
         self._record(lines, spin, back_to_back, perfect)
@@ -257,16 +260,21 @@ class Player:
         self.active = None
         self.hold_used = False
         lock_out = lines == 0 and all(y >= VISIBLE_HEIGHT for _, y in cells)
-        attack = attack_rows(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo,
-                             perfect_clear=perfect)
+        attack = attack_rows(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo, perfect_clear=perfect)
         self.last_lock = LockResult(lines, spin, attack, back_to_back, perfect, lock_out)
-        events = [event("piece_lock", self.id, {
-            "piece": piece.piece,
-            "rotation": ROTATIONS[piece.state],
-            "cells": [[x, y] for x, y in cells],
-            "board": placed_rows,
-            "score": self.score,
-        })]
+        events = [
+            event(
+                "piece_lock",
+                self.id,
+                {
+                    "piece": piece.piece,
+                    "rotation": ROTATIONS[piece.state],
+                    "cells": [[x, y] for x, y in cells],
+                    "board": placed_rows,
+                    "score": self.score,
+                },
+            )
+        ]
         if lines:
             events.append(event("line_clear", self.id, {"rows": full, "count": lines}))
         return events

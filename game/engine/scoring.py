@@ -18,9 +18,7 @@ SOFT_DROP_POINTS_PER_ROW: Final = 1
 HARD_DROP_POINTS_PER_ROW: Final = 2
 
 
-def clear_points(
-    *, lines: int, spin: Spin, back_to_back: bool, combo: int, perfect_clear: bool, level: int
-) -> int:
+def clear_points(*, lines: int, spin: Spin, back_to_back: bool, combo: int, perfect_clear: bool, level: int) -> int:
     """Points for one placement, drop points excluded.
 
     ``back_to_back`` is true when this difficult clear continues a chain (x1.5 on the clear);

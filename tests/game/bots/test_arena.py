@@ -57,9 +57,11 @@ def test_games_contain_tetrises_spins_back_to_backs_garbage_and_eliminations(gam
 def test_some_spins_end_with_a_rotation_and_a_hard_drop_that_does_not_move(games):
     endings = [inputs[-2:] for _, events, _ in games for inputs in read_moments(events).spin_endings]
     finished_by_rotation = [
-        e for e in endings
-        if len(e) == 2 and e[0]["action"].startswith("rotate") and e[1] == {"action": "hard_drop", "ok": True,
-                                                                             "distance": 0}
+        e
+        for e in endings
+        if len(e) == 2
+        and e[0]["action"].startswith("rotate")
+        and e[1] == {"action": "hard_drop", "ok": True, "distance": 0}
     ]
     assert len(finished_by_rotation) >= 10
 
@@ -85,8 +87,12 @@ def test_events_follow_the_published_shapes_and_order(games):
                 assert data["to"] in match.players and data["to"] != pid
             elif type_ == "garbage_received":
                 assert previous in ("piece_lock", "garbage_received") and data["rows"] >= 1
-            elif type_ == "piece_spawn" and previous in ("piece_lock", "line_clear", "garbage_sent",
-                                                          "garbage_received"):
+            elif type_ == "piece_spawn" and previous in (
+                "piece_lock",
+                "line_clear",
+                "garbage_sent",
+                "garbage_received",
+            ):
                 pass
             elif type_ == "piece_spawn":
                 assert previous in (None, "input")  # the first piece, or a hold
@@ -102,8 +108,7 @@ def test_final_stats_agree_with_the_events(games):
             assert stats.score == locks[-1]["score"]
             assert stats.lines_cleared == sum(e["data"]["count"] for e in mine if e["type"] == "line_clear")
             assert stats.garbage_sent == sum(e["data"]["rows"] for e in mine if e["type"] == "garbage_sent")
-            assert stats.garbage_received == sum(
-                e["data"]["rows"] for e in mine if e["type"] == "garbage_received")
+            assert stats.garbage_received == sum(e["data"]["rows"] for e in mine if e["type"] == "garbage_received")
             eliminated = [e["data"]["placement"] for e in mine if e["type"] == "elimination"]
             assert eliminated == ([] if stats.placement == 1 else [stats.placement])
 

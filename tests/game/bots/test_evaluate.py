@@ -14,8 +14,9 @@ def test_a_hole_costs_more_than_the_same_cells_without_one():
 
 def test_a_tetris_is_rewarded_and_burning_a_single_low_down_is_not():
     def clear_bonus(rows: list[str]) -> float:
-        outcome = simulate(Board.from_rows(rows).masks, Plan("I", 1, 8, 2, ("hard_drop",), False, 0),
-                           b2b_chain=0, combo=-1)
+        outcome = simulate(
+            Board.from_rows(rows).masks, Plan("I", 1, 8, 2, ("hard_drop",), False, 0), b2b_chain=0, combo=-1
+        )
         return placement_value(outcome, 5, WEIGHTS) - board_value(outcome.masks, WEIGHTS)
 
     # A cell on top keeps the tetris from also being a perfect clear.

@@ -23,8 +23,11 @@ def test_following_a_plan_lands_exactly_where_it_says():
 
 
 def test_the_t_spin_double_slot_is_reached_by_soft_drop_then_rotation():
-    spins = [p for p in plans(TSD_BOARD, "T", 0, SPAWN_X, SPAWN_Y, spins=True, tucks=False)
-             if p.last_rotation and (p.state, p.x, p.y) == (2, 2, 1)]
+    spins = [
+        p
+        for p in plans(TSD_BOARD, "T", 0, SPAWN_X, SPAWN_Y, spins=True, tucks=False)
+        if p.last_rotation and (p.state, p.x, p.y) == (2, 2, 1)
+    ]
     assert spins
     assert spins[0].tokens[-3:-1] in ((SONIC, "rotate_cw"), (SONIC, "rotate_ccw"))
 

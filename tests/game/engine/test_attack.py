@@ -6,9 +6,18 @@ from game.engine.attack import attack_rows
 @pytest.mark.parametrize(
     ("lines", "spin", "rows"),
     [
-        (0, "none", 0), (1, "none", 0), (2, "none", 1), (3, "none", 2), (4, "none", 4),
-        (1, "full", 2), (2, "full", 4), (3, "full", 6),
-        (0, "mini", 0), (1, "mini", 0), (2, "mini", 1), (0, "full", 0),
+        (0, "none", 0),
+        (1, "none", 0),
+        (2, "none", 1),
+        (3, "none", 2),
+        (4, "none", 4),
+        (1, "full", 2),
+        (2, "full", 4),
+        (3, "full", 6),
+        (0, "mini", 0),
+        (1, "mini", 0),
+        (2, "mini", 1),
+        (0, "full", 0),
     ],
 )
 def test_attack_table(lines, spin, rows):

@@ -82,8 +82,7 @@ def test_top_outs_eliminate_in_order_and_the_last_alive_wins():
     give(match, "b", ["....X....."] * 20, "T")
     give(match, "c", ["....X....."] * 20, "T")
     events = match.step({"b": ["hard_drop"]})
-    assert of_type(events, "elimination") == [{"type": "elimination", "player_id": "b",
-                                               "data": {"placement": 3}}]
+    assert of_type(events, "elimination") == [{"type": "elimination", "player_id": "b", "data": {"placement": 3}}]
     assert match.alive == ["a", "c"] and not match.over
     events = match.step({"b": ["hard_drop"], "c": ["hard_drop"]})
     assert [e["player_id"] for e in events] == ["c", "c", "c"]

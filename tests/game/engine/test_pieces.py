@@ -39,8 +39,9 @@ def test_kick_tables_are_the_srs_tables_with_y_up():
 
 def test_rotating_against_the_left_wall_kicks_one_column_right():
     match, _ = solo([], "T")
-    events = match.step({"p": ["rotate_cw", "move_left", "move_left", "move_left", "move_left",
-                               "move_left", "rotate_ccw"]})
+    events = match.step(
+        {"p": ["rotate_cw", "move_left", "move_left", "move_left", "move_left", "move_left", "rotate_ccw"]}
+    )
     moves = inputs(events)
     assert [m["ok"] for m in moves[1:6]] == [True, True, True, True, False]
     assert moves[-1] == {"action": "rotate_ccw", "ok": True, "kick": 1}
@@ -94,8 +95,9 @@ TST_BOARD = [
 
 def test_t_spin_triple_setup_uses_kick_four_and_clears_three_rows():
     match, _ = solo(TST_BOARD, "T")
-    events = match.step({"p": ["move_right", "soft_drop"] + ["soft_drop"] * 20
-                          + ["move_left", "rotate_cw", "hard_drop"]})
+    events = match.step(
+        {"p": ["move_right", "soft_drop"] + ["soft_drop"] * 20 + ["move_left", "rotate_cw", "hard_drop"]}
+    )
     moves = inputs(events)
     assert moves[-2] == {"action": "rotate_cw", "ok": True, "kick": 4}
     assert moves[-1] == {"action": "hard_drop", "ok": True, "distance": 0}
@@ -115,8 +117,17 @@ FIN_BOARD = [
     ".....XXX..",
     "XX..X...X.",
 ]
-FIN_PATH = ["soft_drop"] * 14 + ["rotate_cw", "move_left", "soft_drop", "rotate_cw", "soft_drop",
-                                 "move_right", "move_right", "rotate_cw", "hard_drop"]
+FIN_PATH = ["soft_drop"] * 14 + [
+    "rotate_cw",
+    "move_left",
+    "soft_drop",
+    "rotate_cw",
+    "soft_drop",
+    "move_right",
+    "move_right",
+    "rotate_cw",
+    "hard_drop",
+]
 
 
 def test_fin_kick_reaches_a_t_spin_double_that_would_otherwise_be_a_mini():
