@@ -13,24 +13,24 @@ from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
 PLAYER_SHOWN_FIELDS = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
 
+# The players of the match whose id is ``m.id``, by placement, as a JSON array of objects with the
+# PLAYER_SHOWN_FIELDS: psycopg decodes it in C into the dicts a response shows (ids as strings), so
+# neither a history page nor a match builds MatchPlayer instances. Only fixed names go into the text.
+_PLAYERS_OF_M = """(
+    SELECT json_agg(json_build_object({fields}) ORDER BY q.placement, q.player_id)
+    FROM match_players q WHERE q.match_id = m.id
+)""".format(fields=", ".join(f"'{name}', q.{name}" for name in PLAYER_SHOWN_FIELDS))
+
 
 def match_players_attach(*, matches: Sequence[Match]) -> list[Match]:
-    """Load the players of ``matches`` in one query, by placement, as ``match.player_list``.
-
-    Each player is a dict of the fields a response shows (PLAYER_SHOWN_FIELDS), not a model, the
-    same shape as a history page's rows carry (match_page_for_user).
-    """
+    """Load the players of ``matches`` in one query, by placement, as ``match.player_list``: dicts of
+    the PLAYER_SHOWN_FIELDS, as a history page's rows carry them (match_page_for_user)."""
     matches = list(matches)
-    by_match: dict[uuid.UUID, list[dict]] = {match.id: [] for match in matches}
-    rows = (
-        MatchPlayer.objects.filter(match_id__in=list(by_match))
-        .order_by("placement", "player_id")
-        .values_list("match_id", *PLAYER_SHOWN_FIELDS)
-    )
-    for match_id, *values in rows:
-        by_match[match_id].append(dict(zip(PLAYER_SHOWN_FIELDS, values, strict=True)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT m.id, {_PLAYERS_OF_M} FROM unnest(%s::uuid[]) AS m(id)", [[m.id for m in matches]])
+        players = dict(cursor.fetchall())
     for match in matches:
-        match.player_list = by_match[match.id]
+        match.player_list = players.get(match.id) or []
     return matches
 
 
@@ -53,17 +53,11 @@ class MatchListRow:
 # Written by hand: building and compiling this query through the ORM was a third of a history page's
 # time. Conditions are on the caller's own player row, so PostgreSQL walks match_players_user_recent_idx
 # (user, -started_at, -match) or match_players_user_mode_idx and stops after one page, however many
-# matches the caller has played. Each row brings its players as JSON (found by the match_id indexes),
-# so a page is one round trip and the players arrive as dicts decoded in C. Only the fixed fragments
-# below ever go into the SQL text.
-_PLAYERS_JSON = "json_build_object({fields})".format(
-    fields=", ".join(f"'{name}', q.{name}" for name in PLAYER_SHOWN_FIELDS)
-)
+# matches the caller has played. Each row brings its players (found by the match_id indexes), so a
+# page is one round trip. Only the fixed fragments below ever go into the SQL text.
 _PAGE_SQL = f"""
 SELECT m.id, m.game_type, m.room_id, m.mode, m.player_count, m.started_at, m.ended_at, m.tournament_id,
-       p.started_at, p.match_id,
-       (SELECT json_agg({_PLAYERS_JSON} ORDER BY q.placement, q.player_id)
-        FROM match_players q WHERE q.match_id = m.id)
+       p.started_at, p.match_id, {_PLAYERS_OF_M}
 FROM match_players p JOIN matches m ON m.id = p.match_id
 WHERE {{conditions}}
 ORDER BY p.started_at {{direction}}, p.match_id {{direction}}

@@ -83,8 +83,8 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "started_at": _iso(match.started_at),
             "ended_at": _iso(match.ended_at),
             "tournament_id": match.tournament_id,
-            # Selectors attach the players they loaded (history.selectors), as dicts.
-            "players": [_player(player) for player in match.player_list],
+            # Selectors attach the players as the dicts a response shows (history.selectors).
+            "players": match.player_list,
         }
 
     class Meta:
@@ -101,11 +101,6 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "players",
         )
         read_only_fields = fields
-
-
-def _player(player: dict) -> dict:
-    user_id = player["user_id"]
-    return {**player, "user_id": str(user_id) if user_id is not None else None}
 
 
 def _iso(moment: datetime) -> str:
