@@ -18,6 +18,20 @@ def run_async(coroutine):
     return asyncio.run(coroutine)
 
 
+async def with_jetstream(action):
+    """``await action(js)`` on a connection of its own; what it returns."""
+    client = await connect("test-admin", retry_forever=False)
+    try:
+        return await action(client.jetstream())
+    finally:
+        await client.close()
+
+
+def stream_info():
+    """GAME_EVENTS as the server reports it now."""
+    return run_async(with_jetstream(lambda js: js.stream_info(settings.GAME_EVENTS_STREAM)))
+
+
 async def _publish_all(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
     client = await connect("test-publisher", retry_forever=False)
     try:

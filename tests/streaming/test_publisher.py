@@ -10,7 +10,7 @@ from streaming.connection import connect
 from streaming.publisher import LIVENESS_CHECK_EVERY, EventPublisher
 from streaming.streams import ensure_stream
 from tests.streaming.factories import match_events
-from tests.support import run_async, wait_until
+from tests.support import run_async, wait_until, with_jetstream
 
 
 def stored_events(subject: str = "game.*.events") -> list:
@@ -29,14 +29,6 @@ def stored_events(subject: str = "game.*.events") -> list:
             await client.close()
 
     return asyncio.run(read())
-
-
-async def with_jetstream(action):
-    client = await connect("test-admin", retry_forever=False)
-    try:
-        return await action(client.jetstream())
-    finally:
-        await client.close()
 
 
 def circular() -> dict:
@@ -165,7 +157,9 @@ def test_a_publish_the_server_refuses_is_retried_and_stored_once(publisher, capl
     assert any("NoStreamResponseError" in record.getMessage() for record in caplog.records)
 
 
-def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publisher, caplog, monkeypatch):
+@pytest.fixture
+def sender_fails_once(monkeypatch):
+    """The sender thread's first window raises, as a bug would: the thread dies with events buffered."""
     real_publish_window = EventPublisher._publish_window
     calls = []
 
@@ -176,6 +170,9 @@ def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publish
         return await real_publish_window(self, js)
 
     monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
+
+
+def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publisher, caplog, sender_fails_once):
     events = [pair for index in range(120) for pair in match_events("room-1", index=index)]
     assert len(events) > 2 * LIVENESS_CHECK_EVERY
     with caplog.at_level(logging.ERROR, logger="streaming.publisher"):
@@ -193,17 +190,7 @@ def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publish
     assert any("starting a new one" in record.getMessage() for record in caplog.records)
 
 
-def test_flush_replaces_a_dead_sender_thread(publisher, monkeypatch):
-    real_publish_window = EventPublisher._publish_window
-    calls = []
-
-    async def fails_the_first_time(self, js):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("a bug in the sender")
-        return await real_publish_window(self, js)
-
-    monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
+def test_flush_replaces_a_dead_sender_thread(publisher, sender_fails_once):
     events = match_events("room-1")
     for event, msg_id in events:
         assert publisher.publish("room-1", event, msg_id=msg_id)

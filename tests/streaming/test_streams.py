@@ -8,17 +8,11 @@ from django.core.management import CommandError, call_command
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 
 from streaming.connection import connect
+from tests.support import stream_info
 
 
 def stream_config() -> StreamConfig:
-    async def read() -> StreamConfig:
-        client = await connect("test", retry_forever=False)
-        try:
-            return (await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)).config
-        finally:
-            await client.close()
-
-    return asyncio.run(read())
+    return stream_info().config
 
 
 def replace_stream(**config) -> None:

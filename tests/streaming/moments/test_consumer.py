@@ -19,8 +19,17 @@ from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
 from streaming.replay import read_subject
+from streaming.streams import ensure_stream
 from tests.streaming.factories import tetris_match_events
-from tests.support import BackgroundConsumer, publish_match, subprocess_env, wait_until
+from tests.support import (
+    BackgroundConsumer,
+    publish_match,
+    run_async,
+    stream_info,
+    subprocess_env,
+    wait_until,
+    with_jetstream,
+)
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -134,7 +143,8 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
         "CONSUMER_ACK_WAIT_SECONDS": "5",
         "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "2,3,4",
     }
-    asyncio.run(_set_window())
+    # The fixture's stream gets the duplicate window of the settings, as the detector would on start.
+    run_async(with_jetstream(ensure_stream))
     assert stream_window() == window_seconds
     started = time.monotonic()
     publish_rooms(rooms=8, matches_per_room=60, tetrises=4)
@@ -173,41 +183,11 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
 
 def stored_count() -> int:
     """Messages in the stream: events plus the moments stored so far."""
-
-    async def count() -> int:
-        from django.conf import settings
-
-        client = await connect("test-count", retry_forever=False)
-        try:
-            return (await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)).state.messages
-        finally:
-            await client.close()
-
-    return asyncio.run(count())
-
-
-async def _set_window() -> None:
-    """Bring the fixture's stream to the duplicate window of the settings, as the detector would on start."""
-    from streaming.streams import ensure_stream
-
-    client = await connect("test-window", retry_forever=False)
-    try:
-        await ensure_stream(client.jetstream())
-    finally:
-        await client.close()
+    return stream_info().state.messages
 
 
 def stream_window() -> float:
-    async def window() -> float:
-        from django.conf import settings
-
-        client = await connect("test-window", retry_forever=False)
-        try:
-            return (await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)).config.duplicate_window
-        finally:
-            await client.close()
-
-    return asyncio.run(window())
+    return stream_info().config.duplicate_window
 
 
 def test_matches_idle_longer_than_the_setting_are_forgotten(stream):
