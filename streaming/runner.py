@@ -104,6 +104,16 @@ class RetryLater(Exception):
 WORLD_ERRORS: tuple[type[BaseException], ...] = (RetryLater, OperationalError, InterfaceError, ConnectionError)
 
 
+def ack_waits() -> list[float]:
+    """How long a message may stay unacknowledged at its first delivery, then at each redelivery (the last repeats).
+
+    One list because NATS takes a consumer's ack wait from the first entry of its `backoff` whenever
+    there is one, whatever `ack_wait` says (an ack wait of 60 s beside a backoff of 10, 30, ... was
+    stored as 10 s).
+    """
+    return [float(settings.CONSUMER_ACK_WAIT_SECONDS), *settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS]
+
+
 def parse_ack_reply(reply: str) -> tuple[int, int, int]:
     """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats."""
     tokens = reply.split(".")
@@ -127,13 +137,13 @@ class Consumer:
     max_ack_pending: int = 20_000
 
     def consumer_config(self) -> ConsumerConfig:
+        waits = ack_waits()
         return ConsumerConfig(
             durable_name=self.durable,
             filter_subject=self.filter_subject,
             ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=settings.CONSUMER_ACK_WAIT_SECONDS,
-            # Redeliveries after a crash (ack wait expired): soon at first, then spaced out.
-            backoff=list(settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS) or None,
+            ack_wait=waits[0],
+            backoff=waits if len(waits) > 1 else None,
             max_deliver=self.max_deliver,
             max_ack_pending=self.max_ack_pending,
             deliver_policy=DeliverPolicy.ALL,
@@ -356,7 +366,7 @@ class ConsumerRunner:
                 continue
             batch = [_delivery(msg) for msg in msgs]
             try:
-                verdicts = await self._process_isolating_poison(batch)
+                verdicts = await self._process_reporting_progress(batch)
             except WORLD_ERRORS as error:
                 delay = next(delays)
                 logger.warning(
@@ -398,6 +408,29 @@ class ConsumerRunner:
         for delivery in batch:
             verdicts.extend(await self._process_isolating_poison([delivery]))
         return verdicts
+
+    async def _process_reporting_progress(self, batch: list[Delivery]) -> list[Verdict]:
+        progress = asyncio.create_task(self._report_progress(batch))
+        try:
+            return await self._process_isolating_poison(batch)
+        finally:
+            progress.cancel()
+
+    async def _report_progress(self, batch: list[Delivery]) -> None:
+        """While a batch is processed, tell the server every third of the ack wait that it and the next are in hand.
+
+        A slow batch (a detector rebuilding many rooms after a restart, a database that answers slowly)
+        would otherwise be redelivered while still being worked on, and so would the batch that
+        arrived behind it.
+        """
+        assert self.client is not None
+        publish = self.client.publish
+        while True:
+            await asyncio.sleep(min(ack_waits()) / 3)
+            replies = [delivery.msg.reply for delivery in batch] + [msg.reply for msg in self._received]
+            for reply in replies:
+                await publish(reply, b"+WPI")
+            logger.info("consumer=%s batch still in progress: %d messages kept", self.consumer.durable, len(replies))
 
     async def _settle(self, batch: list[Delivery], verdicts: list[Verdict], *, nak_delay: float) -> None:
         assert self.client is not None

@@ -164,12 +164,13 @@ GAME_EVENTS_REPLICAS = env_int("GAME_EVENTS_REPLICAS", 1)
 GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = env_int("GAME_EVENTS_DUPLICATE_WINDOW_SECONDS", 120)
 # Bound of the publisher's buffer while NATS is away (events, not bytes): a few minutes of a busy server.
 EVENT_PUBLISHER_MAX_BUFFER = 500_000
-# Consumers: how long a delivered message may stay unacknowledged before it is redelivered, and the
-# spacing of redeliveries after a crash (seconds). Processing a batch takes milliseconds; these bound how
-# soon a dead consumer's messages come back, not how long a live one may work.
-CONSUMER_ACK_WAIT_SECONDS = env_int("CONSUMER_ACK_WAIT_SECONDS", 60)
+# Consumers: how long a delivered message may stay unacknowledged before it is redelivered (seconds),
+# then how long each redelivery of it may (the last repeats): a message that keeps killing consumers
+# comes back less and less often. A live consumer tells the server that a slow batch is in progress, so
+# these bound how soon a dead consumer's messages come back, not how long a live one may work.
+CONSUMER_ACK_WAIT_SECONDS = env_int("CONSUMER_ACK_WAIT_SECONDS", 30)
 CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
-    float(value) for value in env_list("CONSUMER_REDELIVERY_BACKOFF_SECONDS", ["10", "30", "60", "120"])
+    float(value) for value in env_list("CONSUMER_REDELIVERY_BACKOFF_SECONDS", ["60", "120", "300"])
 ]
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
 MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)

@@ -18,15 +18,25 @@ from tests.support import BackgroundConsumer, publish_match, subprocess_env, wai
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
+# Messages a killed projector held come back after the ack wait: a short one for the tests. Every
+# projector process gets the same, since each brings the durable consumer to its own settings on start.
+SHORT_ACK_WAITS = {"CONSUMER_ACK_WAIT_SECONDS": "3", "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "3"}
+
+
 def start_projector_process(log_path) -> subprocess.Popen:
     # A file, not a pipe: a full pipe would block the process on its own log lines.
     with open(log_path, "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "manage.py", "run_projector"], env=subprocess_env(), stdout=log, stderr=log
+            [sys.executable, "manage.py", "run_projector"],
+            env={**subprocess_env(), **SHORT_ACK_WAITS},
+            stdout=log,
+            stderr=log,
         )
 
 
-def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_exact_rows(stream, tmp_path):
+def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_exact_rows(stream, tmp_path, settings):
+    settings.CONSUMER_ACK_WAIT_SECONDS = 3
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = [3.0]
     total = 1500
     for n in range(total):
         publish_match(f"room-{n % 11}", match_events(f"room-{n % 11}", index=n, placements_per_player=4))
@@ -42,7 +52,6 @@ def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_e
     restarted = start_projector_process(tmp_path / "restarted.log")
     try:
         with BackgroundConsumer(MatchProjector()):  # a second projector on the same durable
-            # Messages the killed process held come back after the ack wait; shorten it for the test.
             wait_until(lambda: Match.objects.count() == total, timeout=150)
     finally:
         restarted.send_signal(signal.SIGTERM)

@@ -140,8 +140,8 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
     env = {
         **subprocess_env(),
         "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": str(window_seconds),
-        "CONSUMER_ACK_WAIT_SECONDS": "5",
-        "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "2,3,4",
+        "CONSUMER_ACK_WAIT_SECONDS": "2",
+        "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "3,4",
     }
     # The fixture's stream gets the duplicate window of the settings, as the detector would on start.
     run_async(with_jetstream(ensure_stream))

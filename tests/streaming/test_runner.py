@@ -1,0 +1,65 @@
+"""The consumer runner's settings as the server stores them, and slow batches kept from redelivery."""
+
+import threading
+import time
+
+import pytest
+
+from streaming.runner import Consumer, Delivery, Verdict
+from tests.support import BackgroundConsumer, publish_raw, run_async, wait_until, with_jetstream
+
+
+class Recording(Consumer):
+    """Acks everything, noting each delivery's stream sequence and delivery count; the first batch is slow."""
+
+    durable = "test-runner"
+
+    def __init__(self, first_batch_seconds: float = 0.0) -> None:
+        self.first_batch_seconds = first_batch_seconds
+        self.seen: list[tuple[int, int]] = []
+        self.lock = threading.Lock()
+
+    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+        with self.lock:
+            first = not self.seen
+            self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
+        if first:
+            time.sleep(self.first_batch_seconds)
+        return [Verdict.ACK] * len(batch)
+
+
+def consumer_info(durable: str):
+    return run_async(with_jetstream(lambda js: js.consumer_info("GAME_EVENTS", durable)))
+
+
+@pytest.mark.parametrize(
+    ("ack_wait", "backoff", "stored_backoff"), [(7, [11.0, 13.0], [7.0, 11.0, 13.0]), (7, [], None)]
+)
+def test_consumer_keeps_the_ack_wait_as_set_beside_its_redelivery_backoff(
+    stream, settings, ack_wait, backoff, stored_backoff
+):
+    # NATS replaces a consumer's ack_wait with the first backoff entry: the runner sends the ack wait there.
+    settings.CONSUMER_ACK_WAIT_SECONDS = ack_wait
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = backoff
+    consumer = Recording()
+    with BackgroundConsumer(consumer):
+        publish_raw([("game.room-1.events", b"{}", None)])
+        wait_until(lambda: len(consumer.seen) == 1)
+    config = consumer_info("test-runner").config
+    assert config.ack_wait == ack_wait
+    assert config.backoff == stored_backoff
+
+
+def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(stream, settings, caplog):
+    settings.CONSUMER_ACK_WAIT_SECONDS = 1
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = []
+    consumer = Recording(first_batch_seconds=3.0)
+    sequences = publish_raw([("game.room-1.events", b'{"n": %d}' % n, None) for n in range(20)])
+    with BackgroundConsumer(consumer) as background:
+        wait_until(lambda: background.runner.processed >= len(sequences), timeout=20)
+        time.sleep(1.5)  # longer than the ack wait: a redelivery would have come by now
+        info = consumer_info("test-runner")
+    assert sorted(consumer.seen) == [(seq, 1) for seq in sequences]
+    assert info.num_redelivered == 0
+    assert info.num_ack_pending == 0
+    assert "batch still in progress" in caplog.text
