@@ -89,7 +89,11 @@ class EventPublisher:
     # --- the tick path -------------------------------------------------------------------------
 
     def publish(self, room_id: str, event: GameEvent | dict[str, Any], *, msg_id: str | None = None) -> bool:
-        """Hand one event over for publishing; True when it was buffered. Never blocks, never raises."""
+        """Hand one event over for publishing; True when it was buffered. Never blocks, never raises.
+
+        The event is encoded later, on the sender thread, and not copied (a deep copy would cost the tick
+        loop many times the rest of this call): do not change it after handing it over.
+        """
         if not self.enabled:
             return False
         if room_id not in self._known_rooms:

@@ -125,7 +125,7 @@ async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Repla
 
 async def latest_started_at(client: NATS, room_id: str) -> datetime:
     """The start of the room's latest match, from the Msg-Id or game_start of its last event."""
-    last = await _direct_get_one(client, {"last_by_subj": events_subject(room_id)})
+    last = await direct_get_one(client, {"last_by_subj": events_subject(room_id)})
     if last is None:
         raise ReplayNotFound(f"room {room_id!r} has no events in the stream")
     msg_id = last.headers.get("Nats-Msg-Id", "")
@@ -140,7 +140,8 @@ async def latest_started_at(client: NATS, room_id: str) -> datetime:
     return parse_timestamp(started, "data.started_at")
 
 
-async def _direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessage | None:
+async def direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessage | None:
+    """One message of GAME_EVENTS by direct get (``seq``, ``last_by_subj``, ``next_by_subj``); None if none."""
     subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
     msg = await client.request(subject, json.dumps(request).encode(), timeout=REQUEST_TIMEOUT_SECONDS)
     headers = msg.headers or {}
@@ -151,7 +152,7 @@ async def _direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessag
 
 async def _stream_starts_after(client: NATS, started_at: datetime) -> bool:
     info = await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)
-    first = await _direct_get_one(client, {"seq": info.state.first_seq}) if info.state.messages else None
+    first = await direct_get_one(client, {"seq": info.state.first_seq}) if info.state.messages else None
     if first is None:
         return True
     stamp = first.headers.get("Nats-Time-Stamp")

@@ -36,7 +36,7 @@ from streaming.events import (
     validate_envelope,
 )
 from streaming.moments.detection import MatchState, Moment, detect_moments
-from streaming.replay import _direct_get_one, read_subject
+from streaming.replay import direct_get_one, read_subject
 from streaming.runner import Consumer, Delivery, RetryLater, Verdict
 
 logger = logging.getLogger("streaming.moments")
@@ -232,7 +232,7 @@ class MomentDetector(Consumer):
         """
         if event.type == "game_start":
             return True
-        following = await _direct_get_one(client, {"seq": room.last_seq + 1, "next_by_subj": events_subject(room_id)})
+        following = await direct_get_one(client, {"seq": room.last_seq + 1, "next_by_subj": events_subject(room_id)})
         return following is not None and following.seq < seq
 
     def _rebuild_starts(self, delivery: Delivery) -> list[datetime]:

@@ -50,9 +50,10 @@ def test_consumer_keeps_the_ack_wait_as_set_beside_its_redelivery_backoff(
     assert config.backoff == stored_backoff
 
 
-def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(stream, settings, caplog):
+@pytest.mark.parametrize("backoff", [[], [5.0]], ids=["no-backoff", "backoff"])
+def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(stream, settings, caplog, backoff):
     settings.CONSUMER_ACK_WAIT_SECONDS = 1
-    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = []
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = backoff
     consumer = Recording(first_batch_seconds=3.0)
     sequences = publish_raw([("game.room-1.events", b'{"n": %d}' % n, None) for n in range(20)])
     with BackgroundConsumer(consumer) as background:
