@@ -4,8 +4,10 @@ The runner owns what is hard and the same everywhere: connecting with infinite r
 the stream and the durable pull consumer, pulling batches, ack / nak-with-delay / term, backoff while
 PostgreSQL or NATS is away, and SIGTERM / SIGINT. A consumer only says what one batch means.
 
-Messages are pulled with hand-made pull requests into one inbox subscription with a callback: the
-same pull semantics as nats-py's `fetch`, about three times its throughput (shared/FACTS.md).
+Messages are pulled with hand-made pull requests (the same pull semantics as nats-py's `fetch`, about
+three times its throughput: shared/FACTS.md) over a lean connection of the runner's own
+(`streaming.pull`), which also carries the acks, a batch's in one write. Stream and consumer setup, and
+whatever a consumer publishes or reads, go through nats-py.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from streaming.connection import backoff_delays, connect
+from streaming.pull import STATUS_PREFIX, Frame, PullConnection, parse_headers
 from streaming.streams import ensure_stream
 
 logger = logging.getLogger("streaming.runner")
@@ -49,26 +51,35 @@ class Verdict(Enum):
 class Delivery:
     """One message in hand: what a consumer sees of it.
 
-    Its place in the stream (sequence, times delivered, when stored) is parsed from the ack subject
-    only when asked for: the projector skims most messages by their payload alone, and parsing every
-    one was a tenth of its CPU on a backlog.
+    Its headers and its place in the stream (sequence, times delivered, when stored, from the ack
+    subject) are parsed only when asked for: the projector skims most messages by their payload alone,
+    and parsing every one was a tenth of its CPU on a backlog.
     """
 
-    __slots__ = ("_position", "data", "headers", "msg", "subject")
+    __slots__ = ("_header_block", "_headers", "_position", "data", "reply", "subject")
 
     def __init__(
         self,
         subject: str,
         data: bytes,
-        headers: dict[str, str] | None,
-        msg: Msg | None,
+        headers: dict[str, str] | None = None,
+        reply: bytes | None = None,
+        *,
+        header_block: bytes = b"",
         position: tuple[int, int, int] | None = None,
     ) -> None:
         self.subject = subject
         self.data = data
-        self.headers = headers
-        self.msg = msg
+        self.reply = reply  # the ack subject
+        self._headers = headers
+        self._header_block = header_block
         self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        if self._headers is None and self._header_block:
+            self._headers = parse_headers(self._header_block)
+        return self._headers
 
     @property
     def stream_seq(self) -> int:
@@ -85,12 +96,13 @@ class Delivery:
 
     @property
     def msg_id(self) -> str | None:
-        return self.headers.get("Nats-Msg-Id") if self.headers else None
+        headers = self.headers
+        return headers.get("Nats-Msg-Id") if headers else None
 
     def _parsed_position(self) -> tuple[int, int, int]:
         if self._position is None:
-            assert self.msg is not None and self.msg.reply
-            self._position = parse_ack_reply(self.msg.reply)
+            assert self.reply, "a delivery without an ack subject was given no position"
+            self._position = parse_ack_reply(self.reply.decode())
         return self._position
 
     def __repr__(self) -> str:
@@ -181,7 +193,7 @@ class ConsumerRunner:
         self.stop_when_idle = stop_when_idle
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{consumer.durable}-sync")
         self._stopping: asyncio.Event | None = None
-        self._received: list[Msg] = []
+        self._received: list[Delivery] = []
         self._arrived: asyncio.Event | None = None
         self._request_open = False
         self._request_long_poll = False
@@ -191,6 +203,7 @@ class ConsumerRunner:
         self._idle = False
         self.processed = 0
         self.client: NATS | None = None
+        self.pull = PullConnection(f"{consumer.durable}-pull", self._on_frames)
 
     # --- public --------------------------------------------------------------------------------
 
@@ -215,22 +228,16 @@ class ConsumerRunner:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal, signum)
         try:
-            self.client = await connect(
-                self.consumer.durable, should_stop=lambda: self.stopping, on_reconnect=self._on_reconnect
-            )
+            self.client = await connect(self.consumer.durable, should_stop=lambda: self.stopping)
         except Exception:
             if self.stopping:
                 return
             raise
         try:
             await self._ensure_stream_and_consumer()
-            inbox = self.client.new_inbox()
-            subscription = await self.client.subscribe(inbox, cb=self._on_message, pending_msgs_limit=-1)
-            try:
-                await self._loop(inbox)
-            finally:
-                await subscription.unsubscribe()
+            await self._loop()
         finally:
+            await self.pull.close()
             await self.client.drain()
             await asyncio.get_running_loop().run_in_executor(self._executor, connections.close_all)
             self._executor.shutdown(wait=True)
@@ -266,32 +273,62 @@ class ConsumerRunner:
         logger.info("signal %s: finishing the batch in hand, then exiting", signal.Signals(signum).name)
         self.stop()
 
-    def _on_reconnect(self) -> None:
-        self._request_open = False  # the server may have forgotten our pull request: ask again
+    async def _connected_pull(self) -> PullConnection | None:
+        """The pull connection, (re)opened with backoff when it is down; None when stopping first."""
+        if self.pull.is_connected:
+            return self.pull
+        delays = backoff_delays()
+        while not self.stopping:
+            await self.pull.close()
+            try:
+                await self.pull.open(settings.NATS_SERVERS)
+            except ConnectionError as error:
+                delay = next(delays)
+                logger.warning(
+                    "nats pull connection failed name=%s (%s); retrying in %.1fs", self.pull.name, error, delay
+                )
+                await self._sleep(delay)
+                continue
+            logger.info("nats pull connection open name=%s server=%s", self.pull.name, self.pull.server)
+            self._request_open = False  # a request made on a lost connection answers nobody: ask again
+            return self.pull
+        return None
 
-    async def _on_message(self, msg: Msg) -> None:
-        self._last_activity = time.monotonic()
+    def _on_frames(self, frames: list[Frame]) -> None:
+        """What one read of the pull connection brought: deliveries, and statuses of the pull request."""
         assert self._arrived is not None
-        headers = msg.headers
-        if not msg.data and headers and "Status" in headers:
-            status = headers["Status"]
-            if status != "100":  # 404 / 408: request done; 409: request or consumer gone
-                self._request_open = False
-                if status == "409":
-                    logger.warning("pull request ended: %s %s", status, headers.get("Description", ""))
-                self._arrived.set()
-            return
+        self._last_activity = now = time.monotonic()
         received = self._received
-        received.append(msg)
-        self._request_remaining -= 1
+        before = len(received)
+        for frame in frames:
+            if type(frame) is bytes:
+                continue  # PING, +OK, -ERR, INFO: the connection's business
+            subject, reply, header_block, data = frame
+            if reply is not None:
+                received.append(Delivery(subject.decode(), data, None, reply, header_block=header_block))
+            elif header_block.startswith(STATUS_PREFIX):
+                status = header_block[len(STATUS_PREFIX) : len(STATUS_PREFIX) + 3]
+                if status != b"100":  # 404 / 408: request done; 409: request or consumer gone
+                    self._request_open = False
+                    if status == b"409":
+                        logger.warning("pull request ended: %s", parse_headers(header_block))
+                    self._arrived.set()
+        arrived = len(received) - before
+        if not arrived:
+            return
+        if before == 0:
+            self._first_arrival = now
+        self._request_remaining -= arrived
         if self._request_remaining <= 0:
             self._request_open = False
-        # Wake the loop for the first message, a full batch or the end of the request, not for each one.
-        if len(received) == 1 or len(received) >= self.consumer.batch_size or not self._request_open:
+        # Wake the loop for the first messages, a full batch or the end of the request.
+        if before == 0 or len(received) >= self.consumer.batch_size or not self._request_open:
             self._arrived.set()
 
-    async def _request(self, inbox: str, *, long_poll: bool) -> None:
-        assert self.client is not None
+    async def _request(self, *, long_poll: bool) -> None:
+        pull = await self._connected_pull()
+        if pull is None:
+            return
         wanted = self.consumer.batch_size - len(self._received)
         if wanted <= 0:
             return
@@ -308,21 +345,22 @@ class ConsumerRunner:
         self._request_remaining = wanted
         self._last_activity = time.monotonic()
         subject = f"$JS.API.CONSUMER.MSG.NEXT.{self.stream}.{self.consumer.durable}"
-        await self.client.publish(subject, json.dumps(request).encode(), reply=inbox)
+        pull.publish(subject, json.dumps(request).encode(), reply=pull.inbox)
 
-    async def _next_batch(self, inbox: str) -> list[Msg]:
+    async def _next_batch(self) -> list[Delivery]:
         """Wait for messages; return up to one batch, empty when idle or stopping.
 
-        A backlog is asked for without waiting (whole batches at once); an idle consumer long-polls
-        with heartbeats. Once a message is in hand, stragglers get a short grace before the batch goes.
+        A backlog is asked for without waiting: the server answers such a request at once, with whole
+        batches, so the batch goes when full or when the answer is over. An idle consumer long-polls
+        with heartbeats, and once a message of a long poll is in hand, stragglers get a short grace.
         """
         assert self._arrived is not None and self._stopping is not None
         size = self.consumer.batch_size
         if not self._request_open and len(self._received) < size:
-            await self._request(inbox, long_poll=self._idle and not self._received)
+            await self._request(long_poll=self._idle and not self._received)
         started = time.monotonic()
         while len(self._received) < size and self._request_open and not self._stopping.is_set():
-            if self._received:
+            if self._request_long_poll and self._received:
                 timeout = BATCH_GRACE_SECONDS - (time.monotonic() - self._first_arrival)
             elif self._request_long_poll:
                 timeout = HEARTBEAT_SECONDS * 2 - (time.monotonic() - started)
@@ -336,8 +374,6 @@ class ConsumerRunner:
             await asyncio.wait({waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             stopper.cancel()
-            if self._received and self._first_arrival < started:
-                self._first_arrival = time.monotonic()
         silent = time.monotonic() - self._last_activity
         if self._request_open and not self._request_long_poll and silent >= NO_WAIT_SILENCE_SECONDS:
             self._request_open = False
@@ -347,24 +383,23 @@ class ConsumerRunner:
         batch = self._received[:size]
         del self._received[: len(batch)]
         self._idle = not batch
-        self._first_arrival = 0.0
+        self._first_arrival = time.monotonic() if self._received else 0.0
         if len(batch) == size and not self._request_open and not self._stopping.is_set():
             # A backlog: ask for the next batch now, so it arrives while this one is processed.
-            await self._request(inbox, long_poll=False)
+            await self._request(long_poll=False)
         return batch
 
     # --- the loop ------------------------------------------------------------------------------
 
-    async def _loop(self, inbox: str) -> None:
+    async def _loop(self) -> None:
         assert self._stopping is not None
         delays = backoff_delays(first=1.0)
         while not self._stopping.is_set():
-            msgs = await self._next_batch(inbox)
-            if not msgs:
+            batch = await self._next_batch()
+            if not batch:
                 if self.stop_when_idle and await self._caught_up():
                     break
                 continue
-            batch = [_delivery(msg) for msg in msgs]
             try:
                 verdicts = await self._process_reporting_progress(batch)
             except WORLD_ERRORS as error:
@@ -383,7 +418,7 @@ class ConsumerRunner:
             delays = backoff_delays(first=1.0)
             await self._settle(batch, verdicts, nak_delay=1.0)
         # Stopping: release what arrived but was never processed, so another process takes it at once.
-        leftovers = [_delivery(msg) for msg in self._received]
+        leftovers = list(self._received)
         self._received.clear()
         await self._settle(leftovers, [Verdict.NAK] * len(leftovers), nak_delay=0)
 
@@ -423,31 +458,47 @@ class ConsumerRunner:
         would otherwise be redelivered while still being worked on, and so would the batch that
         arrived behind it.
         """
-        assert self.client is not None
-        publish = self.client.publish
         while True:
             await asyncio.sleep(min(ack_waits()) / 3)
-            replies = [delivery.msg.reply for delivery in batch] + [msg.reply for msg in self._received]
-            for reply in replies:
-                await publish(reply, b"+WPI")
-            logger.info("consumer=%s batch still in progress: %d messages kept", self.consumer.durable, len(replies))
+            replies = [delivery.reply for delivery in batch] + [delivery.reply for delivery in self._received]
+            if self.pull.is_connected:
+                self.pull.reply_all(replies, b"+WPI")
+                logger.info(
+                    "consumer=%s batch still in progress: %d messages kept", self.consumer.durable, len(replies)
+                )
 
     async def _settle(self, batch: list[Delivery], verdicts: list[Verdict], *, nak_delay: float) -> None:
-        assert self.client is not None
-        publish = self.client.publish
-        nak_payload = b"-NAK" + (f' {{"delay": {int(nak_delay * 1e9)}}}'.encode() if nak_delay else b"")
+        """Ack, term or nak a batch in one write. Lost with the connection, it is redelivered after the ack wait."""
+        if not batch:
+            return
+        by_verdict: dict[Verdict, list[bytes]] = {Verdict.ACK: [], Verdict.TERM: [], Verdict.NAK: []}
         for delivery, verdict in zip(batch, verdicts, strict=True):
-            if verdict is Verdict.ACK:
-                await publish(delivery.msg.reply, b"+ACK")
-                self.processed += 1
-            elif verdict is Verdict.TERM:
-                await publish(delivery.msg.reply, b"+TERM")
-                self.processed += 1
-            else:
-                await publish(delivery.msg.reply, nak_payload)
+            by_verdict[verdict].append(delivery.reply)
+        pull = await self._connected_pull()  # an ack goes over any connection, not only the one it came by
+        if pull is None:
+            logger.warning(
+                "consumer=%s stopping with NATS away: %d messages left to redelivery", self.consumer.durable, len(batch)
+            )
+            return
+        nak_payload = b"-NAK" + (f' {{"delay": {int(nak_delay * 1e9)}}}'.encode() if nak_delay else b"")
+        for verdict, payload in ((Verdict.ACK, b"+ACK"), (Verdict.TERM, b"+TERM"), (Verdict.NAK, nak_payload)):
+            if by_verdict[verdict]:
+                pull.reply_all(by_verdict[verdict], payload)
+        try:
+            await pull.flush()
+        except ConnectionError:
+            logger.warning(
+                "consumer=%s connection lost while settling %d messages: they will be redelivered",
+                self.consumer.durable,
+                len(batch),
+            )
+            return
+        self.processed += len(by_verdict[Verdict.ACK]) + len(by_verdict[Verdict.TERM])
 
     async def _caught_up(self) -> bool:
         assert self.client is not None
+        if self.pull.is_connected:
+            await self.pull.round_trip()  # the acks, sent on the other connection, are counted first
         info = await self.client.jetstream().consumer_info(self.stream, self.consumer.durable)
         return info.num_pending == 0 and info.num_ack_pending == 0 and not self._received
 
@@ -455,10 +506,6 @@ class ConsumerRunner:
         assert self._stopping is not None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
-
-def _delivery(msg: Msg) -> Delivery:
-    return Delivery(msg.subject, msg.data, msg.headers, msg)
 
 
 def _with_fresh_connection(function, *args):

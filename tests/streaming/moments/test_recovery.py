@@ -76,7 +76,7 @@ async def stored_deliveries(client) -> dict[str, list[Delivery]]:
             subject=subject,
             data=message.data,
             headers={"Nats-Msg-Id": msg_id} if msg_id else None,
-            msg=None,  # process() never acks: the runner does
+            reply=None,  # process() never acks: the runner does
             position=(message.seq, 1, _stored_ns(message.headers["Nats-Time-Stamp"])),
         )
         rooms.setdefault(room_id_from_subject(subject), []).append(delivery)
@@ -92,7 +92,7 @@ async def stored_moments(client) -> list[tuple[str, dict]]:
 
 def redelivered(deliveries: list[Delivery], times: int = 2) -> list[Delivery]:
     return [
-        Delivery(d.subject, d.data, d.headers, d.msg, position=(d.stream_seq, times, d.timestamp_ns))
+        Delivery(d.subject, d.data, d.headers, d.reply, position=(d.stream_seq, times, d.timestamp_ns))
         for d in deliveries
     ]
 
