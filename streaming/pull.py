@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import secrets
 import ssl
 from collections import deque
@@ -118,9 +119,12 @@ class PullConnection:
         return self._writer is not None and self._reader_task is not None and not self._reader_task.done()
 
     async def open(self, servers: list[str]) -> None:
-        """Connect to the first server of ``servers`` that answers; ConnectionError when none does."""
+        """Connect to a server of ``servers`` that answers; ConnectionError when none does.
+
+        They are tried in random order, as nats-py does, so that consumers spread over a cluster.
+        """
         failures = []
-        for url in servers:
+        for url in random.sample(servers, len(servers)):
             try:
                 await asyncio.wait_for(self._open(url), CONNECT_TIMEOUT_SECONDS)
                 self.server = urlparse(url).netloc.rpartition("@")[2]

@@ -147,6 +147,23 @@ def test_unreachable_servers_are_each_named_in_the_error():
     assert all(f"127.0.0.1:{port}" in str(error.value) for port in ports)
 
 
+def test_servers_are_tried_in_random_order_so_consumers_spread_over_a_cluster(nats_server):
+    addresses = {nats_server(), nats_server()}
+    assert {connects_to_any(sorted(addresses)) for _ in range(20)} == addresses
+
+
+def connects_to_any(addresses: list[str]) -> str:
+    async def attempt() -> str:
+        connection = PullConnection("test-pull", lambda frames: None)
+        try:
+            await connection.open([f"nats://{address}" for address in addresses])
+            return connection.server
+        finally:
+            await connection.close()
+
+    return asyncio.run(attempt())
+
+
 def test_the_servers_pings_are_answered_so_an_idle_connection_stays_open(nats_server):
     # The server closes a connection that leaves ping_max PINGs unanswered: here after about 0.3 s.
     address = nats_server(config='ping_interval: "100ms"\nping_max: 2\n')
