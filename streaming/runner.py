@@ -40,6 +40,9 @@ BATCH_GRACE_SECONDS = 0.02
 # A no_wait request is answered at once; the server does not always close it with a status when it
 # runs out of messages part-way, so silence this long means it is done.
 NO_WAIT_SILENCE_SECONDS = 0.2
+# A batch is reported in progress for this long at most: one stuck past it (a database call that never
+# returns) is left to the ack wait, so that another process can take its messages.
+MAX_IN_PROGRESS_SECONDS = 600.0
 
 
 class Verdict(Enum):
@@ -458,8 +461,17 @@ class ConsumerRunner:
         would otherwise be redelivered while still being worked on, and so would the batch that
         arrived behind it.
         """
+        started = time.monotonic()
         while True:
             await asyncio.sleep(min(ack_waits()) / 3)
+            if time.monotonic() - started > MAX_IN_PROGRESS_SECONDS:
+                logger.error(
+                    "consumer=%s batch of %d in hand for %.0fs: no longer reported in progress, NATS will redeliver it",
+                    self.consumer.durable,
+                    len(batch),
+                    MAX_IN_PROGRESS_SECONDS,
+                )
+                return
             replies = [delivery.reply for delivery in batch] + [delivery.reply for delivery in self._received]
             if self.pull.is_connected:
                 self.pull.reply_all(replies, b"+WPI")

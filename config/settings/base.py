@@ -96,6 +96,15 @@ def database_config(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     options = config.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", 5)
+    # TCP keepalives: a connection whose server vanished (a crashed host, a partition) fails within
+    # about a minute instead of leaving a consumer waiting on it for good.
+    for name, value in (
+        ("keepalives", 1),
+        ("keepalives_idle", 30),
+        ("keepalives_interval", 10),
+        ("keepalives_count", 3),
+    ):
+        options.setdefault(name, value)
     return config
 
 

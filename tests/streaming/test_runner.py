@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from streaming import runner
 from streaming.runner import Consumer, Delivery, Verdict
 from tests.support import BackgroundConsumer, publish_raw, run_async, wait_until, with_jetstream
 
@@ -64,3 +65,19 @@ def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(strea
     assert info.num_redelivered == 0
     assert info.num_ack_pending == 0
     assert "batch still in progress" in caplog.text
+
+
+def test_a_batch_stuck_past_the_progress_limit_is_left_to_redelivery(stream, settings, caplog, monkeypatch):
+    # A batch whose processing never ends (a database call that never returns) must not hold its
+    # messages forever: past the limit they are redelivered, here to a second process on the durable.
+    monkeypatch.setattr(runner, "MAX_IN_PROGRESS_SECONDS", 1.0)
+    settings.CONSUMER_ACK_WAIT_SECONDS = 1
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = []
+    stuck, other = Recording(first_batch_seconds=8.0), Recording()
+    sequences = publish_raw([("game.room-1.events", b'{"n": %d}' % n, None) for n in range(5)])
+    with BackgroundConsumer(stuck):
+        wait_until(lambda: len(stuck.seen) == len(sequences))
+        with BackgroundConsumer(other):
+            wait_until(lambda: {seq for seq, _ in other.seen} == set(sequences), timeout=20)
+    assert all(times > 1 for _, times in other.seen)
+    assert "no longer reported in progress" in caplog.text
