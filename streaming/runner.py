@@ -207,6 +207,7 @@ class ConsumerRunner:
         self.processed = 0
         self.client: NATS | None = None
         self.pull = PullConnection(f"{consumer.durable}-pull", self._on_frames)
+        self._pull_opened = False
 
     # --- public --------------------------------------------------------------------------------
 
@@ -292,7 +293,11 @@ class ConsumerRunner:
                 )
                 await self._sleep(delay)
                 continue
-            logger.info("nats pull connection open name=%s server=%s", self.pull.name, self.pull.server)
+            if self._pull_opened:
+                logger.warning("nats pull connection reconnected name=%s server=%s", self.pull.name, self.pull.server)
+            else:
+                logger.info("nats pull connection open name=%s server=%s", self.pull.name, self.pull.server)
+            self._pull_opened = True
             self._request_open = False  # a request made on a lost connection answers nobody: ask again
             return self.pull
         return None

@@ -1,5 +1,6 @@
 """The projector under failure: killed mid-backlog, NATS restarted, PostgreSQL restarted."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -75,7 +76,8 @@ def test_sigterm_finishes_the_batch_and_exits_zero(stream, tmp_path):
     assert "finishing the batch in hand" in (tmp_path / "projector.log").read_text()
 
 
-def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, test_servers):
+def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, test_servers, caplog):
+    caplog.set_level(logging.INFO, logger="streaming")
     publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
     matches = [match_events(f"room-{n % 3}", index=n, placements_per_player=2) for n in range(60)]
     with BackgroundConsumer(MatchProjector()):
@@ -96,6 +98,11 @@ def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, te
     assert publisher.close()
     assert publisher.stats.dropped == 0
     assert MatchPlayer.objects.count() == 120
+    # Each disconnect and reconnect of the projector's connections is logged.
+    assert "nats pull connection closed by the server" in caplog.text or "nats pull connection lost" in caplog.text
+    assert "nats pull connection reconnected name=match-projector-pull" in caplog.text
+    assert "nats disconnected name=match-projector" in caplog.text
+    assert "nats reconnected name=match-projector" in caplog.text
 
 
 def test_postgresql_restart_makes_the_projector_back_off_then_catch_up(stream, test_servers, caplog):
