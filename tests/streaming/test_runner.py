@@ -11,12 +11,13 @@ from tests.support import BackgroundConsumer, publish_raw, run_async, wait_until
 
 
 class Recording(Consumer):
-    """Acks everything, noting each delivery's stream sequence and delivery count; the first batch is slow."""
+    """Acks everything, noting each delivery's stream sequence and delivery count; batches take their time."""
 
     durable = "test-runner"
 
-    def __init__(self, first_batch_seconds: float = 0.0) -> None:
+    def __init__(self, first_batch_seconds: float = 0.0, batch_seconds: float = 0.0) -> None:
         self.first_batch_seconds = first_batch_seconds
+        self.batch_seconds = batch_seconds
         self.seen: list[tuple[int, int]] = []
         self.lock = threading.Lock()
 
@@ -24,8 +25,7 @@ class Recording(Consumer):
         with self.lock:
             first = not self.seen
             self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
-        if first:
-            time.sleep(self.first_batch_seconds)
+        time.sleep(self.first_batch_seconds if first else self.batch_seconds)
         return [Verdict.ACK] * len(batch)
 
 
@@ -81,3 +81,19 @@ def test_a_batch_stuck_past_the_progress_limit_is_left_to_redelivery(stream, set
             wait_until(lambda: {seq for seq, _ in other.seen} == set(sequences), timeout=20)
     assert all(times > 1 for _, times in other.seen)
     assert "no longer reported in progress" in caplog.text
+
+
+def test_the_pull_connection_cut_mid_backlog_is_reopened_and_nothing_is_lost(stream, settings, caplog):
+    # Only the runner's own connection breaks (nats-py's stays up): deliveries and acks in flight on it
+    # are lost, and come back after the ack wait.
+    settings.CONSUMER_ACK_WAIT_SECONDS = 2
+    settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = []
+    consumer = Recording(batch_seconds=0.02)  # 60 batches: the cut comes with most of the backlog ahead
+    consumer.batch_size = 50
+    sequences = publish_raw([("game.room-1.events", b'{"n": %d}' % n, None) for n in range(3000)])
+    with BackgroundConsumer(consumer) as background:
+        wait_until(lambda: len(consumer.seen) >= 500)
+        background.loop.call_soon_threadsafe(lambda: background.runner.pull._writer.transport.abort())
+        wait_until(lambda: {seq for seq, _ in consumer.seen} == set(sequences), timeout=30)
+        wait_until(lambda: consumer_info("test-runner").num_ack_pending == 0, timeout=30)
+    assert "nats pull connection reconnected name=test-runner-pull" in caplog.text
