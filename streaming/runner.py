@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from nats.aio.client import Client as NATS
+from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
@@ -242,7 +243,7 @@ class ConsumerRunner:
             await self._loop()
         finally:
             await self.pull.close()
-            await self.client.drain()
+            await _close(self.client)
             await asyncio.get_running_loop().run_in_executor(self._executor, connections.close_all)
             self._executor.shutdown(wait=True)
             logger.info("consumer stopped durable=%s processed=%d", self.consumer.durable, self.processed)
@@ -514,15 +515,27 @@ class ConsumerRunner:
 
     async def _caught_up(self) -> bool:
         assert self.client is not None
-        if self.pull.is_connected:
-            await self.pull.round_trip()  # the acks, sent on the other connection, are counted first
-        info = await self.client.jetstream().consumer_info(self.stream, self.consumer.durable)
+        try:
+            if self.pull.is_connected:
+                await self.pull.round_trip()  # the acks, sent on the other connection, are counted first
+            info = await self.client.jetstream().consumer_info(self.stream, self.consumer.durable)
+        except (TimeoutError, ConnectionError, NatsError):  # NATS away: not known to be caught up
+            return False
         return info.num_pending == 0 and info.num_ack_pending == 0 and not self._received
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stopping is not None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+async def _close(client: NATS) -> None:
+    """Drain a connected client; close one that is still reconnecting (drain refuses it)."""
+    if client.is_connected:
+        with contextlib.suppress(NatsError):
+            await client.drain()
+            return
+    await client.close()
 
 
 def _with_fresh_connection(function, *args):

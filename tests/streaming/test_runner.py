@@ -97,3 +97,19 @@ def test_the_pull_connection_cut_mid_backlog_is_reopened_and_nothing_is_lost(str
         wait_until(lambda: {seq for seq, _ in consumer.seen} == set(sequences), timeout=30)
         wait_until(lambda: consumer_info("test-runner").num_ack_pending == 0, timeout=30)
     assert "nats pull connection reconnected name=test-runner-pull" in caplog.text
+
+
+def test_stopping_while_nats_is_away_ends_cleanly(stream, test_servers):
+    consumer = Recording()
+    background = BackgroundConsumer(consumer).__enter__()
+    try:
+        publish_raw([("game.room-1.events", b"{}", None)])
+        wait_until(lambda: len(consumer.seen) == 1)
+        test_servers.nats.stop()
+        time.sleep(1.0)  # both connections are away: nats-py reconnecting, the pull connection retrying
+    finally:
+        try:
+            background.stop(timeout=20)  # raises what the runner raised, if anything
+        finally:
+            test_servers.nats.start()
+    assert background.runner.processed == 1
