@@ -85,6 +85,7 @@ def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, te
             for event, msg_id in events:
                 assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
         assert publisher.flush(timeout=20)
+        wait_until(lambda: Match.objects.count() == 20, timeout=30)  # the projector is up and consuming
         test_servers.nats.stop()
         started = time.perf_counter()
         for n, events in enumerate(matches[20:], start=20):
