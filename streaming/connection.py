@@ -39,15 +39,13 @@ async def connect(
     servers: list[str] | None = None,
     retry_forever: bool = True,
     should_stop: Callable[[], bool] | None = None,
-    on_reconnect: Callable[[], None] | None = None,
     connect_timeout: float = 2.0,
 ) -> NATS:
     """Connect to NATS; once connected, reconnect forever with backoff, logging each disconnect.
 
     The first connection is retried with backoff too, unless ``retry_forever`` is False: then one
     round over the servers, and ConnectionError when none answers (for commands and HTTP requests).
-    ``should_stop`` lets a shutting-down caller abandon the retries; ``on_reconnect`` lets a consumer
-    re-issue its pull requests after a reconnect (a stale subscription stalls silently otherwise).
+    ``should_stop`` lets a shutting-down caller abandon the retries.
     """
     servers = servers or settings.NATS_SERVERS
     delays = backoff_delays()
@@ -57,7 +55,7 @@ async def connect(
             # nats-py would retry the first connection forever on its own (max_reconnect_attempts=-1),
             # deaf to shutdown: bound each round here instead.
             await asyncio.wait_for(
-                client.connect(**_options(client, name, servers, on_reconnect, connect_timeout)),
+                client.connect(**_options(client, name, servers, connect_timeout)),
                 timeout=connect_timeout * len(servers) + 1.0,
             )
             return client
@@ -72,9 +70,7 @@ async def connect(
         await _sleep_unless_stopping(delay, should_stop)
 
 
-def _options(
-    client: NATS, name: str, servers: list[str], on_reconnect: Callable[[], None] | None, connect_timeout: float
-) -> dict[str, Any]:
+def _options(client: NATS, name: str, servers: list[str], connect_timeout: float) -> dict[str, Any]:
     async def disconnected() -> None:
         if client.is_closed or client.is_draining:
             logger.debug("nats connection closed name=%s", name)
@@ -84,8 +80,6 @@ def _options(
     async def reconnected() -> None:
         server = client.connected_url.netloc if client.connected_url else "?"
         logger.warning("nats reconnected name=%s server=%s", name, server)
-        if on_reconnect is not None:
-            on_reconnect()
 
     async def error(exc: Exception) -> None:
         if client.is_connected:
