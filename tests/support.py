@@ -32,6 +32,11 @@ def stream_info():
     return run_async(with_jetstream(lambda js: js.stream_info(settings.GAME_EVENTS_STREAM)))
 
 
+def consumer_info(durable: str):
+    """A durable consumer of GAME_EVENTS as the server reports it now; NotFoundError if there is none."""
+    return run_async(with_jetstream(lambda js: js.consumer_info(settings.GAME_EVENTS_STREAM, durable)))
+
+
 async def _publish_all(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
     client = await connect("test-publisher", retry_forever=False)
     try:

@@ -10,7 +10,7 @@ from streaming.models import PoisonEvent
 from streaming.projector import MatchProjector
 from streaming.runner import Delivery, RetryLater, Verdict
 from tests.streaming.factories import match_events
-from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
+from tests.support import BackgroundConsumer, consumer_info, publish_match, publish_raw, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -233,21 +233,10 @@ def test_poison_messages_are_recorded_and_do_not_block_the_next(stream, payload,
 
 
 def _pending(durable: str) -> int:
-    import asyncio
-
-    from django.conf import settings
     from nats.js.errors import NotFoundError
 
-    from streaming.connection import connect
-
-    async def query() -> int:
-        client = await connect("test-query", retry_forever=False)
-        try:
-            info = await client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, durable)
-            return info.num_pending + info.num_ack_pending
-        except NotFoundError:
-            return -1  # not created yet
-        finally:
-            await client.close()
-
-    return asyncio.run(query())
+    try:
+        info = consumer_info(durable)
+    except NotFoundError:
+        return -1  # not created yet
+    return info.num_pending + info.num_ack_pending

@@ -7,7 +7,7 @@ import pytest
 
 from streaming import runner
 from streaming.runner import Consumer, Delivery, Verdict
-from tests.support import BackgroundConsumer, publish_raw, run_async, wait_until, with_jetstream
+from tests.support import BackgroundConsumer, consumer_info, publish_raw, wait_until
 
 
 class Recording(Consumer):
@@ -27,10 +27,6 @@ class Recording(Consumer):
             self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
         time.sleep(self.first_batch_seconds if first else self.batch_seconds)
         return [Verdict.ACK] * len(batch)
-
-
-def consumer_info(durable: str):
-    return run_async(with_jetstream(lambda js: js.consumer_info("GAME_EVENTS", durable)))
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from streaming.streams import ensure_stream
 from tests.streaming.factories import tetris_match_events
 from tests.support import (
     BackgroundConsumer,
+    consumer_info,
     publish_match,
     run_async,
     stream_info,
@@ -98,7 +99,7 @@ def test_detector_consumes_only_events_subjects(stream):
     with BackgroundConsumer(MomentDetector()) as second:
         wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
         time.sleep(0.3)
-    info = asyncio.run(detector_consumer_info())
+    info = consumer_info(MomentDetector.durable)
     events = read_all("game.*.events")
     moments = read_all("game.*.moments")
     assert len(moments) == len(expected_moments()) > 0
@@ -108,16 +109,6 @@ def test_detector_consumes_only_events_subjects(stream):
     assert info.delivered.stream_seq == events[-1][0]
     assert info.num_pending == 0 and info.num_ack_pending == 0
     assert running.runner.processed + second.runner.processed == len(events)
-
-
-async def detector_consumer_info():
-    from django.conf import settings
-
-    client = await connect("test-consumer-info", retry_forever=False)
-    try:
-        return await client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, MomentDetector.durable)
-    finally:
-        await client.close()
 
 
 def start_detector(log_path, env) -> subprocess.Popen:
