@@ -23,7 +23,7 @@ import secrets
 import ssl
 from collections import deque
 from collections.abc import Callable
-from urllib.parse import unquote, urlparse
+from urllib.parse import ParseResult, unquote, urlparse
 
 logger = logging.getLogger("streaming.pull")
 
@@ -125,16 +125,17 @@ class PullConnection:
         """
         failures = []
         for url in random.sample(servers, len(servers)):
+            parsed = urlparse(url if "://" in url else f"nats://{url}")
+            address = parsed.netloc.rpartition("@")[2]  # never the credentials
             try:
-                await asyncio.wait_for(self._open(url), CONNECT_TIMEOUT_SECONDS)
-                self.server = urlparse(url).netloc.rpartition("@")[2]
+                await asyncio.wait_for(self._open(parsed), CONNECT_TIMEOUT_SECONDS)
+                self.server = address
                 return
             except (OSError, TimeoutError, ConnectionError, ValueError, ssl.SSLError) as error:
-                failures.append(f"{urlparse(url).netloc.rpartition('@')[2]}: {error.__class__.__name__} {error}")
+                failures.append(f"{address}: {error.__class__.__name__} {error}")
         raise ConnectionError("; ".join(failures) or "no NATS server given")
 
-    async def _open(self, url: str) -> None:
-        parsed = urlparse(url if "://" in url else f"nats://{url}")
+    async def _open(self, parsed: ParseResult) -> None:
         host, port = parsed.hostname or "127.0.0.1", parsed.port or 4222
         reader, writer = await asyncio.open_connection(host, port, limit=READ_SIZE * 4)
         try:
@@ -184,24 +185,25 @@ class PullConnection:
                     logger.warning("nats pull connection closed by the server name=%s", self.name)
                     return
                 frames = parser.feed(data)
-                control = [frame for frame in frames if type(frame) is bytes]
-                for line in control:
-                    if line == b"PING":
+                for frame in frames:
+                    if type(frame) is not bytes:
+                        continue  # a message: the consumer's business
+                    if frame == b"PING":
                         writer.write(b"PONG\r\n")
-                    elif line == b"PONG" and self._pongs:
+                    elif frame == b"PONG" and self._pongs:
                         pong = self._pongs.popleft()
                         if not pong.done():
                             pong.set_result(None)
-                    elif line.startswith(b"-ERR"):
+                    elif frame.startswith(b"-ERR"):
                         logger.warning(
-                            "nats pull connection error name=%s: %s", self.name, line.decode(errors="replace")
+                            "nats pull connection error name=%s: %s", self.name, frame.decode(errors="replace")
                         )
                 self._on_frames(frames)
         except (OSError, ssl.SSLError) as error:
             logger.warning("nats pull connection lost name=%s: %s", self.name, error.__class__.__name__)
         except Exception:  # a bug: drop the connection (the runner opens another), say why
             logger.exception("nats pull connection reader failed name=%s", self.name)
-        finally:
+        finally:  # round trips waiting on this connection will never be answered
             for pong in self._pongs:
                 pong.cancel()
             self._pongs.clear()
@@ -237,9 +239,6 @@ class PullConnection:
     async def close(self) -> None:
         writer, task = self._writer, self._reader_task
         self._writer = self._reader_task = None
-        for pong in self._pongs:
-            pong.cancel()
-        self._pongs.clear()
         if writer is not None:
             with contextlib.suppress(OSError, ssl.SSLError, TimeoutError):
                 await asyncio.wait_for(writer.drain(), CONNECT_TIMEOUT_SECONDS)  # last acks, unless unreachable

@@ -140,7 +140,10 @@ def test_unreachable_servers_are_each_named_in_the_error():
     ports = [free_port(), free_port()]
 
     async def open_any() -> None:
-        await PullConnection("test-pull", lambda frames: None).open([f"nats://127.0.0.1:{port}" for port in ports])
+        # With and without a scheme, as NATS_URL may give them.
+        await PullConnection("test-pull", lambda frames: None).open(
+            [f"nats://127.0.0.1:{ports[0]}", f"127.0.0.1:{ports[1]}"]
+        )
 
     with pytest.raises(ConnectionError) as error:
         asyncio.run(open_any())
