@@ -467,9 +467,10 @@ class ConsumerRunner:
         would otherwise be redelivered while still being worked on, and so would the batch that
         arrived behind it.
         """
+        interval = min(ack_waits()) / 3
         started = time.monotonic()
         while True:
-            await asyncio.sleep(min(ack_waits()) / 3)
+            await asyncio.sleep(interval)
             if time.monotonic() - started > MAX_IN_PROGRESS_SECONDS:
                 logger.error(
                     "consumer=%s batch of %d in hand for %.0fs: no longer reported in progress, NATS will redeliver it",
@@ -486,7 +487,7 @@ class ConsumerRunner:
                 )
 
     async def _settle(self, batch: list[Delivery], verdicts: list[Verdict], *, nak_delay: float) -> None:
-        """Ack, term or nak a batch in one write. Lost with the connection, it is redelivered after the ack wait."""
+        """Ack, term or nak a batch, a write per verdict. Lost with the connection, it is redelivered later."""
         if not batch:
             return
         by_verdict: dict[Verdict, list[bytes]] = {Verdict.ACK: [], Verdict.TERM: [], Verdict.NAK: []}
