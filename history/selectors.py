@@ -7,19 +7,27 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from psycopg import sql
 
 from accounts.models import User
+from history import figures
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 
-PLAYER_SHOWN_FIELDS = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
+PLAYER_SHOWN_FIELDS = ("user_id", "username", "player_id", "placement", *PLAYER_RESULT_FIELDS, "pps", "apm")
 
 # The players of the match whose id is ``m.id``, by placement, as a JSON array of objects with the
 # PLAYER_SHOWN_FIELDS: psycopg decodes it in C into the dicts a response shows (ids as strings), so
 # neither a history page nor a match builds MatchPlayer instances. Only fixed names go into the text.
+_PLAYER_COLUMNS = {
+    **{name: f"q.{name}" for name in ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)},
+    "username": "u.username",
+    "pps": figures.ratio_sql(sql.SQL("q.pieces_placed"), sql.SQL("q.duration_ms"), figures.PPS).as_string(None),
+    "apm": figures.ratio_sql(sql.SQL("q.garbage_sent"), sql.SQL("q.duration_ms"), figures.APM).as_string(None),
+}
 _PLAYERS_OF_M = """(
     SELECT json_agg(json_build_object({fields}) ORDER BY q.placement, q.player_id)
-    FROM match_players q WHERE q.match_id = m.id
-)""".format(fields=", ".join(f"'{name}', q.{name}" for name in PLAYER_SHOWN_FIELDS))
+    FROM match_players q LEFT JOIN users u ON u.id = q.user_id WHERE q.match_id = m.id
+)""".format(fields=", ".join(f"'{name}', {_PLAYER_COLUMNS[name]}" for name in PLAYER_SHOWN_FIELDS))
 
 
 def match_players_attach(*, matches: Sequence[Match]) -> list[Match]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
+from history.models import Match
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -59,13 +59,26 @@ class MatchListInputSerializer(serializers.Serializer):
         return attrs
 
 
-class MatchPlayerOutputSerializer(serializers.ModelSerializer):
-    user_id = serializers.UUIDField(read_only=True, allow_null=True)
+class MatchPlayerOutputSerializer(serializers.Serializer):
+    """One player of a match, as history.selectors reads it (SPEC section 6)."""
 
-    class Meta:
-        model = MatchPlayer
-        fields = ("user_id", "player_id", "placement", *PLAYER_RESULT_FIELDS)
-        read_only_fields = fields
+    user_id = serializers.UUIDField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
+    username = serializers.CharField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
+    player_id = serializers.CharField()
+    placement = serializers.IntegerField()
+    score = serializers.IntegerField()
+    lines_cleared = serializers.IntegerField()
+    garbage_sent = serializers.IntegerField()
+    garbage_received = serializers.IntegerField()
+    pieces_placed = serializers.IntegerField()
+    duration_ms = serializers.IntegerField()
+    level = serializers.IntegerField(allow_null=True, help_text="Solo matches only.")
+    pps = serializers.FloatField(
+        allow_null=True, help_text="Pieces per second, 2 decimals; null when duration_ms is 0."
+    )
+    apm = serializers.FloatField(
+        allow_null=True, help_text="Garbage rows sent per minute, 1 decimal; null when duration_ms is 0."
+    )
 
 
 class MatchOutputSerializer(serializers.ModelSerializer):

@@ -41,6 +41,11 @@ def test_schema_describes_requests_responses_and_parameters(schema):
     assert match_fields == {
         "id", "game_type", "room_id", "mode", "player_count", "started_at", "ended_at", "tournament_id", "players",
     }  # fmt: skip
+    player = schema["components"]["schemas"]["MatchPlayerOutput"]
+    assert set(player["required"]) == set(player["properties"]) >= {"username", "pps", "apm"}
+    assert player["properties"]["username"] == {**player["properties"]["username"], "type": "string", "nullable": True}
+    for figure in ("pps", "apm"):
+        assert player["properties"][figure] == {**player["properties"][figure], "type": "number", "nullable": True}
 
 
 @pytest.mark.parametrize("url", ["/api/schema", "/api/schema/", "/api/docs", "/api/docs/"])

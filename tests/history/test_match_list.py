@@ -30,8 +30,8 @@ def test_lists_only_the_callers_matches_newest_first_with_players_by_placement(a
     assert [p["placement"] for p in first["players"]] == [1, 2, 3]
     assert [p["user_id"] for p in first["players"]] == [str(bob.id), str(alice.id), None]
     assert set(first["players"][0]) == {
-        "user_id", "player_id", "placement", "score", "lines_cleared", "garbage_sent", "garbage_received",
-        "pieces_placed", "duration_ms", "level",
+        "user_id", "username", "player_id", "placement", "score", "lines_cleared", "garbage_sent",
+        "garbage_received", "pieces_placed", "duration_ms", "level", "pps", "apm",
     }  # fmt: skip
     assert first["game_type"] == "tetris" and first["mode"] == "multiplayer" and first["player_count"] == 3
 
@@ -107,13 +107,15 @@ def test_a_page_of_one_hundred_matches_takes_two_queries(alice, bob, django_asse
         match_create(users=[alice, bob, None], started_at=BASE_TIME + timedelta(minutes=i))
     client = api_client_for(alice)
 
-    # The caller's user row, then the page of matches with all their players.
+    # The caller's user row, then the page of matches with all their players, names and figures.
     with django_assert_num_queries(2):
         response = client.get(URL, {"page_size": 100})
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 100
-    assert all(len(match["players"]) == 3 for match in response.json()["results"])
+    players = [match["players"] for match in response.json()["results"]]
+    assert all([p["username"] for p in match] == ["alice", "bob", None] for match in players)
+    assert all(p["pps"] == 0.28 and p["apm"] == 0.7 for match in players for p in match)
 
 
 def test_filter_by_mode(alice):

@@ -33,6 +33,7 @@ def test_records_a_solo_match_for_the_caller(player, url):
     assert body["players"] == [
         {
             "user_id": str(player.id),
+            "username": "soloist",
             "player_id": str(player.id),
             "placement": 1,
             "score": 12000,
@@ -42,6 +43,8 @@ def test_records_a_solo_match_for_the_caller(player, url):
             "pieces_placed": 110,
             "duration_ms": 93_500,
             "level": 7,
+            "pps": 1.18,  # 110 pieces in 93.5 s: 1.176…
+            "apm": 0.0,
         }
     ]
     row = MatchPlayer.objects.get(match_id=body["id"])
