@@ -1,9 +1,11 @@
-"""URL wiring. Every API route answers with and without a trailing slash (SPEC section 6)."""
+"""URL wiring. Every API route answers with and without a trailing slash (SPEC section 6); the web
+client's routes (SPEC section 9) answer with its page, and anything else is a 404."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.web_client import client_urlpatterns
 
 handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"
@@ -17,4 +19,5 @@ urlpatterns = [
     path("api/", include("history.urls")),
     path("api/", include("solo.urls")),
     path("api/", include("config.schema_urls")),
+    *client_urlpatterns(),
 ]

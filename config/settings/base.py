@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    # Sign-out and refresh-token rotation of the web client's session (SPEC section 6).
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files itself: the policy is for pages (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +129,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The web client (SPEC section 9). Vite builds web/ into web/dist with `base: "/static/app/"`, so the
+# built index.html names its assets /static/app/assets/<name>-<hash>.<ext>; collectstatic gathers
+# web/dist under STATIC_ROOT/app/ beside the admin's files and WhiteNoise serves them. Every client
+# route answers with that index.html (config/web_client.py). See docs/web-client-serving.md.
+WEB_CLIENT_DIST = BASE_DIR / "web" / "dist"
+WEB_CLIENT_STATIC_PREFIX = "app"
+STATICFILES_DIRS = [(WEB_CLIENT_STATIC_PREFIX, WEB_CLIENT_DIST)]
+# A clone without a client build is a normal state (the app's pages then say how to build it), not a
+# misconfiguration to warn about on every command.
+SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Gzipped copies made at collectstatic time, which WhiteNoise serves to clients that accept them.
+    # No manifest: Vite's names are already hashed, and index.html must keep naming them as built.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Vite's hashed assets never change under one name: cached for a year, immutable. Everything else
+# under /static/ keeps WhiteNoise's short default, and index.html itself is revalidated every time.
+WHITENOISE_IMMUTABLE_FILE_TEST = rf"^/{STATIC_URL}{WEB_CLIENT_STATIC_PREFIX}/assets/.+-[\w-]{{8,}}\.\w+$"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
@@ -149,8 +172,34 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Register and token routes, per client address and gunicorn worker (the cache is in memory); "" turns it off.
+# Register, token and session routes, per client address and gunicorn worker (the cache is in memory);
+# "" turns it off.
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
+
+# The web client's session (SPEC sections 6 and 9): the refresh token lives in this cookie only,
+# HttpOnly and SameSite=Strict, sent to the session routes alone; Secure in production.
+AUTH_REFRESH_COOKIE_NAME = "refresh_token"
+AUTH_REFRESH_COOKIE_PATH = "/api/auth/session"
+AUTH_REFRESH_COOKIE_SECURE = False
+
+# Content-Security-Policy (django-csp) of every page but the admin's (SPEC section 9): scripts and
+# everything else from this origin only, never inline. /api/docs relaxes style-src alone (its
+# template has an inline <style>); see config/schema_urls.py.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 SIMPLE_JWT = {
     "SIGNING_KEY": os.environ.get("JWT_SIGNING_KEY", "") or SECRET_KEY,

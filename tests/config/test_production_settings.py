@@ -36,3 +36,15 @@ def test_production_settings_refuse_to_start_misconfigured(change, message):
     result = load_production({**GOOD, **change})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_sends_the_refresh_cookie_over_https_only():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; django.setup()\n"
+        "from django.conf import settings; print(settings.AUTH_REFRESH_COOKIE_SECURE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", **GOOD}, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
