@@ -39,6 +39,9 @@ class Replay:
     started_at: datetime
     events: list[dict[str, Any]] = field(default_factory=list)
     moments: list[dict[str, Any]] = field(default_factory=list)
+    # Stream sequences of the last event and the last moment (0: none): a late moment changes them.
+    last_event_seq: int = 0
+    last_moment_seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Repla
                 break
         if in_match:
             replay.events.append(event)
+            replay.last_event_seq = message.seq
             if event.get("type") == "game_end":
                 break
     if not replay.events:
@@ -118,6 +122,7 @@ async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Repla
         moment_started = (moment.get("data") or {}).get("started_at")
         if _same_time(moment_started, started_at):
             replay.moments.append(moment)
+            replay.last_moment_seq = message.seq
         elif _is_after(moment_started, started_at):
             break
     return replay
