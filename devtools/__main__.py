@@ -3,7 +3,8 @@
 up [--port 8000] [--no-demo]   embedded servers, migrate, stream, demo admin, web + consumers + demo games
 test [pytest args]             ruff, then the whole test suite (which starts its own servers)
 bench [--quick] [--only NAME]  the benchmarks of bench/ (own embedded servers), never part of the tests
-servers start|stop|status      the embedded servers of .local/ alone
+servers start|stop|status [--cluster]   the embedded servers of .local/ alone; --cluster: NATS as 3 nodes
+up --cluster                   the same system on a 3-node NATS cluster (GAME_EVENTS_REPLICAS=3)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from devtools.embedded import EmbeddedNats, EmbeddedPostgres, port_is_open
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -38,14 +39,32 @@ def _nats() -> EmbeddedNats:
     return server
 
 
-def servers_start() -> dict[str, str]:
+def _cluster() -> EmbeddedNatsCluster:
+    """The developer's 3-node cluster in .local/nats-cluster, on the client ports it had before."""
+    state = json.loads(SERVERS_FILE.read_text()) if SERVERS_FILE.exists() else {}
+    ports, routes = state.get("cluster_ports"), state.get("cluster_route_ports")
+    running = bool(ports) and EmbeddedNatsCluster(LOCAL / "nats-cluster", client_ports=ports).is_running()
+    if not ports or not routes or (not running and any(port_is_open(port) for port in ports + routes)):
+        ports = routes = None  # none yet, or something else holds one of them: take free ones
+    return EmbeddedNatsCluster(LOCAL / "nats-cluster", client_ports=ports, route_ports=routes)
+
+
+def servers_start(*, cluster: bool = False) -> dict[str, str]:
     """Start (or reuse) what DATABASE_URL / NATS_URL do not point at; return the environment to use."""
     env: dict[str, str] = {}
     state = json.loads(SERVERS_FILE.read_text()) if SERVERS_FILE.exists() else {}
     if not os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = state["database_url"] = EmbeddedPostgres(LOCAL / "pg").start()
         print(f"PostgreSQL (embedded): {LOCAL / 'pg'}", flush=True)
-    if not os.environ.get("NATS_URL"):
+    if cluster and not os.environ.get("NATS_URL"):
+        nodes = _cluster()
+        nodes.start()
+        env["NATS_URL"] = state["nats_url"] = nodes.nats_url
+        env["GAME_EVENTS_REPLICAS"] = "3"
+        state["cluster_ports"] = [node.port for node in nodes.nodes]
+        state["cluster_route_ports"] = nodes.route_ports
+        print(f"NATS JetStream (embedded 3-node cluster, replicas 3): {nodes.nats_url}", flush=True)
+    elif not os.environ.get("NATS_URL"):
         nats = _nats()
         env["NATS_URL"] = state["nats_url"] = nats.start()
         state["nats_port"] = nats.port
@@ -57,6 +76,7 @@ def servers_start() -> dict[str, str]:
 
 def servers_stop() -> None:
     _nats().stop()
+    _cluster().stop()
     EmbeddedPostgres(LOCAL / "pg").stop()
     print("embedded servers stopped", flush=True)
 
@@ -65,6 +85,9 @@ def servers_status() -> int:
     postgres, nats = EmbeddedPostgres(LOCAL / "pg"), _nats()
     print(f"PostgreSQL: {'running' if postgres.is_running() else 'stopped'} ({LOCAL / 'pg'})")
     print(f"NATS:       {'running' if nats.is_running() else 'stopped'} ({nats.url})")
+    for node in _cluster().nodes:
+        if node.is_running():
+            print(f"NATS node:  running ({node.url}, {node.data_dir})")
     return 0
 
 
@@ -102,8 +125,8 @@ def _available_commands() -> set[str]:
     return {path.stem for folder in (commands, game_commands) if folder.exists() for path in folder.glob("*.py")}
 
 
-def up(port: int, demo: bool) -> int:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **servers_start()}
+def up(port: int, demo: bool, cluster: bool = False) -> int:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **servers_start(cluster=cluster)}
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "collectstatic", "--no-input", "-v", "0")
     _manage(env, "setup_stream")
@@ -189,10 +212,12 @@ def main(argv: list[str]) -> int:
     up_parser = sub.add_parser("up", help="run the whole system on embedded servers")
     up_parser.add_argument("--port", type=int, default=8000)
     up_parser.add_argument("--no-demo", action="store_true", help="do not play demo games")
+    up_parser.add_argument("--cluster", action="store_true", help="NATS as a 3-node cluster, replicas 3")
     sub.add_parser("test", help="lint and run the whole test suite", add_help=False)
     sub.add_parser("bench", help="run the benchmarks (python -m bench), never part of the tests", add_help=False)
     servers = sub.add_parser("servers", help="the embedded servers alone")
     servers.add_argument("action", choices=["start", "stop", "status"])
+    servers.add_argument("--cluster", action="store_true", help="start NATS as a 3-node cluster")
     args, rest = parser.parse_known_args(argv)
     if args.command == "test":
         return test(rest)
@@ -201,9 +226,9 @@ def main(argv: list[str]) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "up":
-        return up(args.port, demo=not args.no_demo)
+        return up(args.port, demo=not args.no_demo, cluster=args.cluster)
     if args.action == "start":
-        servers_start()
+        servers_start(cluster=args.cluster)
         return 0
     if args.action == "stop":
         servers_stop()

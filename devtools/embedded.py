@@ -98,10 +98,13 @@ class EmbeddedPostgres:
 class EmbeddedNats:
     """nats-server with JetStream, storing in ``data_dir`` and listening on 127.0.0.1:``port``."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, *, sync_always: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, port: int | None = None, *, sync_always: bool = False, extra_config: str = ""
+    ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.sync_always = sync_always
+        self.extra_config = extra_config  # more of the server's configuration (a cluster block)
         self.pid_file = self.data_dir / "nats-server.pid"
         self.log_file = self.data_dir / "nats-server.log"
         self.config_file = self.data_dir / "nats-server.conf"
@@ -140,7 +143,7 @@ class EmbeddedNats:
             f'listen: "127.0.0.1:{self.port}"\n'
             f'pid_file: "{self.pid_file}"\n'
             "max_payload: 1MB\n"
-            f'jetstream {{\n  store_dir: "{self.data_dir / "jetstream"}"{sync}\n}}\n'
+            f'jetstream {{\n  store_dir: "{self.data_dir / "jetstream"}"{sync}\n}}\n' + self.extra_config
         )
         with open(self.log_file, "ab") as log:
             # start_new_session: Ctrl-C in a terminal does not reach the server before its clients are done.
@@ -180,3 +183,100 @@ class EmbeddedNats:
     def restart(self) -> str:
         self.stop()
         return self.start()
+
+    def kill(self) -> None:
+        """SIGKILL: the crash of a node, nothing flushed or handed over."""
+        pid = self._running_pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        self._wait_gone(pid, timeout=10.0)
+
+    def lame_duck(self, timeout: float = 90.0) -> None:
+        """SIGUSR2: lame-duck mode (no new clients, the present ones moved away over lame_duck_duration), then gone."""
+        pid = self._running_pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGUSR2)
+        self._wait_gone(pid, timeout=timeout)
+
+    def _wait_gone(self, pid: int | None, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while pid is not None and _pid_alive(pid) and time.monotonic() < deadline:
+            if self._process is not None:
+                self._process.poll()
+            time.sleep(0.05)
+        if pid is not None and _pid_alive(pid):
+            raise RuntimeError(f"nats-server {pid} did not exit within {timeout}s; see {self.log_file}")
+        if self._process is not None:
+            self._process.wait(timeout=5)
+            self._process = None
+        while port_is_open(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+CLUSTER_NAME = "tetris-history"
+# The server refuses a lame_duck_duration under 30 s (shared/FACTS.md); the grace period is the time
+# before it starts moving clients away.
+LAME_DUCK_CONFIG = "lame_duck_duration: 30s\nlame_duck_grace_period: 1s\n"
+
+
+class EmbeddedNatsCluster:
+    """Three (``size``) nats-server nodes routed on loopback, each with JetStream in a store of its own.
+
+    ``sync_interval: always`` on every node, as in production (SPEC section 2). Ports are free ones,
+    chosen once: a node restarted after a kill comes back on the same client and route ports, as a
+    real node would.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        size: int = 3,
+        *,
+        client_ports: list[int] | None = None,
+        route_ports: list[int] | None = None,
+    ) -> None:
+        self.root = Path(root).resolve()
+        client_ports = client_ports or [free_port() for _ in range(size)]
+        self.route_ports = route_ports or [free_port() for _ in range(size)]
+        route_ports = self.route_ports
+        routes = ", ".join(f"nats-route://127.0.0.1:{port}" for port in route_ports)
+        self.nodes = [
+            EmbeddedNats(
+                self.root / f"n{index + 1}",
+                client_ports[index],
+                sync_always=True,
+                extra_config=(
+                    f'server_name: "n{index + 1}"\n{LAME_DUCK_CONFIG}'
+                    f'cluster {{\n  name: "{CLUSTER_NAME}"\n  listen: "127.0.0.1:{route_ports[index]}"\n'
+                    f"  routes: [{routes}]\n}}\n"
+                ),
+            )
+            for index in range(size)
+        ]
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    @property
+    def nats_url(self) -> str:
+        """NATS_URL naming every node."""
+        return ",".join(self.urls)
+
+    def node(self, server_name: str) -> EmbeddedNats:
+        """The node called ``server_name`` (n1, n2, ...), as JetStream names leaders and replicas."""
+        return self.nodes[int(server_name.removeprefix("n")) - 1]
+
+    def start(self, timeout: float = 30.0) -> list[str]:
+        """Start (or reuse) every node; return their URLs. JetStream may still be electing its meta leader."""
+        for node in self.nodes:
+            node.start(timeout=timeout)
+        return self.urls
+
+    def is_running(self) -> bool:
+        return all(node.is_running() for node in self.nodes)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()

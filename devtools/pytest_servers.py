@@ -3,6 +3,10 @@
 Loaded with ``-p devtools.pytest_servers`` (pyproject addopts). It wraps pytest-django's start-up so
 the URLs are in the environment before Django reads its settings. The suite always runs its own
 servers, in a temporary folder, because failure tests stop and restart them.
+
+The 3-node NATS cluster of the cluster tests (tests/cluster/) is started only when the first test
+that asks for it runs (the ``nats_cluster`` fixture), once per session: it costs seconds to start and
+is never needed by the rest of the suite.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.embedded import EmbeddedNats, EmbeddedPostgres
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres
 
 
 class TestServers:
@@ -23,6 +27,16 @@ class TestServers:
         self.root = Path(tempfile.mkdtemp(prefix="th-test-", dir="/tmp"))
         self.postgres = EmbeddedPostgres(self.root / "pg")
         self.nats = EmbeddedNats(self.root / "nats")
+        self.cluster: EmbeddedNatsCluster | None = None
+
+    def started_cluster(self) -> EmbeddedNatsCluster:
+        """The session's 3-node cluster, started on first use; every node running when it returns."""
+        if self.cluster is None:
+            self.cluster = EmbeddedNatsCluster(self.root / "cluster")
+        for node in self.cluster.nodes:
+            if not node.is_running():
+                node.start()
+        return self.cluster
 
     def start(self) -> None:
         os.environ["DATABASE_URL"] = self.postgres.start()
@@ -30,6 +44,8 @@ class TestServers:
 
     def stop(self) -> None:
         try:
+            if self.cluster is not None:
+                self.cluster.stop()
             self.nats.stop()
         finally:
             self.postgres.stop(mode="immediate")
@@ -53,3 +69,10 @@ def pytest_unconfigure(config):
     if servers is not None:
         servers.stop()
         servers = None
+
+
+@pytest.fixture(scope="session")
+def nats_cluster() -> EmbeddedNatsCluster:
+    """The session's 3-node NATS cluster (replicas 3 possible, ``sync_interval: always``), started lazily."""
+    assert servers is not None, "the devtools.pytest_servers plugin did not start the servers"
+    return servers.started_cluster()

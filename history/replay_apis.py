@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from history.apis import match_of_caller
 from streaming.replay import Replay, ReplayGone, ReplayNotFound, replay_match
+from streaming.world import NATS_UNAVAILABLE
 
 
 class ReplayGoneError(APIException):
@@ -98,7 +99,7 @@ class MatchReplayApi(APIView):
         except (ReplayGone, ReplayNotFound):
             # The match was projected from the stream, so missing events mean they have expired.
             raise ReplayGoneError() from None
-        except (OSError, TimeoutError) as error:
+        except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
             raise StreamUnavailable() from error
         etag = replay_etag(replay)
         if etag_matches(request.headers.get("If-None-Match"), etag):

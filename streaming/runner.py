@@ -32,6 +32,7 @@ from nats.js.errors import NotFoundError
 from streaming.connection import backoff_delays, connect
 from streaming.pull import STATUS_PREFIX, Frame, PullConnection, parse_headers
 from streaming.streams import ensure_stream
+from streaming.world import NATS_UNAVAILABLE
 
 logger = logging.getLogger("streaming.runner")
 
@@ -117,7 +118,9 @@ class RetryLater(Exception):
     """The world is failing (a database or NATS away): nak the batch with a delay, lose nothing."""
 
 
-WORLD_ERRORS: tuple[type[BaseException], ...] = (RetryLater, OperationalError, InterfaceError, ConnectionError)
+# NATS_UNAVAILABLE: a stream without a leader during an election raised NoStreamResponseError out of a
+# detector's publish, and the batch was split and terminated as poison ("unexpected error").
+WORLD_ERRORS: tuple[type[BaseException], ...] = (RetryLater, OperationalError, InterfaceError, *NATS_UNAVAILABLE)
 
 
 def ack_waits() -> list[float]:
@@ -265,7 +268,7 @@ class ConsumerRunner:
                     await js.add_consumer(self.stream, config)
                     logger.info("consumer created durable=%s filter=%s", config.durable_name, config.filter_subject)
                 return
-            except (TimeoutError, ConnectionError, OSError) as error:
+            except NATS_UNAVAILABLE as error:  # an election or no quorum on a cluster, too
                 if self.stopping:
                     raise
                 delay = next(delays)

@@ -1,13 +1,18 @@
 """The key moment detector: per-room match state in memory, moments published to `game.{room_id}.moments`.
 
-Never twice, whatever crashed: each room knows the last moment it stored (its high-water mark), and
-a moment is published only when it lies past that mark. A room this process has not seen yet (new
-process, evicted idle room, or a delivery out of stream order) is recovered from the stream itself:
-its high-water mark is the last message on its `.moments` subject (read once, never consumed as
-input), and its state is rebuilt by feeding the room's events from its `game_start` up to the
-delivered one. Moments of the rebuilt events are published only past the mark, so a crash between
-storing a moment and acking its event loses nothing and duplicates nothing, long after the stream's
-2-minute Msg-Id window.
+Never twice, whatever crashed: each room knows which moments of its match are stored, and a moment
+is published only when it is not among them. A room this process has not seen yet (new process,
+evicted idle room, or a delivery out of stream order) is recovered from the stream itself: its stored
+moments are read from its `.moments` subject (read once, never consumed as input), and its state is
+rebuilt by feeding the room's events from its `game_start` up to the delivered one. So a crash
+between storing a moment and acking its event loses nothing and duplicates nothing, long after the
+stream's 2-minute Msg-Id window.
+
+The stored moments are a set, not the last one stored: pipelined publishes that fail part-way (a
+stream leader lost mid-batch on a cluster) can store a match's later moments and not an earlier one,
+and a high-water mark then skipped the earlier one for good (moments lost although every event was
+acknowledged). Reads for a rebuild may be answered by a replica that lags behind (direct gets go to
+any replica): a rebuild that did not reach the delivered event is retried instead of trusted.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
 from nats.js.errors import APIError
 
 from streaming.events import (
@@ -38,6 +44,7 @@ from streaming.events import (
 from streaming.moments.detection import MatchState, Moment, detect_moments
 from streaming.replay import direct_get_one, read_subject
 from streaming.runner import Consumer, Delivery, RetryLater, Verdict
+from streaming.world import NATS_UNAVAILABLE
 
 logger = logging.getLogger("streaming.moments")
 
@@ -45,17 +52,29 @@ logger = logging.getLogger("streaming.moments")
 REBUILD_WINDOWS = (timedelta(minutes=15), timedelta(hours=3), timedelta(days=2))
 MATCH_START_MARGIN = timedelta(seconds=30)
 PUBLISH_TIMEOUT_SECONDS = 10.0
+# Moments whose publish failed are sent again (same Msg-Ids) this many times before the batch is given
+# back: a leader election takes a few seconds, well inside the stream's 2-minute duplicate window.
+PUBLISH_ATTEMPTS = 3
 LATER_MOMENTS_LOOKAHEAD = 2000
+# A rebuild that did not reach the delivered event was read from a replica behind the leader: the
+# batch is retried, up to this many deliveries; past them (a replica that never catches up, or a
+# game server's clock far ahead of the stream's) the rebuild goes on with what it read.
+LAGGING_REPLICA_RETRIES = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """The last stored moment of one match: its triggering event and which of that event's moments."""
+class LaggingReplica(RetryLater):
+    """A read for a rebuild was answered by a replica that does not hold the delivered event yet."""
+
+
+MomentKey = tuple[int, str, str | None]  # (event_seq, type, player_id): what a moment's Msg-Id names
+
+
+@dataclass(slots=True)
+class StoredMoments:
+    """The moments of one match that are stored, or will be before any of their events is acked."""
 
     started_at: str
-    event_seq: int
-    moment_type: str
-    player_id: str | None
+    keys: set[MomentKey]
 
 
 @dataclass(slots=True)
@@ -63,7 +82,7 @@ class Room:
     state: MatchState | None
     start_seq: int  # stream sequence of the game_start of the match in `state`: every event since was fed
     last_seq: int  # stream sequence of the last event fed to `state`
-    mark: Mark | None  # the last moment stored for the match
+    stored: StoredMoments | None  # the moments stored for the match
     last_seen: float
 
 
@@ -84,20 +103,13 @@ class OutgoingMoment:
         return moment_msg_id(self.room_id, self.moment.type, self.moment.player_id, self.event_seq)
 
 
-def moments_past_mark(mark: Mark | None, started_at: str | None, event_seq: int, moments: list[Moment]) -> list[Moment]:
-    """The moments of one event that were not stored yet, given the match's high-water mark.
-
-    Moments of one match are always published in event order (a match is rebuilt from its game_start
-    before anything of it is fed), so everything up to the mark is stored and nothing after it is.
-    """
-    if mark is None or mark.started_at != started_at or event_seq > mark.event_seq:
+def moments_not_stored(
+    stored: StoredMoments | None, started_at: str | None, event_seq: int, moments: list[Moment]
+) -> list[Moment]:
+    """The moments of one event that are not stored yet, given the match's stored moments."""
+    if stored is None or stored.started_at != started_at:
         return moments
-    if event_seq < mark.event_seq:
-        return []
-    for index, moment in enumerate(moments):
-        if moment.type == mark.moment_type and moment.player_id == mark.player_id:
-            return moments[index + 1 :]
-    return moments  # the stored one is not among them: rules changed; publishing is harmless (Msg-Id)
+    return [moment for moment in moments if (event_seq, moment.type, moment.player_id) not in stored.keys]
 
 
 class MomentDetector(Consumer):
@@ -112,6 +124,7 @@ class MomentDetector(Consumer):
         self._last_sweep = time.monotonic()
         self.published = 0
         self.rebuilt_rooms = 0
+        self._js: tuple[NATS, JetStreamContext] | None = None
 
     async def process(self, batch: list[Delivery]) -> list[Verdict]:
         client = self.runner.client
@@ -158,7 +171,7 @@ class MomentDetector(Consumer):
         if room is not None and seq <= room.last_seq:
             return Verdict.ACK  # already fed: a redelivery
         if room is None or (
-            delivery.num_delivered > 1 and await self._needs_recovery(client, room, room_id, event, seq)
+            delivery.num_delivered > 1 and await self._needs_recovery(client, room, room_id, event, delivery)
         ):
             room = await self._recover(client, rooms, room_id, delivery, event, outgoing)
         touched.add(room_id)
@@ -177,11 +190,12 @@ class MomentDetector(Consumer):
         if event.type == "game_start":
             room.start_seq = seq
         if moments:
-            new = moments_past_mark(room.mark, state.started_at, seq, moments)
+            new = moments_not_stored(room.stored, state.started_at, seq, moments)
             outgoing.extend(OutgoingMoment(room_id, seq, moment, state.started_at) for moment in new)
             if new and state.started_at is not None:
-                last = new[-1]
-                room.mark = Mark(state.started_at, seq, last.type, last.player_id)
+                if room.stored is None or room.stored.started_at != state.started_at:
+                    room.stored = StoredMoments(state.started_at, set())
+                room.stored.keys.update((seq, moment.type, moment.player_id) for moment in new)
 
     async def _recover(
         self,
@@ -197,23 +211,19 @@ class MomentDetector(Consumer):
         if event.type != "game_start":
             self.rebuilt_rooms += 1
             for start in self._rebuild_starts(delivery):
-                found = await self._events_before(client, room_id, start, delivery.stream_seq)
+                found = await self._events_before(client, room_id, start, delivery)
                 if found is not None:
                     earlier = found
                     break
         opening = earlier[0][1] if earlier else event
         started_at = opening.data.get("started_at") if opening.type == "game_start" else None
-        mark = await self._stored_mark(client, room_id, started_at) if isinstance(started_at, str) else None
+        stored = await self._stored_moments(client, room_id, started_at) if isinstance(started_at, str) else None
         known = rooms.get(room_id)
-        known_mark = known.mark if known is not None else None
-        if (
-            known_mark is not None
-            and known_mark.started_at == started_at
-            and (mark is None or known_mark.event_seq >= mark.event_seq)
-        ):
-            mark = known_mark  # moments of this batch are not stored yet, but will be before any ack
+        if known is not None and known.stored is not None and known.stored.started_at == started_at:
+            # Moments of this batch are not stored yet, but will be before any ack.
+            stored = StoredMoments(known.stored.started_at, known.stored.keys | (stored.keys if stored else set()))
         start_seq = earlier[0][0] if earlier else delivery.stream_seq
-        room = Room(state=None, start_seq=start_seq, last_seq=0, mark=mark, last_seen=time.monotonic())
+        room = Room(state=None, start_seq=start_seq, last_seq=0, stored=stored, last_seen=time.monotonic())
         rooms[room_id] = room
         for seq, earlier_event in earlier:
             self._apply(room, room_id, seq, earlier_event, outgoing)
@@ -223,7 +233,9 @@ class MomentDetector(Consumer):
             )
         return room
 
-    async def _needs_recovery(self, client: NATS, room: Room, room_id: str, event: GameEvent, seq: int) -> bool:
+    async def _needs_recovery(
+        self, client: NATS, room: Room, room_id: str, event: GameEvent, delivery: Delivery
+    ) -> bool:
         """Whether a redelivered event must be fed through a rebuild of its room from the stream.
 
         A redelivered game_start may open a match whose moments a process that died already stored:
@@ -232,8 +244,12 @@ class MomentDetector(Consumer):
         """
         if event.type == "game_start":
             return True
+        seq = delivery.stream_seq
         following = await direct_get_one(client, {"seq": room.last_seq + 1, "next_by_subj": events_subject(room_id)})
-        return following is not None and following.seq < seq
+        if following is None:  # the delivered event itself follows: this replica does not hold it yet
+            self._lagging(delivery, room_id)
+            return True
+        return following.seq < seq
 
     def _rebuild_starts(self, delivery: Delivery) -> list[datetime]:
         msg_id = delivery.msg_id or ""
@@ -248,12 +264,15 @@ class MomentDetector(Consumer):
         return [stored_at - window for window in REBUILD_WINDOWS]
 
     async def _events_before(
-        self, client: NATS, room_id: str, start: datetime, before_seq: int
+        self, client: NATS, room_id: str, start: datetime, delivery: Delivery
     ) -> list[tuple[int, GameEvent]] | None:
-        """The room's events of the match in progress at ``before_seq``: from its game_start, in order."""
+        """The room's events of the match in progress at ``delivery``: from its game_start, in order."""
+        before_seq = delivery.stream_seq
         match_events: list[tuple[int, GameEvent]] | None = None
+        reached = False
         async for message in read_subject(client, events_subject(room_id), start):
             if message.seq >= before_seq:
+                reached = True
                 break
             try:
                 event = validate_envelope(decode_payload(message.data))
@@ -263,22 +282,38 @@ class MomentDetector(Consumer):
                 match_events = []
             if match_events is not None:
                 match_events.append((message.seq, event))
+        if not reached:
+            self._lagging(delivery, room_id)
         return match_events
 
-    async def _stored_mark(self, client: NATS, room_id: str, started_at: str) -> Mark | None:
-        """The last moment stored for the match (room_id, started_at), read from the room's moments."""
+    def _lagging(self, delivery: Delivery, room_id: str) -> None:
+        """A read did not reach the delivered event: retry the batch (LaggingReplica) unless it was tried enough."""
+        if delivery.num_delivered <= LAGGING_REPLICA_RETRIES:
+            raise LaggingReplica(
+                f"the stream read for room {room_id} ended before stream_seq {delivery.stream_seq}: "
+                "a replica behind its leader answered"
+            )
+        logger.warning(
+            "rebuild read ended before the delivered event room_id=%s stream_seq=%d delivered=%d: going on with it",
+            room_id,
+            delivery.stream_seq,
+            delivery.num_delivered,
+        )
+
+    async def _stored_moments(self, client: NATS, room_id: str, started_at: str) -> StoredMoments | None:
+        """The moments stored for the match (room_id, started_at), read from the room's moments."""
         try:
             start = parse_timestamp(started_at, "started_at")
         except InvalidEvent:
             return None
-        mark = None
+        stored = StoredMoments(started_at, set())
         later = 0
         async for message in read_subject(client, moments_subject(room_id), start - MATCH_START_MARGIN):
             try:
                 body: dict[str, Any] = json.loads(message.data)
                 moment_started = body["data"]["started_at"]
                 if moment_started == started_at:
-                    mark = Mark(started_at, int(body["data"]["event_seq"]), body["type"], body.get("player_id"))
+                    stored.keys.add((int(body["data"]["event_seq"]), body["type"], body.get("player_id")))
                 elif parse_timestamp(moment_started, "started_at") > start:
                     # A later match of the room. After a crash, the rest of ours may have been stored after
                     # some of its moments, so look on a little before concluding.
@@ -287,22 +322,31 @@ class MomentDetector(Consumer):
                         break
             except (ValueError, KeyError, TypeError):
                 continue
-        return mark
+        return stored
+
+    def _jetstream(self, client: NATS) -> JetStreamContext:
+        # One context per connection: each context subscribes an inbox of its own for publish acks.
+        if self._js is None or self._js[0] is not client:
+            self._js = (client, client.jetstream())
+        return self._js[1]
 
     async def _publish(self, client: NATS, outgoing: list[OutgoingMoment]) -> None:
+        """Store every moment of ``outgoing`` or raise RetryLater; each publish ack is awaited and checked."""
         if not outgoing:
             return
-        js = client.jetstream()
-        try:
-            futures = [
-                await js.publish_async(
-                    moments_subject(item.room_id), item.payload(), headers={"Nats-Msg-Id": item.msg_id()}
-                )
-                for item in outgoing
-            ]
-            await asyncio.wait_for(asyncio.gather(*futures), timeout=PUBLISH_TIMEOUT_SECONDS)
-        except (APIError, TimeoutError, OSError) as error:
-            raise RetryLater(f"publishing {len(outgoing)} moments failed: {error.__class__.__name__}") from error
+        js = self._jetstream(client)
+        pending = outgoing
+        for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+            failures = await self._publish_once(js, pending)
+            if not failures:
+                break
+            pending = [item for item, _ in failures]
+            reasons = sorted({error.__class__.__name__ for _, error in failures})
+            if attempt == PUBLISH_ATTEMPTS:
+                raise RetryLater(f"publishing {len(pending)} of {len(outgoing)} moments failed: {', '.join(reasons)}")
+            logger.warning(
+                "publishing %d of %d moments failed (%s); sending them again", len(pending), len(outgoing), reasons
+            )
         self.published += len(outgoing)
         for item in outgoing:
             logger.info(
@@ -313,6 +357,35 @@ class MomentDetector(Consumer):
                 item.event_seq,
                 item.started_at,
             )
+
+    async def _publish_once(
+        self, js: JetStreamContext, outgoing: list[OutgoingMoment]
+    ) -> list[tuple[OutgoingMoment, BaseException]]:
+        """Publish pipelined; what failed, with why (no ack in time, an error ack, disconnected)."""
+        futures: list[asyncio.Future | BaseException] = []
+        for item in outgoing:
+            try:
+                futures.append(
+                    await js.publish_async(
+                        moments_subject(item.room_id), item.payload(), headers={"Nats-Msg-Id": item.msg_id()}
+                    )
+                )
+            except (APIError, *NATS_UNAVAILABLE) as error:
+                futures.append(error)
+        waiting = [future for future in futures if isinstance(future, asyncio.Future)]
+        if waiting:
+            _, late = await asyncio.wait(waiting, timeout=PUBLISH_TIMEOUT_SECONDS)
+            for future in late:
+                future.cancel()
+        failures: list[tuple[OutgoingMoment, BaseException]] = []
+        for item, future in zip(outgoing, futures, strict=True):
+            if not isinstance(future, asyncio.Future):
+                failures.append((item, future))
+            elif future.cancelled():
+                failures.append((item, TimeoutError("no publish ack in time")))
+            elif future.exception() is not None:
+                failures.append((item, future.exception()))
+        return failures
 
     def _sweep_idle(self, now: float) -> None:
         if now - self._last_sweep < min(60.0, self.idle_seconds):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from streaming.connection import connect
 from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
 from streaming.replay import ReplayGone, ReplayNotFound, latest_started_at, read_replay
+from streaming.world import NATS_UNAVAILABLE
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             replay = asyncio.run(self._read(room_id, when))
         except (ReplayNotFound, ReplayGone) as error:
             raise CommandError(str(error)) from error
-        except (OSError, TimeoutError) as error:
+        except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
             raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
         for item in [*replay.events, *replay.moments]:
             self.stdout.write(json.dumps(item, separators=(",", ":")))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from streaming.connection import connect
 from streaming.streams import StreamMismatch, ensure_stream
+from streaming.world import NATS_UNAVAILABLE
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
             setup = asyncio.run(self._setup())
         except StreamMismatch as error:
             raise CommandError(str(error)) from error
-        except (OSError, TimeoutError) as error:
+        except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
             raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
         self.stdout.write(f"GAME_EVENTS {setup.action}")
         for change in setup.changes:
