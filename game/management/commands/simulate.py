@@ -8,6 +8,7 @@ import logging
 import random
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -100,7 +101,7 @@ class Command(BaseCommand):
             realtime=speed == "realtime",
             pause_seconds=DEMO_PAUSE_SECONDS if demo else 0.0,
             tournament_id=tournament_id,
-            on_result=_log_match if demo else progress.update,
+            on_result=_log_match if demo else _logging_too(progress.update),
         )
         began = time.perf_counter()
         try:
@@ -180,6 +181,16 @@ class Progress:
     def close(self) -> None:
         if self.tty and self.done:
             self.out.write("")
+
+
+def _logging_too(update: Callable[[MatchResult], None]) -> Callable[[MatchResult], None]:
+    """The progress bar, and a log line a match: the run's own list of what it played (a failover test reads it)."""
+
+    def on_result(result: MatchResult) -> None:
+        update(result)
+        _log_match(result)
+
+    return on_result
 
 
 def _log_match(result: MatchResult) -> None:
