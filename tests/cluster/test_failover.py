@@ -23,7 +23,7 @@ from tests.support import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-SIMULATE = ["simulate", "--rooms", "4", "--matches", "3", "--players", "2", "--seed", "12"]
+SIMULATE = ["simulate", "--rooms", "4", "--matches", "2", "--players", "2", "--seed", "12"]
 
 
 @pytest.fixture
