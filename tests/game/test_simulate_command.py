@@ -17,7 +17,7 @@ from django.core.management.base import OutputWrapper
 
 from game.management.commands import simulate
 from streaming.publisher import EventPublisher
-from tests.support import subprocess_env
+from tests.support import subprocess_env, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,21 +80,26 @@ def test_an_unreachable_nats_is_a_command_error(settings, monkeypatch):
 
 
 @pytest.mark.slow
-def test_demo_plays_until_sigterm_then_flushes_and_exits_0(stream):
+def test_demo_plays_until_sigterm_then_flushes_and_exits_0(stream, tmp_path):
     env = subprocess_env()
     env["NATS_URL"] = ",".join(settings.NATS_SERVERS)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "simulate", "--demo", "--rooms", "2", "--seed", "5"],
-        env=env,
-        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    err_path = tmp_path / "stderr.log"
+    with open(err_path, "w") as err_file:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "simulate", "--demo", "--rooms", "2", "--seed", "5"],
+            env=env,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+            stdout=subprocess.PIPE,
+            stderr=err_file,
+            text=True,
+        )
     try:
-        time.sleep(3)  # a second or two into the first real-time matches
+        # Its signal handlers are in place once it says it plays (a loaded machine takes seconds to start).
+        wait_until(lambda: "playing until SIGTERM" in err_path.read_text(), timeout=60, interval=0.1)
+        time.sleep(1)  # a second into the first real-time matches
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
+        out, _ = process.communicate(timeout=30)
+        err = err_path.read_text()
     finally:
         if process.poll() is None:
             process.kill()
