@@ -16,8 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from history.models import Match
-from history.selectors import MatchListRow, match_get_for_user, match_page_for_user
+from history.selectors import MatchListRow, MatchRow, match_get_for_user, match_page_for_user
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -127,7 +126,7 @@ class MatchDetailApi(APIView):
         return Response(MatchOutputSerializer(match_of_caller(request, match_id)).data)
 
 
-def match_of_caller(request: Request, match_id: str) -> Match:
+def match_of_caller(request: Request, match_id: str) -> MatchRow:
     """The match with this id if the caller may see it (played in it, or staff); else 404."""
     try:
         parsed_id = uuid.UUID(match_id)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from history.models import Match, MatchPlayer
-from history.selectors import match_players_attach
+from history.selectors import MatchRow, match_get
 from solo.models import SoloIdempotencyKey
 
 
@@ -33,11 +34,14 @@ def _request_hash(*, fields: dict) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def _match_with_players(match_id: object) -> Match:
-    return match_players_attach(matches=[Match.objects.get(id=match_id)])[0]
+def _match_with_players(match_id: uuid.UUID) -> MatchRow:
+    match = match_get(match_id=match_id)
+    if match is None:  # only if deleted between its write (or its key's) and this read
+        raise Match.DoesNotExist(f"match {match_id} is gone")
+    return match
 
 
-def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> Match | None:
+def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> MatchRow | None:
     entry = SoloIdempotencyKey.objects.filter(user=user, key=idempotency_key).first()
     if entry is None:
         return None
@@ -46,7 +50,7 @@ def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> M
     return _match_with_players(entry.match_id)
 
 
-def _match_create(*, user: User, fields: dict) -> Match:
+def _match_create(*, user: User, fields: dict) -> MatchRow:
     ended_at = fields["ended_at"] or timezone.now()
     started_at = ended_at - timedelta(milliseconds=fields["duration_ms"])
     match = Match.objects.create(
@@ -80,7 +84,7 @@ def solo_result_record(
     duration_ms: int,
     ended_at: datetime | None = None,
     idempotency_key: str | None = None,
-) -> tuple[Match, bool]:
+) -> tuple[MatchRow, bool]:
     """Record one solo game of ``user``; return the match and whether this call created it.
 
     The game ended at ``ended_at`` (now when None) and started ``duration_ms`` before. With an
@@ -106,7 +110,9 @@ def solo_result_record(
     try:
         with transaction.atomic():
             match = _match_create(user=user, fields=fields)
-            SoloIdempotencyKey.objects.create(user=user, key=idempotency_key, request_hash=request_hash, match=match)
+            SoloIdempotencyKey.objects.create(
+                user=user, key=idempotency_key, request_hash=request_hash, match_id=match.id
+            )
     except IntegrityError:
         # A concurrent request with this key committed first (our insert waited for it on the unique
         # index); its match is the answer, and ours was rolled back with the savepoint.

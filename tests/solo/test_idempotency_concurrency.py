@@ -82,7 +82,7 @@ def test_the_loser_of_the_insert_race_answers_with_the_winners_match(transaction
 
     assert (first_created, second_created) == (True, False)
     assert second_match.id == first_match.id
-    assert [p.placement for p in second_match.players.all()] == [1]
+    assert [p["placement"] for p in second_match.players] == [1]
     assert Match.objects.count() == 1
 
 
