@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streaming.events import INPUT_ACTIONS, PIECES, ROTATIONS, GameEvent, InvalidEvent, parse_timestamp, validate_data
-from streaming.moments.board import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
+from streaming.moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
 
 NEAR_DEATH_HEIGHT = 17  # a placement leaving the board this high (above row 16) arms near-death
 SURVIVAL_HEIGHT = 9  # a line clear leaving it this low (below row 10) is the survival

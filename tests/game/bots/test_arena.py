@@ -1,4 +1,4 @@
-"""Many seeded bot matches, checked against SPEC sections 3 and 4 as a reader of the events would."""
+"""Many seeded bot matches, checked against SPEC sections 3 and 4 as a reader of the events (the detector) sees them."""
 
 import random
 from collections import Counter
@@ -8,7 +8,7 @@ import pytest
 from game.bots import play_bot_match
 from game.engine.config import MatchConfig
 from game.engine.events import ACTIONS
-from tests.game.spec_rules import read_moments
+from tests.game.detected_records import read_moments
 
 GAMES = 50
 TICK_LIMIT = 3000
@@ -31,7 +31,7 @@ def test_every_game_ends_with_a_winner_within_the_tick_limit(games):
         assert sorted(s.placement for s in match.stats()) == [1, 2, 3, 4]
 
 
-def test_the_engine_record_matches_the_spec_rules_applied_to_the_events(games):
+def test_the_engine_record_matches_what_detect_moments_reads_from_the_events(games):
     for match, events, _ in games:
         reading = read_moments(events)
         for pid, record in match.records().items():

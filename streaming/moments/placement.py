@@ -1,7 +1,9 @@
-"""Board geometry for key moments (SPEC section 4): height after a placement and the T-spin 3-corner rule.
+"""What a published placement shows (SPEC section 4): its height and its T-spin by the 3-corner rule.
 
-Pure: values in, values out. A board is the `piece_lock` board of SPEC section 3: row strings of 10
-characters, ``board[0]`` the bottom row, ``.`` empty; rows above the list are empty.
+Read from a `piece_lock`'s ``cells`` and ``board`` alone, as the detector sees them: the board of
+SPEC section 3, row strings of 10 characters, ``board[0]`` the bottom row, ``.`` empty, rows above
+the list empty. Not to be confused with game/engine/board.py, the engine's own playfield (bit masks
+it moves pieces on). Pure: values in, values out.
 """
 
 from __future__ import annotations
