@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
+from streaming import vocabulary
+
 ROOM_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 INT32_MAX = 2**31 - 1
 TICK_MAX = 2**63 - 1
 PLAYER_ID_MAX_LENGTH = 128
 
-PIECES = frozenset("IOTSZJL")
-ROTATIONS = frozenset({"0", "R", "2", "L"})
-INPUT_ACTIONS = frozenset(
-    {"move_left", "move_right", "rotate_cw", "rotate_ccw", "rotate_180", "soft_drop", "hard_drop", "hold"}
-)
+# The contract's words, as sets for the validator (streaming.vocabulary has them in order).
+PIECES = frozenset(vocabulary.PIECES)
+ROTATIONS = frozenset(vocabulary.ROTATIONS)
+INPUT_ACTIONS = frozenset(vocabulary.INPUT_ACTIONS)
 MODES = frozenset({"multiplayer", "solo"})
 EVENT_TYPES = frozenset(
     {
@@ -37,7 +38,7 @@ EVENT_TYPES = frozenset(
     }
 )
 ROOM_WIDE_TYPES = frozenset({"game_start", "game_end"})
-BOARD_WIDTH = 10
+BOARD_WIDTH = vocabulary.BOARD_WIDTH
 
 
 class InvalidRoomId(ValueError):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from game.bots.search import Plan
 from game.engine.attack import attack_rows
-from game.engine.board import FULL_ROW, WIDTH
+from game.engine.board import FULL_ROW
 from game.engine.pieces import cells_at
 from game.engine.spin import Spin, is_difficult, t_spin
+from streaming.vocabulary import BOARD_WIDTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def _tsd_slot(masks: Sequence[int], heights: Sequence[int]) -> float:
     spins under), with the open side reachable from above.
     """
     best = 0.0
-    for c in range(1, WIDTH - 1):
+    for c in range(1, BOARD_WIDTH - 1):
         y = heights[c]
         if y + 2 >= len(masks):
             continue
@@ -85,7 +86,7 @@ def _tsd_slot(masks: Sequence[int], heights: Sequence[int]) -> float:
         if heights[open_side] > y + 1:
             continue
         slot = left | centre | right
-        fill = ((row0 | centre).bit_count() + (row1 & ~slot).bit_count()) / (2 * WIDTH - 3)
+        fill = ((row0 | centre).bit_count() + (row1 & ~slot).bit_count()) / (2 * BOARD_WIDTH - 3)
         best = max(best, 0.3 + fill * fill)
     return best
 
@@ -95,7 +96,7 @@ def board_value(masks: Sequence[int], weights: Weights) -> float:
     top = len(masks) - 1
     while top >= 0 and not masks[top]:
         top -= 1
-    heights = [0] * WIDTH
+    heights = [0] * BOARD_WIDTH
     holes = hole_rows = 0
     covered = 0
     for y in range(top, -1, -1):

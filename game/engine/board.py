@@ -11,11 +11,10 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from game.engine.pieces import PIECES, SHAPES
+from streaming.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH, EMPTY_CELL
 
-WIDTH: Final = 10
-VISIBLE_HEIGHT: Final = 20
-FULL_ROW: Final = (1 << WIDTH) - 1
-EMPTY_ROW_TEXT: Final = "." * WIDTH
+FULL_ROW: Final = (1 << BOARD_WIDTH) - 1
+EMPTY_ROW_TEXT: Final = EMPTY_CELL * BOARD_WIDTH
 GARBAGE: Final = "G"
 
 
@@ -43,7 +42,7 @@ def fits(masks: Sequence[int], piece: str, state: int, x: int, y: int) -> bool:
     """Whether ``piece`` in ``state`` with origin (x, y) lies inside the field on empty cells."""
     min_dx, max_dx, min_dy, max_dy, rows = _COLLISION[(piece, state)]
     left = x + min_dx
-    if left < 0 or x + max_dx >= WIDTH or y + min_dy < 0 or y + max_dy >= len(masks):
+    if left < 0 or x + max_dx >= BOARD_WIDTH or y + min_dy < 0 or y + max_dy >= len(masks):
         return False
     # A plain loop rather than all(...): this is the hottest function of engine and bots alike.
     for dy, bits in rows:  # noqa: SIM110
@@ -78,7 +77,7 @@ def is_filled(masks: Sequence[int], x: int, y: int) -> bool:
     Above the top of the field counts as empty, as it does for a reader of a published ``board``
     (which leaves out empty rows).
     """
-    if x < 0 or x >= WIDTH or y < 0:
+    if x < 0 or x >= BOARD_WIDTH or y < 0:
         return True
     if y >= len(masks):
         return False
@@ -89,7 +88,7 @@ class Board:
     """A mutable playfield."""
 
     def __init__(self, height: int = 40) -> None:
-        if height < VISIBLE_HEIGHT + 2:
+        if height < BOARD_VISIBLE_HEIGHT + 2:
             raise ValueError(f"board height {height} leaves no room to spawn; use at least 22 rows")
         self.height = height
         self.masks: list[int] = [0] * height
@@ -100,10 +99,10 @@ class Board:
         """A board from row strings, bottom row first (the published ``board`` format)."""
         board = cls(height)
         for y, text in enumerate(rows):
-            if len(text) != WIDTH:
-                raise ValueError(f"row {y} is {len(text)} characters long; rows are exactly {WIDTH}")
+            if len(text) != BOARD_WIDTH:
+                raise ValueError(f"row {y} is {len(text)} characters long; rows are exactly {BOARD_WIDTH}")
             board._text[y] = text
-            board.masks[y] = sum(1 << x for x, ch in enumerate(text) if ch != ".")
+            board.masks[y] = sum(1 << x for x, ch in enumerate(text) if ch != EMPTY_CELL)
         return board
 
     def fits(self, piece: str, state: int, x: int, y: int) -> bool:
@@ -135,7 +134,7 @@ class Board:
         """
         overflow = any(self.masks[self.height - count :])
         mask = FULL_ROW & ~(1 << hole)
-        text = GARBAGE * hole + "." + GARBAGE * (WIDTH - hole - 1)
+        text = GARBAGE * hole + EMPTY_CELL + GARBAGE * (BOARD_WIDTH - hole - 1)
         self.masks[:0] = [mask] * count
         self._text[:0] = [text] * count
         del self.masks[self.height :]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from streaming.vocabulary import INPUT_ACTIONS
+
 EventDict = dict[str, Any]
 
-ACTIONS = frozenset(
-    {"move_left", "move_right", "rotate_cw", "rotate_ccw", "rotate_180", "soft_drop", "hard_drop", "hold"}
-)
+ACTIONS = frozenset(INPUT_ACTIONS)  # as a set: the engine checks every input against it
 
 
 def event(type_: str, player_id: str | None, data: dict[str, Any]) -> EventDict:

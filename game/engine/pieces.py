@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from typing import Final
 
-PIECES: Final = ("I", "O", "T", "S", "Z", "J", "L")
-ROTATIONS: Final = ("0", "R", "2", "L")
+from streaming.vocabulary import PIECES, ROTATIONS
+
+__all__ = ["PIECES", "ROTATIONS", "SHAPES", "SPAWN_X", "SPAWN_Y", "cells_at", "kick_offsets"]
 SPAWN_X: Final = 4
 SPAWN_Y: Final = 20
 

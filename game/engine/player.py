@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from game.engine.attack import attack_rows
-from game.engine.board import VISIBLE_HEIGHT, WIDTH, Board, drop_distance, fits
+from game.engine.board import Board, drop_distance, fits
 from game.engine.config import MatchConfig
 from game.engine.events import ACTIONS, EventDict, event
 from game.engine.movement import TURNS, rotate
@@ -15,6 +15,7 @@ from game.engine.pieces import ROTATIONS, SPAWN_X, SPAWN_Y, cells_at
 from game.engine.randomizer import SevenBag
 from game.engine.scoring import HARD_DROP_POINTS_PER_ROW, SOFT_DROP_POINTS_PER_ROW, clear_points
 from game.engine.spin import Spin, is_difficult, moment_kind, t_spin
+from streaming.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class Player:
         self.pieces_placed += 1
         self.active = None
         self.hold_used = False
-        lock_out = lines == 0 and all(y >= VISIBLE_HEIGHT for _, y in cells)
+        lock_out = lines == 0 and all(y >= BOARD_VISIBLE_HEIGHT for _, y in cells)
         attack = attack_rows(lines=lines, spin=spin, back_to_back=back_to_back, combo=self.combo, perfect_clear=perfect)
         self.last_lock = LockResult(lines, spin, attack, back_to_back, perfect, lock_out)
         events = [
@@ -291,7 +292,7 @@ class Player:
     # -- garbage --------------------------------------------------------------------------------------
     def queue_garbage(self, sender: str, rows: int) -> None:
         """Queue incoming rows; the hole column is drawn now so a chunk keeps one hole."""
-        self.incoming.append(GarbageChunk(sender, rows, self._garbage_rng.randrange(WIDTH)))
+        self.incoming.append(GarbageChunk(sender, rows, self._garbage_rng.randrange(BOARD_WIDTH)))
 
     def cancel_garbage(self, attack: int) -> int:
         """Let outgoing rows cancel queued incoming ones, oldest first; returns what is left to send."""

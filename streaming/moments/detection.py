@@ -46,13 +46,14 @@ from typing import Any
 
 from streaming.events import INPUT_ACTIONS, PIECES, ROTATIONS, GameEvent, InvalidEvent, parse_timestamp, validate_data
 from streaming.moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
+from streaming.vocabulary import ROTATE_ACTIONS
 
 NEAR_DEATH_HEIGHT = 17  # a placement leaving the board this high (above row 16) arms near-death
 SURVIVAL_HEIGHT = 9  # a line clear leaving it this low (below row 10) is the survival
 SURGE_ROWS = 3
 COMEBACK_GAP = 1000
 
-_ROTATE = frozenset({"rotate_cw", "rotate_ccw", "rotate_180"})
+_ROTATE = frozenset(ROTATE_ACTIONS)
 _T_SPIN_MOMENTS = {1: "t_spin_single", 2: "t_spin_double", 3: "t_spin_triple"}
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-BOARD_WIDTH = 10
-EMPTY_ROW = "." * BOARD_WIDTH
+from streaming.vocabulary import BOARD_WIDTH, EMPTY_CELL
+
+EMPTY_ROW = EMPTY_CELL * BOARD_WIDTH
 
 # How a placement is classified by the 3-corner rule.
 SPIN_NONE = 0
@@ -26,7 +27,7 @@ def height_after_clear(board: Sequence[str]) -> int:
     full_below = 0
     top = -1
     for index, row in enumerate(board):
-        if "." not in row:
+        if EMPTY_CELL not in row:
             full_below += 1
         elif row != EMPTY_ROW:
             top = index - full_below
@@ -37,7 +38,7 @@ def cell_filled(board: Sequence[str], x: int, y: int) -> bool:
     """Whether (x, y) is filled; walls and floor count as filled, rows above the list as empty."""
     if x < 0 or x >= BOARD_WIDTH or y < 0:
         return True
-    return y < len(board) and board[y][x] != "."
+    return y < len(board) and board[y][x] != EMPTY_CELL
 
 
 def classify_t_spin(cells: Sequence[Sequence[int]], board: Sequence[str], kick: int | None) -> int:
