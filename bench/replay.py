@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import http.client
 import json
 import time
 from collections.abc import Iterator
@@ -40,6 +42,19 @@ async def raw_ordered_read(url: str, subject: str, count: int, repeats: int) -> 
     return timings
 
 
+def _timed_gets(connection, url: str, headers: dict[str, str], repeats: int, *, expect: int):
+    """``repeats`` GETs after two that warm the workers; their times, the last body and its ETag."""
+    timings = []
+    for _ in range(repeats + 2):
+        began = time.perf_counter()
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        timings.append(time.perf_counter() - began)
+        assert response.status == expect, body[:300]
+    return timings[2:], body, response.getheader("ETag")
+
+
 def run(servers, quick: bool) -> list[Row]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -62,24 +77,43 @@ def run(servers, quick: bool) -> list[Row]:
     token = str(AccessToken.for_user(user))
     repeats = 20 if quick else 50
     raw = asyncio.run(raw_ordered_read(servers.nats.url, f"game.{room}.events", len(events), repeats))
-    import http.client
-
-    latencies = []
+    auth = {"Authorization": f"Bearer {token}"}
     with Gunicorn(workers=2) as web:
         connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=60)
-        for _ in range(repeats + 2):
-            began = time.perf_counter()
-            connection.request("GET", f"/api/matches/{match.id}/replay", headers={"Authorization": f"Bearer {token}"})
-            response = connection.getresponse()
-            body = response.read()
-            latencies.append(time.perf_counter() - began)
-            assert response.status == 200, body[:300]
+        url = f"/api/matches/{match.id}/replay"
+        latencies, body, _ = _timed_gets(connection, url, auth, repeats, expect=200)
         replay = json.loads(body)
         assert len(replay["events"]) == len(events)
-    latencies = latencies[2:]  # the first requests warm the workers
+        gzip_latencies, zipped, etag = _timed_gets(
+            connection, url, {**auth, "Accept-Encoding": "gzip"}, repeats, expect=200
+        )
+        assert json.loads(gzip.decompress(zipped)) == replay
+        revalidations, _, _ = _timed_gets(
+            connection, url, {**auth, "Accept-Encoding": "gzip", "If-None-Match": etag}, repeats, expect=304
+        )
     p50, p95 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000
     raw_p50, raw_p95 = percentile(raw, 0.5) * 1000, percentile(raw, 0.95) * 1000
+    gzip_p50 = percentile(gzip_latencies, 0.5) * 1000
+    revalidate_p50 = percentile(revalidations, 0.5) * 1000
     return [
+        Row(
+            "replay of a 3,000-event match, bytes on the wire",
+            f"gzip {len(zipped):,} B, p50 {gzip_p50:.0f} ms",
+            f"uncompressed {len(body):,} B, p50 {p50:.0f} ms",
+            f"{len(body) / len(zipped):.1f}x smaller",
+            "reported",
+            "reported",
+            {"gzip_bytes": len(zipped), "plain_bytes": len(body), "gzip_p50_ms": gzip_p50},
+        ),
+        Row(
+            "replay revalidated (If-None-Match, 304)",
+            f"p50 {revalidate_p50:.0f} ms, 0 B of body",
+            f"full answer p50 {gzip_p50:.0f} ms (gzip)",
+            f"{revalidate_p50 / gzip_p50:.2f}x",
+            "reported (the stream is still read)",
+            "reported",
+            {"revalidate_p50_ms": revalidate_p50},
+        ),
         Row(
             f"replay of a 3,000-event match, stream of {total:,}",
             f"API p50 {p50:.0f} ms, p95 {p95:.0f} ms",
@@ -95,5 +129,5 @@ def run(servers, quick: bool) -> list[Row]:
                 "stream_messages": total,
                 "fill_seconds": filled,
             },
-        )
+        ),
     ]
