@@ -10,14 +10,9 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from tests.config.client_build import FAKE_INDEX, parse_csp, write_build
 from tests.history.factories import user_create
 
-# What Vite writes with `base: "/static/app/"`: hashed asset names, no inline script.
-FAKE_INDEX = (
-    '<!doctype html><html><head><script type="module" crossorigin src="/static/app/assets/index-B3kq9aXz.js">'
-    '</script><link rel="stylesheet" href="/static/app/assets/index-Dw1t5YqA.css"></head>'
-    '<body><div id="root"></div></body></html>'
-)
 CLIENT_ROUTES = [
     "/",
     "/signin",
@@ -32,30 +27,12 @@ CLIENT_ROUTES = [
 ]
 
 
-def write_build(folder: Path) -> Path:
-    """A tiny stand-in for web/dist: index.html, one hashed script and stylesheet, one unhashed file."""
-    (folder / "assets").mkdir(parents=True)
-    (folder / "index.html").write_text(FAKE_INDEX)
-    (folder / "assets" / "index-B3kq9aXz.js").write_text("document.getElementById('root').textContent = 'hi';\n" * 20)
-    (folder / "assets" / "index-Dw1t5YqA.css").write_text("body { margin: 0; }\n")
-    (folder / "favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    return folder
-
-
 @pytest.fixture
 def collected(settings, tmp_path) -> Path:
     """A STATIC_ROOT holding a client build where collectstatic puts it (app/)."""
     settings.STATIC_ROOT = tmp_path / "static"
     write_build(settings.STATIC_ROOT / "app")
     return settings.STATIC_ROOT
-
-
-def parse_csp(header: str) -> dict[str, list[str]]:
-    directives = {}
-    for part in header.split(";"):
-        name, *values = part.split()
-        directives[name] = values
-    return directives
 
 
 def assert_strict_script_policy(response) -> dict[str, list[str]]:
