@@ -1,22 +1,23 @@
-"""The derived figures of SPEC sections 6 and 10 (pps, apm, rates, averages): one definition, three forms.
+"""The derived figures of SPEC sections 6 and 10 (pps, apm, rates, averages): one definition, two forms.
 
 Every derived figure is a quotient rounded half away from zero, from the exact value, to a fixed number
-of decimals, and null where the divisor is 0. The same definition is written here three times, for the
-three places that compute it, and the tests hold the three to each other on real PostgreSQL:
+of decimals, and null where the divisor is 0. The definition is written here in the two forms its
+users need, and the tests hold them to each other on real PostgreSQL:
 
-- ``ratio_sql``: a psycopg ``sql`` fragment, for hand-written queries (history.selectors);
-- ``ratio_expression``: a Django expression, for ORM queries and aggregates (stats, leaderboards);
-- ``ratio``: plain Python over exact fractions, the reference the other two are tested against.
+- ``ratio_sql``: a psycopg ``sql`` fragment, for queries that compute figures in the database
+  (history.selectors, the stats' rankings);
+- ``ratio``: plain Python over exact fractions, for figures computed from sums already read.
 
-The SQL forms round with PostgreSQL's ``round(numeric, places)``, which rounds half away from zero.
+The SQL form rounds with PostgreSQL's ``round(numeric, places)``, which rounds half away from zero.
 The quotient it rounds is computed to ``EXACT_SCALE`` decimals first: a quotient n/d (integers, d
 below 10^17) that is not exactly a half of the last kept decimal is at least 1/(2·10^places·d) away
 from one, far more than the 10^-20 a 20-decimal division can be off, so rounding it gives what
 rounding the exact value gives. (Left to its default scale, numeric division keeps only about 16
 significant digits, which is enough for one match's figures but not obviously for large sums.)
 
-Figures come out as floats, so JSON shows them as numbers, never as strings: a Decimal would be
-rendered as a string by DRF.
+A figure must reach JSON as a number, never a string: ``ratio`` gives a float; ``ratio_sql`` gives a
+numeric, a number inside ``json_build_object``, but read as a column it arrives as a Decimal, which DRF
+renders as a string, so cast it to float8 there.
 """
 
 from dataclasses import dataclass
@@ -24,8 +25,6 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
-from django.db.models import DecimalField, Expression, F, FloatField, Value
-from django.db.models.functions import Cast, NullIf, Round
 from psycopg import sql
 
 EXACT_SCALE = 20
@@ -77,12 +76,3 @@ def ratio_sql(numerator: sql.Composable, denominator: sql.Composable, figure: Fi
         factor=sql.Literal(figure.factor),
         places=sql.Literal(figure.places),
     )
-
-
-def ratio_expression(numerator: Expression | str, denominator: Expression | str, figure: Figure) -> Expression:
-    """``figure`` as a Django expression (field names or expressions, aggregates included); a float or None."""
-    numerator = F(numerator) if isinstance(numerator, str) else numerator
-    denominator = F(denominator) if isinstance(denominator, str) else denominator
-    exact = Cast(numerator, DecimalField(max_digits=1000, decimal_places=EXACT_SCALE))
-    quotient = exact * Value(figure.factor) / NullIf(denominator, Value(0))
-    return Round(quotient, figure.places, output_field=FloatField())
