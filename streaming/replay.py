@@ -91,14 +91,16 @@ async def read_subject(client: NATS, subject: str, start_time: datetime) -> Asyn
         request = {"next_by_subj": subject, "batch": PAGE_SIZE, "seq": page[-1].seq + 1}
 
 
-async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Replay:
-    """The events of the match (room_id, started_at) from its game_start to its game_end, and its moments."""
-    replay = Replay(room_id=room_id, started_at=started_at)
-    start = started_at - CLOCK_SKEW_MARGIN
+async def read_match_messages(client: NATS, room_id: str, started_at: datetime) -> list[StoredMessage]:
+    """The stored messages of the match (room_id, started_at), its game_start to its game_end, undecodable
+    ones among them included; ReplayGone or ReplayNotFound when there are none."""
+    messages: list[StoredMessage] = []
     in_match = False
-    async for message in read_subject(client, events_subject(room_id), start):
+    async for message in read_subject(client, events_subject(room_id), started_at - CLOCK_SKEW_MARGIN):
         event = _decode(message.data)
         if event is None:
+            if in_match:
+                messages.append(message)
             continue
         if event.get("type") == "game_start":
             if in_match:  # the next match began without our game_end: ours ends here
@@ -107,14 +109,25 @@ async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Repla
             if not in_match and _is_after(event.get("data", {}).get("started_at"), started_at):
                 break
         if in_match:
-            replay.events.append(event)
-            replay.last_event_seq = message.seq
+            messages.append(message)
             if event.get("type") == "game_end":
                 break
-    if not replay.events:
+    if not messages:
         if await _stream_starts_after(client, started_at):
             raise ReplayGone(f"the stream no longer holds the match of room {room_id} started at {started_at}")
         raise ReplayNotFound(f"no match of room {room_id!r} started at {started_at.isoformat()} in the stream")
+    return messages
+
+
+async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Replay:
+    """The events of the match (room_id, started_at) from its game_start to its game_end, and its moments."""
+    replay = Replay(room_id=room_id, started_at=started_at)
+    start = started_at - CLOCK_SKEW_MARGIN
+    for message in await read_match_messages(client, room_id, started_at):
+        event = _decode(message.data)
+        if event is not None:
+            replay.events.append(event)
+            replay.last_event_seq = message.seq
     async for message in read_subject(client, moments_subject(room_id), start):
         moment = _decode(message.data)
         if moment is None:
