@@ -16,6 +16,7 @@ API_ROUTES = {
     "/api/matches/{match_id}": {"get"},
     "/api/matches/{match_id}/replay": {"get"},
     "/api/solo_results": {"post"},
+    "/api/events/schema": {"get"},
 }
 
 
