@@ -1,3 +1,11 @@
+# The web client (SPEC section 9), built in a Node stage; only its web/dist reaches the image.
+FROM node:24-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -10,6 +18,7 @@ COPY streaming streaming
 COPY game game
 COPY devtools devtools
 COPY manage.py ./
+COPY --from=web /web/dist web/dist
 RUN pip install --no-cache-dir . && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --no-input -v 0
 RUN useradd --system --uid 10001 tetris
 USER tetris

