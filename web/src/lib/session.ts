@@ -73,8 +73,13 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** Same-origin URL of an API path (absolute, so it also works under Node's fetch in unit tests). */
+export function apiUrl(path: string): string {
+  return new URL(path, window.location.origin).toString();
+}
+
 async function sessionCall(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
-  return fetch(path, {
+  return fetch(apiUrl(path), {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -126,7 +131,7 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
     const headers = new Headers(init.headers);
     headers.set('Accept', 'application/json');
     if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`);
-    return fetch(path, { ...init, headers, credentials: 'same-origin' });
+    return fetch(apiUrl(path), { ...init, headers, credentials: 'same-origin' });
   };
   let response = await send();
   if (response.status === 401 && (await refreshSession())) {

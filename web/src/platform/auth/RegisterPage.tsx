@@ -1,9 +1,9 @@
 import { Link, useNavigate } from 'react-router';
-import { ApiError, signIn } from '../../lib/session';
+import { ApiError, apiUrl, signIn } from '../../lib/session';
 import { CredentialsForm } from './CredentialsForm';
 
 async function register(username: string, password: string): Promise<void> {
-  const response = await fetch('/api/auth/register', {
+  const response = await fetch(apiUrl('/api/auth/register'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ username, password }),

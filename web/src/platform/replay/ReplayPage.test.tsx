@@ -1,0 +1,120 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { match, player } from '../../test/fixtures';
+import { server, withMockServer } from '../../test/server';
+import { ReplayPage } from './ReplayPage';
+
+withMockServer();
+
+beforeAll(() => {
+  // jsdom has no canvas; the page draws nothing then, which is all these tests need.
+  HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
+});
+
+const ev = (tick: number, type: string, player_id: string | null, data: Record<string, unknown> = {}) => ({
+  tick,
+  type,
+  player_id,
+  data,
+});
+
+// Tick rate 60, the match starting at room tick 6000: the tetris at 6000 + 75 s × 60.
+const events = [
+  ev(6000, 'game_start', null, { players: [{ player_id: 'u-1' }, { player_id: 'guest-7' }], config: {} }),
+  ev(6060, 'piece_lock', 'u-1', { board: ['IIII......'], score: 10 }),
+  ev(6100, 'piece_lock', 'guest-7', { board: ['OO........'], score: 5 }),
+  ev(10500, 'piece_lock', 'u-1', { board: ['XXXXXXXXXI', 'XXXXXXXXXI', 'XXXXXXXXXI', 'XXXXXXXXXI', 'ZZ.......I'], score: 900 }),
+  ev(10500, 'line_clear', 'u-1', { rows: [0, 1, 2, 3], count: 4 }),
+  ev(10600, 'elimination', 'guest-7', { placement: 2 }),
+  ev(10700, 'game_end', null, {}),
+];
+const moments = [ev(10500, 'tetris', 'u-1', { lines: 4 }), ev(10600, 'elimination', 'guest-7', { placement: 2 })];
+
+function serve(status = 200) {
+  server.use(
+    http.get('*/api/matches/m-1/replay', () =>
+      status === 200
+        ? HttpResponse.json({ match_id: 'm-1', room_id: 'room-1', started_at: '2026-11-30T12:00:00Z', events, moments })
+        : HttpResponse.json({ detail: 'gone' }, { status }),
+    ),
+    http.get('*/api/matches/m-1', () => HttpResponse.json(match('m-1', { players: [player(), player({ user_id: null, username: null, player_id: 'guest-7', placement: 2 })] }))),
+  );
+}
+
+function open(path = '/matches/m-1/replay') {
+  const router = createMemoryRouter([{ path: '/matches/:id/replay', element: <ReplayPage /> }], { initialEntries: [path] });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+  return router;
+}
+
+const rowsOf = (name: string) => JSON.parse(screen.getByRole('img', { name: `Board of ${name}` }).getAttribute('data-rows') ?? 'null') as unknown;
+
+describe('the replay viewer', () => {
+  it('lists the key moments by type, name and time since game_start', async () => {
+    serve();
+    open();
+    const list = await screen.findByRole('list', { name: 'Key moments' });
+    const names = within(list)
+      .getAllByRole('button')
+      .map((button) => button.textContent);
+    expect(names).toEqual(['Tetris by alice at 1:15', 'Elimination by guest-7 at 1:16']);
+  });
+
+  it('jumps to a moment: the boards at its tick, full rows removed, and t in the URL', async () => {
+    serve();
+    const router = open();
+    await userEvent.click(await screen.findByRole('button', { name: 'Tetris by alice at 1:15' }));
+    expect(rowsOf('alice')).toEqual(['ZZ.......I']);
+    expect(rowsOf('guest-7')).toEqual(['OO........']);
+    expect(screen.getByRole('slider', { name: 'Timeline' })).toHaveValue('10500');
+    expect(router.state.location.search).toBe('?t=10500');
+  });
+
+  it('opens at the URL’s t and steps between pieces and moments', async () => {
+    serve();
+    const router = open('/matches/m-1/replay?t=6080');
+    expect(await screen.findByRole('img', { name: 'Board of alice' })).toBeInTheDocument();
+    expect(rowsOf('alice')).toEqual(['IIII......']);
+    expect(rowsOf('guest-7')).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Next piece' }));
+    expect(router.state.location.search).toBe('?t=6100');
+    expect(rowsOf('guest-7')).toEqual(['OO........']);
+    await userEvent.click(screen.getByRole('button', { name: 'Next moment' }));
+    expect(router.state.location.search).toBe('?t=10500');
+    await userEvent.click(screen.getByRole('button', { name: 'Next moment' }));
+    expect(router.state.location.search).toBe('?t=10600');
+    await userEvent.click(screen.getByRole('button', { name: 'Previous moment' }));
+    expect(router.state.location.search).toBe('?t=10500');
+    await userEvent.click(screen.getByRole('button', { name: 'Previous piece' }));
+    expect(router.state.location.search).toBe('?t=6100');
+  });
+
+  it('offers the five speeds', async () => {
+    serve();
+    open();
+    const speed = await screen.findByRole('combobox', { name: 'Speed' });
+    expect(within(speed).getAllByRole('option').map((option) => option.textContent)).toEqual(['0.25×', '0.5×', '1×', '2×', '4×']);
+  });
+
+  it('explains an expired replay', async () => {
+    serve(410);
+    open();
+    expect(await screen.findByRole('alert')).toHaveTextContent('This replay has expired');
+  });
+
+  it('explains an unreachable stream', async () => {
+    serve(503);
+    open();
+    expect(await screen.findByRole('alert')).toHaveTextContent('the event stream is unreachable');
+  });
+});
