@@ -20,6 +20,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in (web client): the access token in the body, the refresh token as a cookie
+         * @description POST signs in, DELETE signs out.
+         */
+        post: operations["auth_session_create"];
+        /**
+         * Sign out (web client): blacklist the refresh token and clear its cookie
+         * @description POST signs in, DELETE signs out.
+         */
+        delete: operations["auth_session_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new access token from the refresh cookie, which is rotated */
+        post: operations["auth_session_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/token": {
         parameters: {
             query?: never;
@@ -101,7 +142,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A match's events and key moments, in stream order */
+        /**
+         * A match's events and key moments, in stream order
+         * @description Gzipped when the client accepts it; carries an ETag, and answers a matching If-None-Match with 304 while the stream still holds the match.
+         */
         get: operations["matches_replay"];
         put?: never;
         post?: never;
@@ -132,20 +176,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A match with its players (SPEC section 6), from a history.selectors MatchRow. */
         MatchOutput: {
             /** Format: uuid */
-            readonly id: string;
-            readonly game_type: string;
-            readonly room_id: string | null;
-            readonly mode: components["schemas"]["ModeEnum"];
-            readonly player_count: number;
+            id: string;
+            game_type: string;
+            /** @description Null for a solo match. */
+            room_id: string | null;
+            mode: components["schemas"]["ModeEnum"];
+            player_count: number;
             /** Format: date-time */
-            readonly started_at: string;
+            started_at: string;
             /** Format: date-time */
-            readonly ended_at: string;
-            readonly tournament_id: string | null;
+            ended_at: string;
+            tournament_id: string | null;
             /** @description Ordered by placement. */
-            readonly players: components["schemas"]["MatchPlayerOutput"][];
+            players: components["schemas"]["MatchPlayerOutput"][];
         };
         /** @description The list's envelope; documents the response of GET /api/matches. */
         MatchPageOutput: {
@@ -216,6 +262,14 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        SessionAccess: {
+            /** @description A JWT access token */
+            access: string;
+        };
+        SessionSignInRequest: {
+            username: string;
+            password: string;
+        };
         SoloResultInputRequest: {
             /** @description Final score. */
             score: number;
@@ -284,6 +338,128 @@ export interface operations {
             };
             /** @description Field errors: username taken or invalid, password too weak. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts from this address; retry after Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_session_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionSignInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAccess"];
+                };
+            };
+            /** @description Field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong username or password. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request's Origin is not this site. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts from this address; retry after Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_session_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description Set by sign-in; HttpOnly, SameSite=Strict, Path=/api/auth/session. */
+                refresh_token?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request's Origin is not this site. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_session_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description Set by sign-in; HttpOnly, SameSite=Strict, Path=/api/auth/session. */
+                refresh_token?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAccess"];
+                };
+            };
+            /** @description No cookie, or its token is expired, blacklisted or already used. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request's Origin is not this site. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -414,7 +590,9 @@ export interface operations {
     matches_replay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "If-None-Match"?: string;
+            };
             path: {
                 match_id: string;
             };
@@ -429,6 +607,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Replay"];
                 };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such match among yours, or a solo match (solo has no events). */
             404: {
