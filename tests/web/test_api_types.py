@@ -2,6 +2,7 @@
 server change that the client has not picked up fails here. Regenerate with
 `manage.py spectacular --file .local/schema.yaml && npm --prefix web run schema`."""
 
+import difflib
 import subprocess
 import sys
 from pathlib import Path
@@ -27,10 +28,11 @@ def test_generated_types_match_the_servers_schema(tmp_path: Path) -> None:
         env=node_env(),
         capture_output=True,
     )
-    committed = (WEB / "src" / "api" / "schema.d.ts").read_text()
-    assert generated.read_text() == committed, (
+    committed = (WEB / "src" / "api" / "schema.d.ts").read_text().splitlines()
+    drift = list(difflib.unified_diff(committed, generated.read_text().splitlines(), "committed", "generated", n=1))
+    assert not drift, (
         "web/src/api/schema.d.ts is out of date with the API: regenerate it "
-        "(manage.py spectacular --file .local/schema.yaml && npm --prefix web run schema)"
+        "(manage.py spectacular --file .local/schema.yaml && npm --prefix web run schema)\n" + "\n".join(drift[:40])
     )
 
 
