@@ -1,0 +1,112 @@
+// Frame times of the running solo game in headless Chromium (bench/solo_game.py runs it).
+// Serves the build in web/dist as Django does (/static/app/, /play answered with index.html), plays
+// a seeded game by keyboard at a player's pace, and records every animation frame: the work of the
+// page's frame callbacks and the interval between frames. The baseline, in the same browser, is an
+// empty requestAnimationFrame loop: the interval the headless compositor gives anyway.
+//   node bench/frameTimes.mjs [seconds]    prints one line: BENCH {json}
+import { createServer } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// Wraps requestAnimationFrame before the page's scripts run: each frame's callbacks are timed.
+const RECORDER = () => {
+  const original = window.requestAnimationFrame.bind(window);
+  const frames = { work: [], stamps: [] };
+  window.__frames = frames;
+  window.requestAnimationFrame = (callback) =>
+    original((stamp) => {
+      const started = performance.now();
+      callback(stamp);
+      frames.work.push(performance.now() - started);
+      frames.stamps.push(stamp);
+    });
+};
+
+function serve() {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const file = path.startsWith('/static/app/') ? normalize(join(DIST, path.slice('/static/app/'.length))) : join(DIST, 'index.html');
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { count: sorted.length, median: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+const intervals = (stamps) => stamps.slice(1).map((stamp, i) => stamp - stamps[i]);
+
+const server = await serve();
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+try {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  await context.addInitScript(RECORDER);
+
+  const blank = await context.newPage();
+  await blank.goto(`${origin}/static/app/missing.html`).catch(() => undefined);
+  await blank.evaluate((seconds) => {
+    const loop = () => requestAnimationFrame(loop);
+    requestAnimationFrame(loop);
+    return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }, Math.min(SECONDS, 5));
+  const baseline = await blank.evaluate(() => window.__frames);
+  await blank.close();
+
+  const page = await context.newPage();
+  await page.goto(`${origin}/play?seed=7`);
+  await page.getByRole('img', { name: 'Board' }).waitFor();
+  await page.evaluate(() => {
+    window.__frames.work.length = 0;
+    window.__frames.stamps.length = 0;
+  });
+  const keys = ['ArrowUp', 'ArrowLeft', 'ArrowLeft', 'Space', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'Space', 'KeyZ', 'Space', 'KeyC'];
+  const ends = Date.now() + SECONDS * 1000;
+  let pressed = 0;
+  while (Date.now() < ends) {
+    if (await page.getByRole('group', { name: 'Game over' }).isVisible()) {
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press(keys[pressed % keys.length]);
+    pressed += 1;
+    await page.waitForTimeout(120);
+  }
+  const game = await page.evaluate(() => window.__frames);
+  const pieces = await page.getByLabel('Pieces').textContent();
+  console.log(
+    `BENCH ${JSON.stringify({
+      seconds: SECONDS,
+      keys: pressed,
+      pieces: Number(pieces),
+      work_ms: stats(game.work),
+      interval_ms: stats(intervals(game.stamps)),
+      baseline_interval_ms: stats(intervals(baseline.stamps)),
+    })}`,
+  );
+} finally {
+  await browser.close();
+  server.close();
+}
