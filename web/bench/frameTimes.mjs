@@ -4,6 +4,7 @@
 // page's frame callbacks and the interval between frames. The baseline, in the same browser, is an
 // empty requestAnimationFrame loop: the interval the headless compositor gives anyway.
 //   node bench/frameTimes.mjs [seconds]    prints one line: BENCH {json}
+/* global console, process, URL, window, performance, requestAnimationFrame, setTimeout */
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';

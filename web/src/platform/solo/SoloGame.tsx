@@ -3,7 +3,7 @@
  * drawn on a canvas, with the figures, hold and next queue beside it, and a summary at game over
  * whose result is kept and posted by the result sender until the API has recorded it.
  */
-import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { publishedRows, VISIBLE_HEIGHT, WIDTH } from '../../game/board';
 import { ghost, isOver, nextPieces, type Game } from '../../game/engine';
 import type { Piece } from '../../game/pieces';
@@ -13,16 +13,16 @@ import { CELL, drawField, drawPreview, PREVIEW_CELL, SPAWN_ROWS } from './draw';
 import { CONTROL_KEYS, PAUSE_KEYS, RESTART_KEYS } from './keys';
 import { keptResult, resultBody, statusText, type KeptResult } from './outbox';
 import { loadInputSettings, saveInputSettings } from './settings';
-import { useSoloResults, type SoloSession } from './useSoloResults';
+import { useSoloResults } from './useSoloResults';
 import './solo.css';
 import { newIdempotencyKey } from './uuid';
 
 export interface SoloGameProps {
   /** A fixed seed (/play?seed=N) makes the pieces repeatable; otherwise every game is new. */
   readonly seed: number | null;
-  readonly session: SoloSession | null;
-  /** Where "Sign in" goes; it should bring the player back here. */
-  readonly signInHref: string;
+  readonly signedIn: boolean;
+  /** Offered with the summary to a signed-out player; it should bring them back here. */
+  readonly signInLink: ReactNode;
 }
 
 interface View {
@@ -65,16 +65,17 @@ export function formatTime(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}.${Math.floor((ms % 1000) / 100)}`;
 }
 
-export function SoloGame({ seed, session, signInHref }: SoloGameProps) {
-  const { results, keep, signedIn } = useSoloResults(session);
+export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
+  const { results, keep } = useSoloResults(signedIn);
   const [settings, setSettings] = useState<InputSettings>(() => loadInputSettings(window.localStorage));
   const settingsRef = useRef(settings);
   const [gameNumber, setGameNumber] = useState(0);
-  const sessionRef = useRef<Session>(newSession(seed ?? randomSeed()));
+  const [firstSession] = useState(() => newSession(seed ?? randomSeed()));
+  const sessionRef = useRef<Session>(firstSession);
   const eventsRef = useRef<ControlEvent[]>([]);
   const [paused, setPaused] = useState(false);
   const pausedRef = useRef(false);
-  const [view, setView] = useState<View>(() => viewOf(sessionRef.current.game));
+  const [view, setView] = useState<View>(() => viewOf(firstSession.game));
   const [resultKey, setResultKey] = useState<string | null>(null);
   const finishedRef = useRef(false);
   const boardRef = useRef<HTMLCanvasElement>(null);
@@ -205,8 +206,8 @@ export function SoloGame({ seed, session, signInHref }: SoloGameProps) {
     };
   }, [restart, setPause]);
 
-  const changeSetting = (name: keyof InputSettings) => (event: ChangeEvent<HTMLInputElement>) => {
-    const saved = saveInputSettings(window.localStorage, { ...settingsRef.current, [name]: Number(event.target.value) });
+  const changeSetting = (name: keyof InputSettings, event: ChangeEvent<HTMLInputElement>) => {
+    const saved = saveInputSettings(window.localStorage, { ...settings, [name]: Number(event.target.value) });
     settingsRef.current = saved;
     setSettings(saved);
   };
@@ -264,7 +265,7 @@ export function SoloGame({ seed, session, signInHref }: SoloGameProps) {
                 <dd>{formatTime(view.elapsedMs)}</dd>
               </dl>
               <p role="status">{status}</p>
-              {!signedIn && mine?.state !== 'saved' && <a href={signInHref}>Sign in</a>}
+              {!signedIn && mine?.state !== 'saved' && signInLink}
               <button type="button" onClick={restart}>
                 Play again
               </button>
@@ -278,11 +279,11 @@ export function SoloGame({ seed, session, signInHref }: SoloGameProps) {
             <legend>Controls</legend>
             <label>
               DAS (ms)
-              <input type="number" min={0} max={1000} value={settings.dasMs} onChange={changeSetting('dasMs')} />
+              <input type="number" min={0} max={1000} value={settings.dasMs} onChange={(event) => changeSetting('dasMs', event)} />
             </label>
             <label>
               ARR (ms)
-              <input type="number" min={0} max={1000} value={settings.arrMs} onChange={changeSetting('arrMs')} />
+              <input type="number" min={0} max={1000} value={settings.arrMs} onChange={(event) => changeSetting('arrMs', event)} />
             </label>
             <p className="solo-help">
               ←/→ move, ↓ soft drop, Space hard drop, ↑/X rotate right, Z rotate left, A rotate 180, C/Shift hold, P/Esc

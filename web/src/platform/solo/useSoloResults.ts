@@ -1,21 +1,13 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { soloResultPoster, type SoloAuth } from './api/postSoloResult';
+import { useEffect, useSyncExternalStore } from 'react';
+import { postSoloResult } from './api/postSoloResult';
 import { resultSender } from './resultSender';
 
-export interface SoloSession extends SoloAuth {
-  readonly signedIn: boolean;
-}
-
-/** The kept solo results, and the sender told who is signed in (mount it once, at the app's root). */
-export function useSoloResults(session: SoloSession | null) {
+/** The kept solo results, with the tab's sender told whether the player is signed in. */
+export function useSoloResults(signedIn: boolean) {
   const sender = resultSender();
   const results = useSyncExternalStore(sender.subscribe, sender.snapshot);
-  const post = useMemo(() => (session ? soloResultPoster(session) : null), [session]);
-  const signedIn = session?.signedIn ?? false;
   useEffect(() => {
-    if (post !== null) {
-      sender.configure(post, signedIn);
-    }
-  }, [sender, post, signedIn]);
-  return { results, keep: sender.keep.bind(sender), signedIn };
+    sender.configure(postSoloResult, signedIn);
+  }, [sender, signedIn]);
+  return { results, keep: sender.keep.bind(sender) };
 }
