@@ -103,6 +103,8 @@ let shared: ResultSender | null = null;
 export function resultSender(): ResultSender {
   if (shared === null) {
     const sender = new ResultSender(browserStore(window.localStorage));
+    // A new page (a reload, a new tab) tries what is kept at once: the backoff was the old page's.
+    sender.reload(true);
     window.addEventListener('online', () => sender.reload(true));
     window.addEventListener('storage', (event) => {
       if (event.key === STORAGE_KEY) {

@@ -1,0 +1,144 @@
+"""The solo game at /play in headless Chromium on the real stack (issue 14, SPEC section 9).
+
+Django serves the built client and the API from pytest-django's live server on the suite's real
+PostgreSQL; web/e2e/solo/browser.mjs drives Debian's Chromium through playwright-core with the
+page's clock paused, feeding it keys planned on the very engine the page runs (web/e2e/solo/plan.ts,
+built for Node by Vite). What the page showed is then checked against what the API recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
+from history.models import Match
+from tests.history.factories import api_client_for, user_create
+
+PASSWORD = "correct-horse-battery"  # tests.history.factories.user_create's
+TOPOUT_SEED, TOPOUT_LINES = 11, 12
+TSD_SEED = 2
+
+
+def _node(*args: str, timeout: int = 300) -> str:
+    done = subprocess.run(
+        list(args), cwd=WEB, env=node_env(), capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def plans(tmp_path_factory) -> dict[str, Path]:
+    """The scripted games as JSON files: a game that clears 12 lines then tops out, a T-spin double."""
+    build_if_changed()
+    ensure_chromium()
+    out = tmp_path_factory.mktemp("solo-plans")
+    _node("npx", "vite", "build", "--ssr", "e2e/solo/planCli.ts", "--outDir", str(out), "--emptyOutDir")
+    files = {}
+    for name, args, seed in (
+        ("topout", ["topout", str(TOPOUT_SEED), str(TOPOUT_LINES)], TOPOUT_SEED),
+        ("tsd", ["tsd", str(TSD_SEED)], TSD_SEED),
+    ):
+        plan = json.loads(_node("node", str(out / "planCli.js"), *args))
+        assert plan is not None, f"no {name} plan for seed {seed}"
+        files[name] = out / f"{name}.json"
+        files[name].write_text(json.dumps({**plan, "seed": seed}))
+    return files
+
+
+@pytest.fixture
+def player(transactional_db, settings):
+    # The page is web/dist's index.html, found as DEBUG would (the live server serves static files
+    # from the finders too): no collectstatic in the tests.
+    settings.WHITENOISE_USE_FINDERS = True
+    return user_create()
+
+
+def run_scenario(scenario: str, live_server, player, plan: Path, **env: str) -> dict:
+    done = subprocess.run(
+        ["node", "e2e/solo/browser.mjs", scenario, live_server.url, player.username, PASSWORD, str(plan)],
+        cwd=WEB,
+        env={**node_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and lines, f"{scenario} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def solo_matches(player) -> list[dict]:
+    response = api_client_for(player).get("/api/matches", {"mode": "solo"})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def recorded_figures(match: dict) -> dict:
+    (row,) = match["players"]
+    return {
+        "score": row["score"],
+        "lines": row["lines_cleared"],
+        "level": row["level"],
+        "pieces": row["pieces_placed"],
+    }
+
+
+def test_a_seeded_game_that_clears_ten_lines_and_tops_out_is_in_the_history_as_shown(live_server, player, plans):
+    planned = json.loads(plans["topout"].read_text())
+    result = run_scenario("topout", live_server, player, plans["topout"])
+
+    assert result["shown"] == planned["final"]
+    assert result["shown"]["lines"] >= 10 and result["shown"]["level"] >= 2
+    (match,) = solo_matches(player)
+    assert recorded_figures(match) == result["shown"]
+    assert len(result["posts"]) == 1
+    body = json.loads(result["posts"][0]["body"])
+    assert body["duration_ms"] > 0
+    assert datetime.fromisoformat(body["ended_at"]) == datetime.fromisoformat(match["ended_at"])
+
+
+def test_a_post_whose_answer_is_lost_is_resent_byte_for_byte_and_recorded_once(live_server, player, plans):
+    result = run_scenario("lost-answer", live_server, player, plans["topout"])
+
+    first, retry = result["posts"]
+    assert retry == first  # the same bytes and the same Idempotency-Key
+    (match,) = solo_matches(player)
+    assert recorded_figures(match) == result["shown"]
+    assert Match.objects.filter(mode="solo").count() == 1
+
+
+def test_a_result_kept_while_the_api_is_unreachable_is_recorded_once_after_a_reload(live_server, player, plans):
+    result = run_scenario("offline-reload", live_server, player, plans["topout"])
+
+    assert result["failedPosts"] >= 1
+    assert [kept["state"] for kept in result["kept"]] == ["saved"]
+    (match,) = solo_matches(player)
+    assert recorded_figures(match) == result["shown"]
+
+
+def test_a_player_not_signed_in_finishes_signs_in_and_the_result_is_saved(live_server, player, plans):
+    result = run_scenario("signed-out", live_server, player, plans["topout"])
+
+    assert result["after"] == "/play"
+    assert [kept["state"] for kept in result["kept"]] == ["saved"]
+    (match,) = solo_matches(player)
+    assert recorded_figures(match) == result["shown"]
+
+
+def test_a_scripted_t_spin_double_scores_as_the_guideline_says(live_server, player, plans):
+    planned = json.loads(plans["tsd"].read_text())
+    result = run_scenario("tsd", live_server, player, plans["tsd"])
+
+    before, after = result["before"], result["after"]
+    assert (before, after) == (planned["before"], planned["after"])
+    assert after["lines"] - before["lines"] == 2
+    # A T-spin double is 1200 points a level; the soft drop into the slot adds a point a row.
+    soft_drop_rows = after["score"] - before["score"] - 1200 * before["level"]
+    assert 0 < soft_drop_rows <= 20

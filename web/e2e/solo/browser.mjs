@@ -1,0 +1,156 @@
+/* global console, process, localStorage, URL */
+// The solo game's browser scenarios, on the real stack (tests/web/test_solo_browser.py starts the
+// servers, makes the player, computes the plans and checks the API afterwards):
+//   node e2e/solo/browser.mjs SCENARIO BASE_URL USERNAME PASSWORD PLAN_JSON
+// Chromium is Debian's, headless; the page's clock is Playwright's, paused, so the scripted keys
+// reach the game exactly as planned: a piece's taps in one frame, a held soft drop for its time.
+// Prints one line, RESULT {json}, with what the page showed.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const [scenario, base, username, password, planFile] = process.argv.slice(2);
+const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+const FRAME_MS = 17;
+const WAIT = { timeout: 30_000 };
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function signIn(page) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'), WAIT);
+}
+
+async function openGame(page, seed) {
+  await page.goto(`${base}/play?seed=${seed}`);
+  await page.getByRole('img', { name: 'Board' }).waitFor(WAIT);
+  // From here on the game's time moves only when the script says.
+  await page.clock.pauseAt(Date.now() + 1000);
+}
+
+async function figures(page) {
+  const read = async (name) => Number(await page.getByLabel(name, { exact: true }).textContent());
+  return { score: await read('Score'), lines: await read('Lines'), level: await read('Level'), pieces: await read('Pieces') };
+}
+
+async function playPieces(page, pieces) {
+  for (const strokes of pieces) {
+    for (const stroke of strokes) {
+      if ('tap' in stroke) {
+        await page.keyboard.press(stroke.tap);
+      } else {
+        await page.clock.runFor(FRAME_MS);
+        await page.keyboard.down('ArrowDown');
+        await page.clock.runFor(stroke.softDropMs);
+        await page.keyboard.up('ArrowDown');
+      }
+    }
+    await page.clock.runFor(FRAME_MS);
+  }
+}
+
+async function status(page, text) {
+  await page.getByRole('status').filter({ hasText: text }).waitFor(WAIT);
+}
+
+/**
+ * The kept results' states in this browser's storage, once none is pending any more. Polled on a
+ * timer of Playwright's own: the page's animation frames stop while its clock is paused.
+ */
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const kept = JSON.parse(localStorage.getItem('tetris.solo.results') ?? '[]');
+    return kept.length > 0 && kept.every((r) => r.state === 'saved' || r.state === 'rejected');
+  }, undefined, { ...WAIT, polling: 200 });
+  return page.evaluate(() => JSON.parse(localStorage.getItem('tetris.solo.results') ?? '[]'));
+}
+
+function recordPosts(page, answer) {
+  const posts = [];
+  return page
+    .route('**/api/solo_results', async (route) => {
+      const request = route.request();
+      posts.push({ body: request.postData(), key: request.headers()['idempotency-key'] });
+      await answer(route, posts.length);
+    })
+    .then(() => posts);
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+try {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  const page = await context.newPage();
+  await page.clock.install();
+  const result = { scenario };
+  if (scenario !== 'signed-out') {
+    await page.goto(`${base}/signin`);
+    await signIn(page);
+  }
+  if (scenario === 'topout') {
+    const posts = await recordPosts(page, (route) => route.continue());
+    await openGame(page, plan.seed);
+    await playPieces(page, plan.pieces);
+    await page.getByRole('group', { name: 'Game over' }).waitFor(WAIT);
+    await status(page, 'Saved');
+    result.shown = await figures(page);
+    result.posts = posts;
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+  } else if (scenario === 'lost-answer') {
+    // The first post reaches the server, but its answer never reaches the page.
+    const posts = await recordPosts(page, async (route, n) => {
+      if (n === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    });
+    await openGame(page, plan.seed);
+    await playPieces(page, plan.pieces);
+    await status(page, 'Will be saved when back online');
+    await page.clock.runFor(1500);
+    await status(page, 'Saved');
+    result.shown = await figures(page);
+    result.posts = posts;
+  } else if (scenario === 'offline-reload') {
+    const posts = await recordPosts(page, (route) => route.abort('internetdisconnected'));
+    await openGame(page, plan.seed);
+    await playPieces(page, plan.pieces);
+    await status(page, 'Will be saved when back online');
+    result.shown = await figures(page);
+    await page.unrouteAll();
+    result.failedPosts = posts.length;
+    await page.reload();
+    await page.getByRole('img', { name: 'Board' }).waitFor(WAIT);
+    result.kept = await settled(page);
+  } else if (scenario === 'signed-out') {
+    await openGame(page, plan.seed);
+    await playPieces(page, plan.pieces);
+    await status(page, 'Sign in to save this result');
+    result.shown = await figures(page);
+    await page.getByRole('group', { name: 'Game over' }).getByRole('link', { name: 'Sign in' }).click();
+    await signIn(page);
+    result.after = new URL(page.url()).pathname;
+    result.kept = await settled(page);
+  } else if (scenario === 'tsd') {
+    await openGame(page, plan.seed);
+    await playPieces(page, plan.pieces.slice(0, -1));
+    result.before = await figures(page);
+    await playPieces(page, plan.pieces.slice(-1));
+    result.after = await figures(page);
+  } else {
+    throw new Error(`unknown scenario ${scenario}`);
+  }
+  console.log(`RESULT ${JSON.stringify(result)}`);
+} finally {
+  await browser.close();
+}
