@@ -22,6 +22,8 @@ from tests.history.factories import api_client_for, user_create
 PASSWORD = "correct-horse-battery"  # tests.history.factories.user_create's
 TOPOUT_SEED, TOPOUT_LINES = 11, 12
 TSD_SEED = 2
+# The game-over page of the first test, for people to look at (git-ignored under .local/).
+SCREENSHOT = Path(__file__).resolve().parents[2] / ".local" / "solo-game-over.png"
 
 
 def _node(*args: str, timeout: int = 300) -> str:
@@ -92,15 +94,18 @@ def recorded_figures(match: dict) -> dict:
 
 def test_a_seeded_game_that_clears_ten_lines_and_tops_out_is_in_the_history_as_shown(live_server, player, plans):
     planned = json.loads(plans["topout"].read_text())
-    result = run_scenario("topout", live_server, player, plans["topout"])
+    result = run_scenario("topout", live_server, player, plans["topout"], SCREENSHOT=str(SCREENSHOT))
 
     assert result["shown"] == planned["final"]
     assert result["shown"]["lines"] >= 10 and result["shown"]["level"] >= 2
     (match,) = solo_matches(player)
     assert recorded_figures(match) == result["shown"]
     assert len(result["posts"]) == 1
+    assert result["historyRow"]["Mode"] == "solo"
+    assert result["historyRow"]["Level"] == str(result["shown"]["level"])
     body = json.loads(result["posts"][0]["body"])
-    assert body["duration_ms"] > 0
+    # A result SPEC section 6 accepts: at most 30 pieces a second of play.
+    assert body["pieces_placed"] / (body["duration_ms"] / 1000) <= 30
     assert datetime.fromisoformat(body["ended_at"]) == datetime.fromisoformat(match["ended_at"])
 
 

@@ -11,6 +11,9 @@ import { chromium } from 'playwright-core';
 const [scenario, base, username, password, planFile] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const FRAME_MS = 17;
+// Each piece gets a tenth of a second of play (its keys land in the first frame): 10 pieces a
+// second, a pace SPEC section 6 accepts (at most 30), and far too short for gravity to move a piece.
+const PIECE_MS = 100;
 const WAIT = { timeout: 30_000 };
 const FLAGS = [
   '--headless',
@@ -31,10 +34,11 @@ async function signIn(page) {
 }
 
 async function openGame(page, seed) {
+  // Time stands still before the game starts: it moves only when the script says, so not even the
+  // first piece falls a row on its own (that would change its hard drop's points).
+  await page.clock.pauseAt(Date.now() + 1000);
   await page.goto(`${base}/play?seed=${seed}`);
   await page.getByRole('img', { name: 'Board' }).waitFor(WAIT);
-  // From here on the game's time moves only when the script says.
-  await page.clock.pauseAt(Date.now() + 1000);
 }
 
 async function figures(page) {
@@ -54,7 +58,7 @@ async function playPieces(page, pieces) {
         await page.keyboard.up('ArrowDown');
       }
     }
-    await page.clock.runFor(FRAME_MS);
+    await page.clock.runFor(PIECE_MS);
   }
 }
 
@@ -104,6 +108,14 @@ try {
     result.shown = await figures(page);
     result.posts = posts;
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+    // The history lists it, with its level (time flows again: TanStack Query schedules by timers).
+    await page.clock.resume();
+    await page.goto(`${base}/matches?mode=solo`);
+    const row = page.getByRole('row').nth(1);
+    await row.waitFor(WAIT);
+    const headers = await page.getByRole('columnheader').allTextContents();
+    const cells = await row.getByRole('cell').allTextContents();
+    result.historyRow = Object.fromEntries(headers.map((header, i) => [header, cells[i]]));
   } else if (scenario === 'lost-answer') {
     // The first post reaches the server, but its answer never reaches the page.
     const posts = await recordPosts(page, async (route, n) => {

@@ -9,6 +9,7 @@ import { newSession, runFrame, type Session } from '../../game/simulation';
 import { CONTROL_KEYS } from './keys';
 
 const FRAME_MS = 17;
+const PIECE_MS = 100; // as e2e/solo/browser.mjs gives each piece
 
 function playStrokes(seed: number, pieces: readonly Stroke[][]): Game[] {
   let session: Session = newSession(seed);
@@ -31,7 +32,7 @@ function playStrokes(seed: number, pieces: readonly Stroke[][]): Game[] {
         events.push({ control: 'soft_drop', down: false });
       }
     }
-    frame(FRAME_MS, events);
+    frame(PIECE_MS, events);
     after.push(session.game);
   }
   return after;
@@ -50,6 +51,7 @@ describe('scripted games for the browser tests', () => {
     // A result SPEC section 6 accepts.
     expect(10 * last.lines).toBeLessThanOrEqual(4 * last.pieces);
     expect(last.score).toBeLessThanOrEqual(100 * last.pieces + 2000 * last.level * last.lines);
+    expect(last.pieces / (last.elapsedMs / 1000)).toBeLessThanOrEqual(30);
   });
 
   it('set up a T-spin double that scores 1200 a level plus the soft drop', () => {
