@@ -42,6 +42,10 @@ const RECORDER = () => {
 function serve() {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/blank') {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>blank</title>');
+      return;
+    }
     const file = path.startsWith('/static/app/') ? normalize(join(DIST, path.slice('/static/app/'.length))) : join(DIST, 'index.html');
     if (!file.startsWith(DIST) || !existsSync(file)) {
       response.writeHead(404).end();
@@ -68,7 +72,7 @@ try {
   await context.addInitScript(RECORDER);
 
   const blank = await context.newPage();
-  await blank.goto(`${origin}/static/app/missing.html`).catch(() => undefined);
+  await blank.goto(`${origin}/blank`);
   await blank.evaluate((seconds) => {
     const loop = () => requestAnimationFrame(loop);
     requestAnimationFrame(loop);
