@@ -97,6 +97,9 @@ try {
     }
     await page.keyboard.press(keys[pressed % keys.length]);
     pressed += 1;
+    if (process.env.SCREENSHOT && pressed === 24) {
+      await page.screenshot({ path: process.env.SCREENSHOT });
+    }
     await page.waitForTimeout(120);
   }
   const game = await page.evaluate(() => window.__frames);
