@@ -2,6 +2,7 @@ import { Link, Outlet, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { signOut } from '../lib/session';
 import { useSession } from '../lib/useSession';
+import { SoloResultsSync } from '../platform/solo/SoloResultsSync';
 
 export function Layout() {
   const { state } = useSession();
@@ -37,6 +38,7 @@ export function Layout() {
           )}
         </nav>
       </header>
+      <SoloResultsSync />
       <main>
         <Outlet />
       </main>

@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { RegisterPage } from '../platform/auth/RegisterPage';
 import { RequireSession } from '../platform/auth/RequireSession';
 import { SignInPage } from '../platform/auth/SignInPage';
+import { PlayPage } from '../platform/solo/PlayPage';
 import { HistoryPage } from '../platform/history/HistoryPage';
 import { MatchPage } from '../platform/matches/MatchPage';
 import { ReplayPage } from '../platform/replay/ReplayPage';
@@ -16,6 +17,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: 'signin', element: <SignInPage /> },
       { path: 'register', element: <RegisterPage /> },
+      { path: 'play', element: <PlayPage /> },
       {
         element: <RequireSession />,
         children: [

@@ -40,6 +40,7 @@ export function MatchHistory({ history, userId }: Props) {
             <th scope="col">Room</th>
             <th scope="col">Placement</th>
             <th scope="col">Score</th>
+            <th scope="col">Level</th>
             <th scope="col">Players</th>
           </tr>
         </thead>
@@ -55,6 +56,7 @@ export function MatchHistory({ history, userId }: Props) {
                 <td>{match.room_id ?? '–'}</td>
                 <td>{own ? `${own.placement} of ${match.player_count}` : '–'}</td>
                 <td>{formatNumber(own?.score)}</td>
+                <td>{own?.level ?? '–'}</td>
                 <td>{match.players.map(playerName).join(', ')}</td>
               </tr>
             );
