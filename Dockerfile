@@ -23,4 +23,4 @@ RUN pip install --no-cache-dir . && DJANGO_SETTINGS_MODULE=config.settings.base 
 RUN useradd --system --uid 10001 tetris
 USER tetris
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--graceful-timeout", "20"]
+CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--graceful-timeout", "20"]

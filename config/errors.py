@@ -31,3 +31,25 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": "Server error: the error is logged; try again later."}, status=500)
     return defaults.server_error(request)
+
+
+class ApiErrorsMiddleware:
+    """JSON 404 and 500 under /api/ whatever DEBUG says.
+
+    With DEBUG on, Django answers an unknown route or an uncaught error with its HTML debug pages and
+    never calls the handlers above; a client of the API must get the same JSON in development as in
+    production. The error is already logged (django.request) when this sees the response.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (404, 500) and _is_api(request) and _is_html(response):
+            return page_not_found(request) if response.status_code == 404 else server_error(request)
+        return response
+
+
+def _is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from history.services import matches_record_from_game_ends
 from streaming.events import (
@@ -54,6 +55,7 @@ class MatchProjector(Consumer):
 
     def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
         ends: list[GameEnd] = []
+        seq_of_end: dict[tuple[str, datetime], int] = {}  # for the log line of each match
         poisons: list[Poison] = []
         verdicts: list[Verdict] = []
         for delivery in batch:
@@ -64,17 +66,22 @@ class MatchProjector(Consumer):
             else:
                 if outcome is not None:
                     ends.append(outcome)
+                    seq_of_end[(outcome.room_id, outcome.started_at)] = delivery.stream_seq
                 verdicts.append(Verdict.ACK)
         if poisons:
             self._record_poisons(poisons)
         if ends:
             for match in matches_record_from_game_ends(ends=ends):
                 logger.info(
-                    "match projected match_id=%s room_id=%s started_at=%s players=%d",
-                    match.id,
-                    match.room_id,
-                    match.started_at.isoformat(),
+                    "match projected players=%d",
                     match.player_count,
+                    extra={
+                        "match_id": str(match.id),
+                        "room_id": match.room_id,
+                        "started_at": match.started_at.isoformat(),
+                        "stream_seq": seq_of_end.get((match.room_id, match.started_at)),
+                        "consumer": self.durable,
+                    },
                 )
         return verdicts
 
@@ -97,11 +104,10 @@ class MatchProjector(Consumer):
         )
         for poison in poisons:
             logger.error(
-                "poison event terminated consumer=%s stream_seq=%d subject=%s reason=%s",
-                self.durable,
-                poison.delivery.stream_seq,
+                "poison event terminated subject=%s reason=%s",
                 poison.delivery.subject,
                 poison.reason,
+                extra={"consumer": self.durable, "stream_seq": poison.delivery.stream_seq},
             )
 
 

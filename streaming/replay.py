@@ -158,6 +158,63 @@ async def latest_started_at(client: NATS, room_id: str) -> datetime:
     return parse_timestamp(started, "data.started_at")
 
 
+async def latest_finished_started_at(client: NATS, room_id: str) -> datetime:
+    """The start of the room's latest finished match: the match of its last game_end.
+
+    When the room's last event belongs to a match still being played (or one that never ended),
+    the search steps back to the last event stored before that match's game_start, a few times.
+    """
+    subject = events_subject(room_id)
+    last = await direct_get_one(client, {"last_by_subj": subject})
+    for _ in range(UNFINISHED_MATCHES_SKIPPED):
+        if last is None:
+            break
+        event = _decode(last.data) or {}
+        started = _match_start_of(last, event, room_id)
+        if event.get("type") == "game_end":
+            return started
+        start_seq = await _game_start_seq(client, room_id, started)
+        if start_seq is None or start_seq <= 1:
+            break
+        page, _ = await _direct_get_batch(client, {"multi_last": [subject], "up_to_seq": start_seq - 1, "batch": 1})
+        last = page[0] if page else None
+    raise ReplayNotFound(f"room {room_id!r} has no finished match in the stream")
+
+
+async def in_progress_started_at(client: NATS, room_id: str) -> datetime:
+    """The start of the match the room is playing: the match of its last event, unless that is a game_end."""
+    last = await direct_get_one(client, {"last_by_subj": events_subject(room_id)})
+    if last is None:
+        raise ReplayNotFound(f"room {room_id!r} has no events in the stream")
+    event = _decode(last.data) or {}
+    if event.get("type") == "game_end":
+        raise ReplayNotFound(f"room {room_id!r} is not playing a match: its last match has ended")
+    return _match_start_of(last, event, room_id)
+
+
+UNFINISHED_MATCHES_SKIPPED = 5
+
+
+def _match_start_of(message: StoredMessage, event: dict[str, Any], room_id: str) -> datetime:
+    started = (event.get("data") or {}).get("started_at") if event.get("type") in ("game_start", "game_end") else None
+    if started is not None:
+        return parse_timestamp(started, "data.started_at")
+    parts = message.headers.get("Nats-Msg-Id", "").split(":", 1)
+    if len(parts) == 2 and parts[0] == room_id:
+        return parse_timestamp(parts[1].rsplit(":", 1)[0], "Nats-Msg-Id")
+    raise ReplayNotFound(f"cannot tell when room {room_id!r}'s latest match started; pass --started-at")
+
+
+async def _game_start_seq(client: NATS, room_id: str, started_at: datetime) -> int | None:
+    async for message in read_subject(client, events_subject(room_id), started_at - CLOCK_SKEW_MARGIN):
+        event = _decode(message.data) or {}
+        if event.get("type") == "game_start" and _same_time((event.get("data") or {}).get("started_at"), started_at):
+            return message.seq
+        if event.get("type") == "game_start" and _is_after((event.get("data") or {}).get("started_at"), started_at):
+            return None
+    return None
+
+
 async def direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessage | None:
     """One message of GAME_EVENTS by direct get (``seq``, ``last_by_subj``, ``next_by_subj``); None if none."""
     subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"

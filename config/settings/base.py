@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.errors.ApiErrorsMiddleware",  # outermost: sees the answer of every other layer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself: the policy is for pages (CONTENT_SECURITY_POLICY).
@@ -233,19 +236,12 @@ CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
 MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "line"},
-    },
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "streaming": {"level": os.environ.get("STREAMING_LOG_LEVEL", "INFO")},
-        "game": {"level": "INFO"},
-        "django": {"level": "WARNING"},
-    },
-}
+# SPEC section 11: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
+# per-moment lines apart from the per-match ones. gunicorn's own lines: config/gunicorn.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+MOMENT_LOG_LEVEL = os.environ.get("MOMENT_LOG_LEVEL", "INFO").upper()
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    streaming_level=os.environ.get("STREAMING_LOG_LEVEL", "INFO"),
+    moment_level=MOMENT_LOG_LEVEL,
+)

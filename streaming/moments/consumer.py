@@ -30,6 +30,7 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.errors import APIError
 
+from config.logging import MOMENT_LOGGER
 from streaming.events import (
     GameEvent,
     InvalidEvent,
@@ -47,6 +48,8 @@ from streaming.runner import Consumer, Delivery, RetryLater, Verdict
 from streaming.world import NATS_UNAVAILABLE
 
 logger = logging.getLogger("streaming.moments")
+# The per-moment lines, on a logger of their own so MOMENT_LOG_LEVEL turns them down alone.
+moment_logger = logging.getLogger(MOMENT_LOGGER)
 
 # How far back to look for a match's game_start when its events carry no Msg-Id (which names it).
 REBUILD_WINDOWS = (timedelta(minutes=15), timedelta(hours=3), timedelta(days=2))
@@ -349,13 +352,16 @@ class MomentDetector(Consumer):
             )
         self.published += len(outgoing)
         for item in outgoing:
-            logger.info(
-                "moment published type=%s room_id=%s player_id=%s event_seq=%d started_at=%s",
+            moment_logger.info(
+                "moment published type=%s player_id=%s",
                 item.moment.type,
-                item.room_id,
                 item.moment.player_id,
-                item.event_seq,
-                item.started_at,
+                extra={
+                    "room_id": item.room_id,
+                    "stream_seq": item.event_seq,
+                    "started_at": item.started_at,
+                    "consumer": self.durable,
+                },
             )
 
     async def _publish_once(

@@ -27,7 +27,11 @@ def command_exists(argv: list[str]) -> bool:
     if program == "python" and argv[1] == "-c":
         return True
     if program == "gunicorn":
-        module, _, attribute = argv[1].partition(":")
+        args = argv[1:]
+        if args[0] == "-c":  # its configuration, a module of ours: python:config.gunicorn
+            importlib.import_module(args[1].removeprefix("python:"))
+            args = args[2:]
+        module, _, attribute = args[0].partition(":")
         return hasattr(importlib.import_module(module), attribute or "application")
     return False
 

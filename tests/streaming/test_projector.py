@@ -1,6 +1,5 @@
 import json
 import logging
-import re
 
 import pytest
 from django.core.management import call_command
@@ -117,9 +116,9 @@ def stored_contents() -> dict[tuple, tuple]:
     }
 
 
-def projected_lines(caplog) -> list[str]:
+def projected_lines(caplog) -> list[logging.LogRecord]:
     return [
-        record.getMessage()
+        record
         for record in caplog.records
         if record.name == "streaming.projector"
         and record.levelno == logging.INFO
@@ -129,9 +128,8 @@ def projected_lines(caplog) -> list[str]:
 
 def assert_one_projected_line_per_match(caplog, matches) -> None:
     """One INFO line per newly written match, naming it; none for anything else."""
-    named = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in projected_lines(caplog)]
-    keys = ("match_id", "room_id", "started_at")
-    logged = sorted(tuple(fields.get(key, "") for key in keys) for fields in named)
+    keys = ("match_id", "room_id", "started_at")  # the line's ids, as its own fields (SPEC section 11)
+    logged = sorted(tuple(getattr(record, key, "") for key in keys) for record in projected_lines(caplog))
     assert logged == sorted((str(m.id), m.room_id, m.started_at.isoformat()) for m in matches)
 
 

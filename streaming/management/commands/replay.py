@@ -5,8 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from streaming.connection import connect
 from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
-from streaming.replay import ReplayGone, ReplayNotFound, latest_started_at, read_replay
-from streaming.world import NATS_UNAVAILABLE
+from streaming.replay import (
+    ReplayGone,
+    ReplayNotFound,
+    in_progress_started_at,
+    latest_finished_started_at,
+    read_replay,
+)
 
 
 class Command(BaseCommand):
@@ -15,28 +20,39 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("room_id")
         parser.add_argument(
-            "--started-at", help="ISO-8601 start of the match (its game_start's started_at); default: the latest"
+            "--started-at",
+            help="ISO-8601 start of the match (its game_start's started_at); default: the latest finished match",
         )
+        parser.add_argument("--in-progress", action="store_true", help="the match the room is playing now")
 
-    def handle(self, *args, room_id: str, started_at: str | None = None, **options) -> None:
+    def handle(self, *args, room_id: str, started_at: str | None = None, in_progress: bool = False, **options) -> None:
+        if started_at and in_progress:
+            raise CommandError("--started-at names a match; --in-progress asks for the one being played: give one")
         try:
             check_room_id(room_id)
             when = parse_timestamp(started_at, "--started-at") if started_at else None
         except (InvalidRoomId, InvalidEvent) as error:
             raise CommandError(str(error)) from error
         try:
-            replay = asyncio.run(self._read(room_id, when))
+            replay = asyncio.run(self._read(room_id, when, in_progress))
         except (ReplayNotFound, ReplayGone) as error:
             raise CommandError(str(error)) from error
-        except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
+        except (OSError, TimeoutError) as error:
             raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
         for item in [*replay.events, *replay.moments]:
             self.stdout.write(json.dumps(item, separators=(",", ":")))
 
-    async def _read(self, room_id, when):
+    async def _read(self, room_id, when, in_progress):
         client = await connect("replay", retry_forever=False)
         try:
-            started_at = when or await latest_started_at(client, room_id)
+            if when is not None:
+                started_at = when
+            elif in_progress:
+                started_at = await in_progress_started_at(client, room_id)
+                self.stderr.write(f"room {room_id}: the match in progress, started at {started_at.isoformat()}")
+            else:
+                started_at = await latest_finished_started_at(client, room_id)
+                self.stderr.write(f"room {room_id}: the latest finished match, started at {started_at.isoformat()}")
             return await read_replay(client, room_id, started_at)
         finally:
             await client.close()
