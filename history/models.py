@@ -24,6 +24,7 @@ class Match(models.Model):
 
     class Meta:
         db_table = "matches"
+        verbose_name_plural = "matches"
         constraints = [
             # The projector's exactly-once key: a match is (room_id, started_at) (SPEC section 2).
             models.UniqueConstraint(

@@ -123,3 +123,14 @@ def test_users_admin_renders(admin_client, alice):
     assert admin_client.get("/admin/accounts/user/?q=ali").status_code == 200
     assert admin_client.get(f"/admin/accounts/user/{alice.pk}/change/").status_code == 200
     assert admin_client.get("/admin/accounts/user/add/").status_code == 200
+
+
+def test_the_match_list_shows_seconds_the_winner_players_by_name_duration_and_the_web_replay(admin_client, matches):
+    multiplayer, _ = matches
+    response = admin_client.get("/admin/history/match/")
+    page = response.content.decode()
+    assert "Matches" in page and "Matchs" not in page
+    assert multiplayer.started_at.strftime("%Y-%m-%d %H:%M:%S") in page
+    winner = multiplayer.players.get(placement=1)
+    assert (winner.user.username if winner.user else winner.player_id) in page
+    assert f'href="/matches/{multiplayer.id}/replay"' in page
