@@ -95,7 +95,7 @@ SignInInput = inline_serializer(
     "SessionSignIn", {"username": serializers.CharField(), "password": serializers.CharField(write_only=True)}
 )
 REFRESH_COOKIE_PARAMETER = OpenApiParameter(
-    "refresh_token",
+    settings.AUTH_REFRESH_COOKIE_NAME,
     OpenApiTypes.STR,
     OpenApiParameter.COOKIE,
     description="Set by sign-in; HttpOnly, SameSite=Strict, Path=/api/auth/session.",
