@@ -1,4 +1,9 @@
-"""The one place that connects to NATS: every server of NATS_URL, reconnecting forever, logging each blink."""
+"""The one place that connects to NATS: every server of NATS_URL, reconnecting forever, logging each blink.
+
+Every connection pings its server often enough to call one that stopped answering dead within
+NATS_STALE_SECONDS (a paused or half-open server keeps its connections open and answers nothing; with
+nats-py's defaults, a ping every two minutes, that took minutes), then goes on through another server.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,18 @@ from nats.aio.client import Server
 logger = logging.getLogger("streaming.connection")
 
 MAX_BACKOFF_SECONDS = 30.0
+# Pings a server may leave unanswered: the next ping interval after the last of them calls it dead.
+MAX_OUTSTANDING_PINGS = 2
+
+
+def ping_interval(stale_seconds: float | None = None) -> float:
+    """Seconds between pings so that a silent server is called dead ``stale_seconds`` after its last answer.
+
+    nats-py counts a ping at each interval and gives up at the one past ``MAX_OUTSTANDING_PINGS``
+    unanswered: that is ``MAX_OUTSTANDING_PINGS + 1`` intervals after the last PONG.
+    """
+    stale = settings.NATS_STALE_SECONDS if stale_seconds is None else stale_seconds
+    return stale / (MAX_OUTSTANDING_PINGS + 1)
 
 
 def backoff_delays(first: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> Iterator[float]:
@@ -94,6 +111,8 @@ def _options(client: NATS, name: str, servers: list[str], connect_timeout: float
         "reconnect_time_wait": 0.5,
         "reconnect_to_server_handler": _reconnect_with_backoff,
         "connect_timeout": connect_timeout,
+        "ping_interval": ping_interval(),
+        "max_outstanding_pings": MAX_OUTSTANDING_PINGS,
         "allow_reconnect": True,
         "disconnected_cb": disconnected,
         "reconnected_cb": reconnected,

@@ -7,9 +7,16 @@ batch's acks as one buffer. On a backlog in full batches (bench/), the projector
 through nats-py to about 125k. Everything else (stream and consumer setup, publishing, direct gets,
 replays) stays on nats-py.
 
-Only the core protocol a pull consumer needs: INFO, CONNECT (user and password or token from the
-URL), PING/PONG, SUB, PUB, MSG/HMSG, +OK/-ERR; TLS for ``tls://`` URLs or servers that require it.
-A lost connection is reported, not retried here: the runner reconnects with backoff.
+What it implements of the NATS client protocol: INFO, CONNECT (user and password or a token from the
+URL), PING/PONG both ways, SUB, PUB, MSG/HMSG (with JetStream's status headers), +OK/-ERR; TLS for
+``tls://`` URLs or servers that require it, verified against the system's CAs. It pings the server
+every third of ``stale_seconds`` and drops a connection that stayed silent that long (a paused or
+half-open server), logging it, so the runner reopens it on another server of NATS_URL.
+
+What it does not: reconnecting by itself (the runner reopens it with backoff), servers learned from
+INFO's ``connect_urls`` (only NATS_URL's are used), websocket URLs, NKeys, JWT/creds files, TLS client
+certificates, several subscriptions, UNSUB, the no-echo and verbose modes. A NATS_URL that needs any of
+these is refused at start-up by ``check_servers``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import logging
 import random
 import secrets
 import ssl
+import time
 from collections import deque
 from collections.abc import Callable
 from urllib.parse import ParseResult, unquote, urlparse
@@ -36,6 +44,35 @@ STATUS_PREFIX = b"NATS/1.0 "
 Message = tuple[bytes, bytes | None, bytes, bytes]
 # What one read of the socket yields: messages, and control lines (PING, -ERR ..., INFO {...}) as bytes.
 Frame = Message | bytes
+
+
+class UnusableNatsUrl(ValueError):
+    """A NATS_URL the pull connection cannot use; the message says what to give instead."""
+
+
+def parse_server(url: str) -> ParseResult:
+    """One server of NATS_URL as a URL (``host:port`` means ``nats://host:port``)."""
+    return urlparse(url if "://" in url else f"nats://{url}")
+
+
+def check_servers(servers: list[str]) -> None:
+    """Refuse, with what to do, a NATS_URL whose servers the pull connection cannot reach as given."""
+    if not servers:
+        raise UnusableNatsUrl("NATS_URL names no server; set it to nats://host:4222 (several: comma-separated)")
+    for url in servers:
+        parsed = parse_server(url)
+        address = parsed.netloc.rpartition("@")[2]  # never the credentials
+        if parsed.scheme not in ("nats", "tls"):
+            raise UnusableNatsUrl(
+                f"NATS_URL server {parsed.scheme}://{address} uses {parsed.scheme}://, which the consumers' pull "
+                "connection does not speak; give the nats:// (or tls://) address of the same servers"
+            )
+        try:
+            parsed.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise UnusableNatsUrl(f"NATS_URL server {address!r} has no valid port; write it as host:4222") from None
+        if not parsed.hostname:
+            raise UnusableNatsUrl(f"NATS_URL server {url!r} names no host; write it as nats://host:4222")
 
 
 class FrameParser:
@@ -105,13 +142,26 @@ def parse_headers(block: bytes) -> dict[str, str]:
 class PullConnection:
     """One NATS connection with one inbox subscription; frames go to ``on_frames`` a read at a time."""
 
-    def __init__(self, name: str, on_frames: Callable[[list[Frame]], None]) -> None:
+    def __init__(
+        self,
+        name: str,
+        on_frames: Callable[[list[Frame]], None],
+        *,
+        on_lost: Callable[[], None] | None = None,
+        stale_seconds: float = 5.0,
+    ) -> None:
         self.name = name
         self.inbox = ""  # a new one for each connection: replies to a request of a lost one go nowhere
         self._on_frames = on_frames
+        self._on_lost = on_lost
+        self.stale_seconds = stale_seconds
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task | None = None
-        self._pongs: deque[asyncio.Future[None]] = deque()
+        self._pinger_task: asyncio.Task | None = None
+        # One entry per PING in flight, in order (PONGs come back in that order): a round trip's future,
+        # or None for a keep-alive ping.
+        self._pongs: deque[asyncio.Future[None] | None] = deque()
+        self._last_heard = 0.0
         self.server = ""
 
     @property
@@ -125,7 +175,7 @@ class PullConnection:
         """
         failures = []
         for url in random.sample(servers, len(servers)):
-            parsed = urlparse(url if "://" in url else f"nats://{url}")
+            parsed = parse_server(url)
             address = parsed.netloc.rpartition("@")[2]  # never the credentials
             try:
                 await asyncio.wait_for(self._open(parsed), CONNECT_TIMEOUT_SECONDS)
@@ -174,7 +224,33 @@ class PullConnection:
             writer.close()
             raise
         self._writer = writer
+        self._last_heard = time.monotonic()
         self._reader_task = asyncio.create_task(self._read(reader, writer))
+        self._pinger_task = asyncio.create_task(self._keep_alive(writer, self._reader_task))
+
+    async def _keep_alive(self, writer: asyncio.StreamWriter, reader_task: asyncio.Task) -> None:
+        """PING the server every third of the stale timeout; drop the connection once it has been silent that long.
+
+        Any bytes from the server count as an answer. A server that hangs without closing (a paused
+        process, a half-open connection) would otherwise hold the consumer for good: the server's own
+        pings only tell it about us.
+        """
+        interval = self.stale_seconds / 3
+        while not reader_task.done():
+            await asyncio.sleep(interval)
+            silent = time.monotonic() - self._last_heard
+            if silent >= self.stale_seconds:
+                logger.warning(
+                    "nats pull connection stale name=%s server=%s: no answer for %.1fs; dropping it",
+                    self.name,
+                    self.server,
+                    silent,
+                )
+                reader_task.cancel()
+                writer.transport.abort()  # not close(): that would wait for unsent bytes the server never reads
+                return
+            self._pongs.append(None)
+            writer.write(b"PING\r\n")
 
     async def _read(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         parser = FrameParser()
@@ -184,6 +260,7 @@ class PullConnection:
                 if not data:
                     logger.warning("nats pull connection closed by the server name=%s", self.name)
                     return
+                self._last_heard = time.monotonic()
                 frames = parser.feed(data)
                 for frame in frames:
                     if type(frame) is not bytes:
@@ -192,7 +269,7 @@ class PullConnection:
                         writer.write(b"PONG\r\n")
                     elif frame == b"PONG" and self._pongs:
                         pong = self._pongs.popleft()
-                        if not pong.done():
+                        if pong is not None and not pong.done():
                             pong.set_result(None)
                     elif frame.startswith(b"-ERR"):
                         logger.warning(
@@ -205,8 +282,11 @@ class PullConnection:
             logger.exception("nats pull connection reader failed name=%s", self.name)
         finally:  # round trips waiting on this connection will never be answered
             for pong in self._pongs:
-                pong.cancel()
+                if pong is not None:
+                    pong.cancel()
             self._pongs.clear()
+            if self._on_lost is not None:
+                self._on_lost()
 
     def publish(self, subject: str, payload: bytes, reply: str | None = None) -> None:
         assert self._writer is not None
@@ -237,12 +317,16 @@ class PullConnection:
         await asyncio.wait_for(pong, ROUND_TRIP_TIMEOUT_SECONDS)
 
     async def close(self) -> None:
-        writer, task = self._writer, self._reader_task
-        self._writer = self._reader_task = None
+        writer, task, pinger = self._writer, self._reader_task, self._pinger_task
+        self._writer = self._reader_task = self._pinger_task = None
+        if pinger is not None:
+            pinger.cancel()
         if writer is not None:
-            with contextlib.suppress(OSError, ssl.SSLError, TimeoutError):
+            try:
                 await asyncio.wait_for(writer.drain(), CONNECT_TIMEOUT_SECONDS)  # last acks, unless unreachable
-            writer.close()
+                writer.close()
+            except (OSError, ssl.SSLError, TimeoutError):
+                writer.transport.abort()  # close() would keep the socket until a silent server read the rest
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
 from streaming.events import events_subject, moments_subject, parse_timestamp
+from streaming.stream_reads import StoredMessage, direct_get_batch, direct_get_one, read_subject
 
-PAGE_SIZE = 1000
-REQUEST_TIMEOUT_SECONDS = 5.0
 # Server timestamps and the game's clock may differ: start a little early and skip to our game_start.
 CLOCK_SKEW_MARGIN = timedelta(seconds=30)
 
@@ -42,53 +40,6 @@ class Replay:
     # Stream sequences of the last event and the last moment (0: none): a late moment changes them.
     last_event_seq: int = 0
     last_moment_seq: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
-    seq: int
-    data: bytes
-    headers: dict[str, str]
-
-
-async def _direct_get_batch(client: NATS, request: dict[str, Any]) -> tuple[list[StoredMessage], bool]:
-    """One batched direct get; returns the messages and whether the subject has more after them."""
-    inbox = client.new_inbox()
-    messages: list[StoredMessage] = []
-    done = asyncio.get_running_loop().create_future()
-    more = False
-
-    async def on_message(msg) -> None:
-        nonlocal more
-        headers = msg.headers or {}
-        status = headers.get("Status")
-        if status is not None and not msg.data:
-            more = status == "204" and int(headers.get("Nats-Num-Pending", "0") or 0) > 0
-            if not done.done():
-                done.set_result(None)
-            return
-        messages.append(StoredMessage(int(headers["Nats-Sequence"]), msg.data, headers))
-
-    subscription = await client.subscribe(inbox, cb=on_message)
-    try:
-        subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
-        await client.publish(subject, json.dumps(request).encode(), reply=inbox)
-        await asyncio.wait_for(done, timeout=REQUEST_TIMEOUT_SECONDS)
-    finally:
-        await subscription.unsubscribe()
-    return messages, more
-
-
-async def read_subject(client: NATS, subject: str, start_time: datetime) -> AsyncIterator[StoredMessage]:
-    """The messages of one subject from ``start_time`` on, in stream order, a page at a time."""
-    request: dict[str, Any] = {"next_by_subj": subject, "batch": PAGE_SIZE, "start_time": _rfc3339(start_time)}
-    while True:
-        page, more = await _direct_get_batch(client, request)
-        for message in page:
-            yield message
-        if not page or not more:
-            return
-        request = {"next_by_subj": subject, "batch": PAGE_SIZE, "seq": page[-1].seq + 1}
 
 
 async def read_match_messages(client: NATS, room_id: str, started_at: datetime) -> list[StoredMessage]:
@@ -176,7 +127,7 @@ async def latest_finished_started_at(client: NATS, room_id: str) -> datetime:
         start_seq = await _game_start_seq(client, room_id, started)
         if start_seq is None or start_seq <= 1:
             break
-        page, _ = await _direct_get_batch(client, {"multi_last": [subject], "up_to_seq": start_seq - 1, "batch": 1})
+        page, _ = await direct_get_batch(client, {"multi_last": [subject], "up_to_seq": start_seq - 1, "batch": 1})
         last = page[0] if page else None
     raise ReplayNotFound(f"room {room_id!r} has no finished match in the stream")
 
@@ -215,16 +166,6 @@ async def _game_start_seq(client: NATS, room_id: str, started_at: datetime) -> i
     return None
 
 
-async def direct_get_one(client: NATS, request: dict[str, Any]) -> StoredMessage | None:
-    """One message of GAME_EVENTS by direct get (``seq``, ``last_by_subj``, ``next_by_subj``); None if none."""
-    subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
-    msg = await client.request(subject, json.dumps(request).encode(), timeout=REQUEST_TIMEOUT_SECONDS)
-    headers = msg.headers or {}
-    if headers.get("Status") or "Nats-Sequence" not in headers:
-        return None
-    return StoredMessage(int(headers["Nats-Sequence"]), msg.data, headers)
-
-
 async def _stream_starts_after(client: NATS, started_at: datetime) -> bool:
     info = await client.jetstream().stream_info(settings.GAME_EVENTS_STREAM)
     first = await direct_get_one(client, {"seq": info.state.first_seq}) if info.state.messages else None
@@ -254,10 +195,6 @@ def _is_after(text: object, moment: datetime) -> bool:
         return parse_timestamp(text, "started_at") > moment
     except ValueError:
         return False
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _parse_server_time(text: str) -> datetime:

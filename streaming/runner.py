@@ -30,7 +30,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from streaming.connection import backoff_delays, connect
-from streaming.pull import STATUS_PREFIX, Frame, PullConnection, parse_headers
+from streaming.pull import STATUS_PREFIX, Frame, PullConnection, check_servers, parse_headers
 from streaming.streams import ensure_stream
 from streaming.world import NATS_UNAVAILABLE
 
@@ -42,6 +42,9 @@ BATCH_GRACE_SECONDS = 0.02
 # A no_wait request is answered at once; the server does not always close it with a status when it
 # runs out of messages part-way, so silence this long means it is done.
 NO_WAIT_SILENCE_SECONDS = 0.2
+# How long a request of a lost connection may still take messages on the server: a long poll expires
+# after PULL_EXPIRES_SECONDS; a no_wait request is over within moments.
+LOST_REQUEST_WINDOW_SECONDS = 2 * PULL_EXPIRES_SECONDS
 # A batch is reported in progress for this long at most: one stuck past it (a database call that never
 # returns) is left to the ack wait, so that another process can take its messages.
 MAX_IN_PROGRESS_SECONDS = 600.0
@@ -61,7 +64,7 @@ class Delivery:
     and parsing every one was a tenth of its CPU on a backlog.
     """
 
-    __slots__ = ("_header_block", "_headers", "_position", "data", "reply", "subject")
+    __slots__ = ("_header_block", "_headers", "_position", "data", "may_have_overtaken", "reply", "subject")
 
     def __init__(
         self,
@@ -79,6 +82,9 @@ class Delivery:
         self._headers = headers
         self._header_block = header_block
         self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
+        # Delivered shortly after a pull connection was lost: messages the server handed to that
+        # connection come back after the ack wait, so earlier messages may arrive after this one.
+        self.may_have_overtaken = False
 
     @property
     def headers(self) -> dict[str, str] | None:
@@ -208,9 +214,15 @@ class ConsumerRunner:
         self._last_activity = 0.0
         self._first_arrival = 0.0
         self._idle = False
+        self._overtaking_until = 0.0
         self.processed = 0
         self.client: NATS | None = None
-        self.pull = PullConnection(f"{consumer.durable}-pull", self._on_frames)
+        self.pull = PullConnection(
+            f"{consumer.durable}-pull",
+            self._on_frames,
+            on_lost=self._on_pull_lost,
+            stale_seconds=settings.NATS_STALE_SECONDS,
+        )
         self._pull_opened = False
 
     # --- public --------------------------------------------------------------------------------
@@ -229,6 +241,8 @@ class ConsumerRunner:
         return await loop.run_in_executor(self._executor, _with_fresh_connection, function, *args)
 
     async def run(self, *, install_signal_handlers: bool = True) -> None:
+        """Consume until stopped; UnusableNatsUrl first for a NATS_URL the pull connection cannot use."""
+        check_servers(settings.NATS_SERVERS)
         self._stopping = asyncio.Event()
         self._arrived = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -312,12 +326,16 @@ class ConsumerRunner:
         self._last_activity = now = time.monotonic()
         received = self._received
         before = len(received)
+        overtaking = now < self._overtaking_until
         for frame in frames:
             if type(frame) is bytes:
                 continue  # PING, +OK, -ERR, INFO: the connection's business
             subject, reply, header_block, data = frame
             if reply is not None:
-                received.append(Delivery(subject.decode(), data, None, reply, header_block=header_block))
+                delivery = Delivery(subject.decode(), data, None, reply, header_block=header_block)
+                if overtaking:
+                    delivery.may_have_overtaken = True
+                received.append(delivery)
             elif header_block.startswith(STATUS_PREFIX):
                 status = header_block[len(STATUS_PREFIX) : len(STATUS_PREFIX) + 3]
                 if status != b"100":  # 404 / 408: request done; 409: request or consumer gone
@@ -335,6 +353,15 @@ class ConsumerRunner:
             self._request_open = False
         # Wake the loop for the first messages, a full batch or the end of the request.
         if before == 0 or len(received) >= self.consumer.batch_size or not self._request_open:
+            self._arrived.set()
+
+    def _on_pull_lost(self) -> None:
+        """The pull connection is gone (closed, lost or stale): its request answers nobody; wake the loop."""
+        self._request_open = False
+        # The server may go on handing messages to the lost connection's requests (it cannot tell that
+        # nobody reads them): they come back after the ack wait, behind what arrives meanwhile.
+        self._overtaking_until = time.monotonic() + LOST_REQUEST_WINDOW_SECONDS
+        if self._arrived is not None:
             self._arrived.set()
 
     async def _request(self, *, long_poll: bool) -> None:

@@ -218,6 +218,9 @@ SIMPLE_JWT = {
 # --- Streaming (SPEC sections 2, 7) -------------------------------------------------------------
 NATS_SERVERS = [url.strip() for url in NATS_URL.split(",") if url.strip()]
 NATS_ENABLED = env_bool("NATS_ENABLED", True)
+# How soon any of our NATS connections calls a server that stopped answering dead (SPEC section 8): a
+# server that hangs without closing its connections is left for another of NATS_SERVERS in this long.
+NATS_STALE_SECONDS = float(os.environ.get("NATS_STALE_SECONDS", "5") or 5)
 GAME_EVENTS_STREAM = "GAME_EVENTS"
 GAME_EVENTS_MAX_AGE_DAYS = env_int("GAME_EVENTS_MAX_AGE_DAYS", 90)
 GAME_EVENTS_REPLICAS = env_int("GAME_EVENTS_REPLICAS", 1)

@@ -43,8 +43,8 @@ from streaming.events import (
     validate_envelope,
 )
 from streaming.moments.detection import MatchState, Moment, detect_moments
-from streaming.replay import direct_get_one, read_subject
 from streaming.runner import Consumer, Delivery, RetryLater, Verdict
+from streaming.stream_reads import direct_get_one, read_subject
 from streaming.world import NATS_UNAVAILABLE
 
 logger = logging.getLogger("streaming.moments")
@@ -63,6 +63,8 @@ LATER_MOMENTS_LOOKAHEAD = 2000
 # batch is retried, up to this many deliveries; past them (a replica that never catches up, or a
 # game server's clock far ahead of the stream's) the rebuild goes on with what it read.
 LAGGING_REPLICA_RETRIES = 10
+# Events read at a time when a room's events came out of order: the gap is usually a few events.
+GAP_PAGE_SIZE = 16
 
 
 class LaggingReplica(RetryLater):
@@ -173,9 +175,24 @@ class MomentDetector(Consumer):
                 room = None
         if room is not None and seq <= room.last_seq:
             return Verdict.ACK  # already fed: a redelivery
-        if room is None or (
-            delivery.num_delivered > 1 and await self._needs_recovery(client, room, room_id, event, delivery)
-        ):
+        rebuild = room is None
+        if room is not None and (delivery.num_delivered > 1 or delivery.may_have_overtaken):
+            # Out of stream order: a redelivery, or a delivery that may have overtaken events lost in
+            # flight on a dropped pull connection. A redelivered game_start may open a match whose
+            # moments a process that died already stored: rebuilt, to learn them from the stream.
+            if event.type == "game_start":
+                rebuild = delivery.num_delivered > 1
+            else:
+                # The room's state is right up to its last event fed: the stored events between that
+                # one and this (usually none) are fed first, and their redeliveries are then already
+                # fed. A gap that opens another match is rebuilt instead.
+                gap = await self._stored_between(client, room_id, room.last_seq, delivery)
+                rebuild = gap is None
+                for gap_seq, gap_event in gap or ():
+                    self._apply(room, room_id, gap_seq, gap_event, outgoing)
+                    if room.state is not None and room.state.ended:
+                        room.state = None
+        if rebuild:
             room = await self._recover(client, rooms, room_id, delivery, event, outgoing)
         touched.add(room_id)
         self._apply(room, room_id, delivery.stream_seq, event, outgoing)
@@ -183,6 +200,34 @@ class MomentDetector(Consumer):
         if room.state is not None and room.state.ended:
             room.state = None  # the match is over; the room keeps its positions for redeliveries
         return Verdict.ACK
+
+    async def _stored_between(
+        self, client: NATS, room_id: str, after_seq: int, delivery: Delivery
+    ) -> list[tuple[int, GameEvent]] | None:
+        """The room's stored events strictly between two sequences, in order; None when one is a game_start.
+
+        One direct get when there are none, the usual case.
+        """
+        subject, before_seq = events_subject(room_id), delivery.stream_seq
+        following = await direct_get_one(client, {"seq": after_seq + 1, "next_by_subj": subject})
+        if following is None:  # the delivered event itself follows: this replica does not hold it yet
+            self._lagging(delivery, room_id)
+            return None
+        if following.seq >= before_seq:
+            return []
+        between: list[tuple[int, GameEvent]] = []
+        async for message in read_subject(client, subject, start_seq=following.seq, page_size=GAP_PAGE_SIZE):
+            if message.seq >= before_seq:
+                return between
+            try:
+                event = validate_envelope(decode_payload(message.data))
+            except InvalidEvent:
+                continue
+            if event.type == "game_start":
+                return None
+            between.append((message.seq, event))
+        self._lagging(delivery, room_id)  # the read ended before the delivered event
+        return None
 
     def _apply(self, room: Room, room_id: str, seq: int, event: GameEvent, outgoing: list[OutgoingMoment]) -> None:
         skipped = room.state.skipped if room.state is not None else 0
@@ -235,24 +280,6 @@ class MomentDetector(Consumer):
                 "room recovered room_id=%s stream_seq=%d replayed=%d", room_id, delivery.stream_seq, len(earlier)
             )
         return room
-
-    async def _needs_recovery(
-        self, client: NATS, room: Room, room_id: str, event: GameEvent, delivery: Delivery
-    ) -> bool:
-        """Whether a redelivered event must be fed through a rebuild of its room from the stream.
-
-        A redelivered game_start may open a match whose moments a process that died already stored:
-        its mark must come from the stream. Any other redelivery is rebuilt when the room has events
-        between the last one fed and this one (delivery out of stream order).
-        """
-        if event.type == "game_start":
-            return True
-        seq = delivery.stream_seq
-        following = await direct_get_one(client, {"seq": room.last_seq + 1, "next_by_subj": events_subject(room_id)})
-        if following is None:  # the delivered event itself follows: this replica does not hold it yet
-            self._lagging(delivery, room_id)
-            return True
-        return following.seq < seq
 
     def _rebuild_starts(self, delivery: Delivery) -> list[datetime]:
         msg_id = delivery.msg_id or ""

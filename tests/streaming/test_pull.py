@@ -9,7 +9,8 @@ import time
 import pytest
 
 from devtools.embedded import EmbeddedNats, free_port, port_is_open
-from streaming.pull import FrameParser, PullConnection, parse_headers
+from streaming.pull import FrameParser, PullConnection, UnusableNatsUrl, check_servers, parse_headers
+from tests.streaming.stall_proxy import StallProxy
 
 PAYLOAD_WITH_PROTOCOL_INSIDE = b'{"text": "HMSG a 1 2 3\r\nPING\r\n"}'
 WIRE = b"".join(
@@ -82,6 +83,26 @@ def test_headers_and_statuses_are_parsed_as_nats_py_reports_them():
         "Description": "Idle Heartbeat",
         "Nats-Last-Consumer": "5",
     }
+
+
+@pytest.mark.parametrize(
+    ("servers", "advice"),
+    [
+        ([], "names no server"),
+        (["ws://127.0.0.1:8080"], "give the nats:// .or tls://. address"),
+        (["nats://127.0.0.1:4222", "wss://user:secret@example.com:443"], "uses wss://.*does not speak"),
+        (["nats://127.0.0.1:42x2"], "no valid port"),
+        (["nats://:4222"], "names no host"),
+    ],
+)
+def test_a_nats_url_the_pull_connection_cannot_use_is_refused_saying_what_to_do(servers, advice):
+    with pytest.raises(UnusableNatsUrl, match=advice) as error:
+        check_servers(servers)
+    assert "secret" not in str(error.value)
+
+
+def test_usable_nats_urls_pass():
+    check_servers(["nats://a:secret@127.0.0.1:4222", "tls://nats.example.com:4222", "127.0.0.1:4223", "token@h"])
 
 
 @pytest.fixture
@@ -201,3 +222,32 @@ def test_tls_is_used_for_a_server_that_requires_it(nats_server, tmp_path, monkey
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "nothing.pem"))
     with pytest.raises(ConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
         connects(f"tls://{address}")
+
+
+def test_a_server_that_stops_answering_is_dropped_within_the_stale_timeout(nats_server, caplog):
+    proxy = StallProxy(nats_server())
+    proxy.forward()
+    lost = []
+
+    async def stall_then_wait() -> float:
+        connection = PullConnection("test-pull", lambda frames: None, on_lost=lambda: lost.append(1), stale_seconds=1.0)
+        await connection.open([proxy.url])
+        try:
+            await asyncio.sleep(1.5)  # healthy: its own pings keep it open past the stale timeout
+            assert connection.is_connected and not lost
+            proxy.stall()
+            stalled = time.monotonic()
+            while connection.is_connected:
+                assert time.monotonic() - stalled < 10, "the stalled connection was never dropped"
+                await asyncio.sleep(0.02)
+            return time.monotonic() - stalled
+        finally:
+            await connection.close()
+
+    try:
+        noticed = asyncio.run(stall_then_wait())
+    finally:
+        proxy.close()
+    assert noticed <= 1.0 + 1.0  # the stale timeout, and scheduling slack
+    assert lost == [1]
+    assert "nats pull connection stale name=test-pull" in caplog.text

@@ -1,8 +1,9 @@
 import asyncio
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from streaming.moments.consumer import MomentDetector
+from streaming.pull import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 
 
@@ -10,4 +11,7 @@ class Command(BaseCommand):
     help = "Run the key moment detector (durable consumer key-moment-detector) until SIGTERM or SIGINT."
 
     def handle(self, *args, **options) -> None:
-        asyncio.run(ConsumerRunner(MomentDetector()).run())
+        try:
+            asyncio.run(ConsumerRunner(MomentDetector()).run())
+        except UnusableNatsUrl as error:
+            raise CommandError(str(error)) from None

@@ -1,11 +1,12 @@
 import asyncio
 import logging
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from nats.js.errors import NotFoundError
 
 from streaming.connection import connect
 from streaming.projector import MatchProjector, MatchReprojector
+from streaming.pull import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 
 logger = logging.getLogger("streaming.projector")
@@ -23,10 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, from_start: bool = False, **options) -> None:
-        if from_start:
-            asyncio.run(self._reproject())
-        else:
-            asyncio.run(ConsumerRunner(MatchProjector()).run())
+        try:
+            if from_start:
+                asyncio.run(self._reproject())
+            else:
+                asyncio.run(ConsumerRunner(MatchProjector()).run())
+        except UnusableNatsUrl as error:
+            raise CommandError(str(error)) from None
 
     async def _reproject(self) -> None:
         consumer = MatchReprojector()

@@ -18,7 +18,7 @@ from streaming.connection import connect
 from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
-from streaming.replay import read_subject
+from streaming.stream_reads import read_subject
 from streaming.streams import ensure_stream
 from tests.streaming.factories import tetris_match_events
 from tests.support import (

@@ -22,8 +22,8 @@ from streaming.connection import connect
 from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector, OutgoingMoment
-from streaming.replay import read_subject
 from streaming.runner import ConsumerRunner, Delivery, Verdict
+from streaming.stream_reads import read_subject
 from tests.streaming.factories import tetris_match_events
 from tests.support import publish_match, publish_raw
 
