@@ -29,7 +29,6 @@ from streaming.events import GameEvent, InvalidRoomId, check_room_id
 logger = logging.getLogger("streaming.publisher")
 
 WINDOW = 2_000  # publishes in flight at once: enough to keep the pipe full, few enough to resend cheaply
-ACK_TIMEOUT_SECONDS = 5.0
 # How often the drain looks for new events: publish() never wakes it (see there). 5 ms adds at most
 # that to an event's way to the stream and costs a few hundred wake-ups a second in a thread of its own.
 DRAIN_POLL_SECONDS = 0.005
@@ -63,14 +62,16 @@ class EventPublisher:
         max_buffer: int | None = None,
         name: str = "event-publisher",
         window: int = WINDOW,
-        ack_timeout: float = ACK_TIMEOUT_SECONDS,
+        ack_timeout: float | None = None,
     ) -> None:
         self.enabled = settings.NATS_ENABLED if enabled is None else enabled
         self.servers = servers or settings.NATS_SERVERS
         self.max_buffer = max_buffer or settings.EVENT_PUBLISHER_MAX_BUFFER
         self.name = name
         self.window = window
-        self.ack_timeout = ack_timeout
+        # Acks not back within the stale timeout are given up and their events resent (same Msg-Ids):
+        # by then nats-py has called a silent server dead and moved to another (streaming.connection).
+        self.ack_timeout = settings.NATS_STALE_SECONDS if ack_timeout is None else ack_timeout
         self._buffer: collections.deque[tuple[str, Any, str | None]] = collections.deque()
         self._in_flight = 0
         self._known_rooms: set[str] = set()
