@@ -188,6 +188,8 @@ class MomentDetector(Consumer):
                 # fed. A gap that opens another match is rebuilt instead.
                 gap = await self._stored_between(client, room_id, room.last_seq, delivery)
                 rebuild = gap is None
+                if gap:
+                    self.rebuilt_rooms += 1  # its state caught up from the stream
                 for gap_seq, gap_event in gap or ():
                     self._apply(room, room_id, gap_seq, gap_event, outgoing)
                     if room.state is not None and room.state.ended:
