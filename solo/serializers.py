@@ -34,6 +34,37 @@ class AwareDateTimeField(serializers.DateTimeField):
             self.fail("overflow")
 
 
+# A piece fills 4 cells and a line takes 10; no player places more than 30 pieces a second; a piece
+# scores at most 100 (drops) and a line at most 2000 per level (a back-to-back T-spin triple's share).
+MAX_PIECES_PER_SECOND = 30
+MAX_SCORE_PER_PIECE = 100
+MAX_SCORE_PER_LINE_AND_LEVEL = 2000
+
+
+def impossible_result_errors(
+    *, score: int, lines_cleared: int, level: int, pieces_placed: int, duration_ms: int
+) -> dict[str, list[str]]:
+    """Field errors for each rule of SPEC section 6 the result breaks; empty when a game could produce it."""
+    errors: dict[str, list[str]] = {}
+    if 10 * lines_cleared > 4 * pieces_placed:
+        errors["lines_cleared"] = [
+            f"More lines than the pieces can fill: {lines_cleared} lines need at least "
+            f"{-(-10 * lines_cleared // 4)} pieces (10 x lines_cleared <= 4 x pieces_placed), got {pieces_placed}."
+        ]
+    if pieces_placed * 1000 > MAX_PIECES_PER_SECOND * duration_ms:
+        errors["pieces_placed"] = [
+            f"More than {MAX_PIECES_PER_SECOND} pieces a second: {pieces_placed} pieces in {duration_ms} ms "
+            f"(pieces_placed <= 30 x duration_ms / 1000)."
+        ]
+    limit = MAX_SCORE_PER_PIECE * pieces_placed + MAX_SCORE_PER_LINE_AND_LEVEL * level * lines_cleared
+    if score > limit:
+        errors["score"] = [
+            f"A score over what these pieces and lines can earn: at most {limit} "
+            f"(100 x pieces_placed + 2000 x level x lines_cleared), got {score}."
+        ]
+    return errors
+
+
 def _counter(help_text: str) -> StrictIntegerField:
     return StrictIntegerField(min_value=0, max_value=INT32_MAX, help_text=help_text)
 
@@ -48,6 +79,19 @@ class SoloResultInputSerializer(serializers.Serializer):
         required=False,
         help_text="When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.",
     )
+
+    def validate(self, attrs: dict) -> dict:
+        # SPEC section 6: results no game could produce would top a leaderboard; each error names its rule.
+        errors = impossible_result_errors(
+            score=attrs["score"],
+            lines_cleared=attrs["lines_cleared"],
+            level=attrs["level"],
+            pieces_placed=attrs["pieces_placed"],
+            duration_ms=attrs["duration_ms"],
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
     def validate_ended_at(self, value: datetime) -> datetime:
         if value > timezone.now() + MAX_CLOCK_SKEW:

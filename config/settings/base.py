@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "history",
     "solo",
+    "stats",
     "streaming",
     "game",
 ]

@@ -17,6 +17,10 @@ API_ROUTES = {
     "/api/matches/{match_id}/replay": {"get"},
     "/api/solo_results": {"post"},
     "/api/events/schema": {"get"},
+    "/api/players/{user_id}/stats": {"get"},
+    "/api/me/stats": {"get"},
+    "/api/leaderboards/solo": {"get"},
+    "/api/leaderboards/multiplayer": {"get"},
 }
 
 
@@ -68,10 +72,14 @@ def test_every_route_answers_with_and_without_a_trailing_slash(db, slash):
     user = user_create()
     match = match_create(users=[user])
     client, anonymous = api_client_for(user), APIClient()
-    body = {"score": 1, "lines_cleared": 1, "level": 1, "pieces_placed": 1, "duration_ms": 1}
+    body = {"score": 1, "lines_cleared": 0, "level": 1, "pieces_placed": 1, "duration_ms": 1000}
     assert client.get(f"/api/matches{slash}").status_code == 200
     assert client.get(f"/api/matches/{match.id}{slash}").status_code == 200
     assert client.post(f"/api/solo_results{slash}", body, format="json").status_code == 201
+    assert client.get(f"/api/players/{user.id}/stats{slash}").status_code == 200
+    assert client.get(f"/api/me/stats{slash}").status_code == 200
+    assert client.get(f"/api/leaderboards/solo{slash}").status_code == 200
+    assert client.get(f"/api/leaderboards/multiplayer{slash}").status_code == 200
     # A bad body, so only the routing is tested, not the (throttled) auth work.
     assert anonymous.post(f"/api/auth/register{slash}", {}, format="json").status_code == 400
     assert anonymous.post(f"/api/auth/token{slash}", {}, format="json").status_code == 400

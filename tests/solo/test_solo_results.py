@@ -61,10 +61,33 @@ def test_ended_at_defaults_to_now(player):
     assert match.ended_at - match.started_at == timedelta(milliseconds=VALID["duration_ms"])
 
 
-@pytest.mark.parametrize("value", [0, INT32_MAX])
+# Each field at 0 and at its largest possible value, the other fields set so that a game could produce
+# the result (SPEC section 6's rules): 2^31 - 1 for score, level and duration_ms; pieces are bounded by
+# 30 a second of a 2^31 - 1 ms game, and lines by what those pieces can fill.
+MOST_PIECES = 30 * INT32_MAX // 1000
+MOST_LINES = 4 * MOST_PIECES // 10
+BOUNDS = {
+    "score": [{**VALID, "score": 0}, {**VALID, "score": INT32_MAX, "level": INT32_MAX}],
+    "lines_cleared": [
+        {**VALID, "lines_cleared": 0, "score": 11000},
+        {**VALID, "lines_cleared": MOST_LINES, "pieces_placed": MOST_PIECES, "duration_ms": INT32_MAX},
+    ],
+    "level": [{**VALID, "level": 0, "score": 11000}, {**VALID, "level": INT32_MAX}],
+    "pieces_placed": [
+        {"score": 0, "lines_cleared": 0, "level": 0, "pieces_placed": 0, "duration_ms": 0},
+        {**VALID, "pieces_placed": MOST_PIECES, "duration_ms": INT32_MAX},
+    ],
+    "duration_ms": [
+        {"score": 0, "lines_cleared": 0, "level": 7, "pieces_placed": 0, "duration_ms": 0},
+        {**VALID, "duration_ms": INT32_MAX},
+    ],
+}
+
+
+@pytest.mark.parametrize("bound", [0, 1], ids=["zero", "largest"])
 @pytest.mark.parametrize("field", sorted(VALID))
-def test_integer_bounds_are_accepted(player, field, value):
-    assert post(player, {**VALID, field: value}).status_code == 201
+def test_integer_bounds_are_accepted(player, field, bound):
+    assert post(player, BOUNDS[field][bound]).status_code == 201
 
 
 @pytest.mark.parametrize(

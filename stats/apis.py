@@ -1,0 +1,93 @@
+"""Player stats and leaderboards (SPEC section 10): thin views over stats.selectors."""
+
+import uuid
+from dataclasses import asdict
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from stats import serializers
+from stats.selectors import leaderboard_multiplayer, leaderboard_solo, player_stats
+
+_STATS_RESPONSES = {
+    200: serializers.PlayerStatsSerializer,
+    400: OpenApiResponse(description="Field errors in since / until."),
+}
+
+
+def _stats_response(request: Request, user: User) -> Response:
+    params = serializers.StatsInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    stats = player_stats(user=user, **params.validated_data)
+    return Response(serializers.PlayerStatsSerializer(stats).data)
+
+
+class PlayerStatsApi(APIView):
+    @extend_schema(
+        operation_id="players_stats",
+        summary="A player's stats (profiles are public to signed-in users)",
+        description="Totals and figures of the player's multiplayer and solo matches started in [since, until).",
+        parameters=[
+            OpenApiParameter("user_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            serializers.StatsInputSerializer,
+        ],
+        responses={**_STATS_RESPONSES, 404: OpenApiResponse(description="No user with this id.")},
+    )
+    def get(self, request: Request, user_id: str) -> Response:
+        try:
+            user = User.objects.filter(pk=uuid.UUID(user_id)).first()
+        except ValueError:
+            user = None
+        if user is None:
+            raise NotFound("No player with this id; a player's id is their user id (a UUID).")
+        return _stats_response(request, user)
+
+
+class MyStatsApi(APIView):
+    @extend_schema(
+        operation_id="me_stats",
+        summary="The caller's stats",
+        description="As GET /api/players/{user_id}/stats for the signed-in user.",
+        parameters=[serializers.StatsInputSerializer],
+        responses=_STATS_RESPONSES,
+    )
+    def get(self, request: Request) -> Response:
+        return _stats_response(request, request.user)
+
+
+_PERIOD_400 = OpenApiResponse(description="An unknown period.")
+
+
+class SoloLeaderboardApi(APIView):
+    @extend_schema(
+        operation_id="leaderboards_solo",
+        summary="Best solo scores of the period",
+        parameters=[serializers.PeriodInputSerializer],
+        responses={200: serializers.SoloLeaderboardSerializer, 400: _PERIOD_400},
+    )
+    def get(self, request: Request) -> Response:
+        params = serializers.PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        period = params.validated_data["period"]
+        rows = [asdict(row) for row in leaderboard_solo(period=period)]
+        return Response(serializers.SoloLeaderboardSerializer({"period": period, "results": rows}).data)
+
+
+class MultiplayerLeaderboardApi(APIView):
+    @extend_schema(
+        operation_id="leaderboards_multiplayer",
+        summary="Most multiplayer wins of the period",
+        parameters=[serializers.PeriodInputSerializer],
+        responses={200: serializers.MultiplayerLeaderboardSerializer, 400: _PERIOD_400},
+    )
+    def get(self, request: Request) -> Response:
+        params = serializers.PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        period = params.validated_data["period"]
+        rows = [asdict(row) for row in leaderboard_multiplayer(period=period)]
+        return Response(serializers.MultiplayerLeaderboardSerializer({"period": period, "results": rows}).data)

@@ -1,0 +1,125 @@
+"""Input and output shapes of the stats, leaderboard and standings routes (SPEC section 10).
+
+The help texts are the figures' definitions: the OpenAPI schema shows them.
+"""
+
+from rest_framework import serializers
+
+from history.serializers import DateOrDateTimeField
+from stats.selectors import PERIODS
+
+ROUNDING = "rounded half away from zero from the exact value"
+
+
+class StatsInputSerializer(serializers.Serializer):
+    since = DateOrDateTimeField(required=False, help_text="Count matches started at or after this instant.")
+    until = DateOrDateTimeField(required=False, help_text="Count matches started before this instant.")
+
+    def validate(self, attrs: dict) -> dict:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None and until is not None and since > until:
+            raise serializers.ValidationError({"until": ["'until' must not be earlier than 'since'."]})
+        return attrs
+
+
+class PeriodInputSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(
+        choices=list(PERIODS),
+        default="all",
+        help_text="By ended_at: the last 24 hours (day), 7 days (week), 30 days (month), or all time.",
+    )
+
+
+def _count(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(help_text=help_text)
+
+
+def _best(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(allow_null=True, help_text=f"{help_text}; null with no match.")
+
+
+class MultiplayerStatsSerializer(serializers.Serializer):
+    matches = _count("Multiplayer matches played.")
+    wins = _count("Matches with placement 1.")
+    win_rate = serializers.FloatField(
+        allow_null=True, help_text=f"wins / matches, 4 decimals, {ROUNDING}; null with no match."
+    )
+    average_placement = serializers.FloatField(
+        allow_null=True, help_text=f"Mean placement, 2 decimals, {ROUNDING}; null with no match."
+    )
+    best_score = _best("Highest score")
+    total_score = _count("Sum of scores.")
+    lines_cleared = _count("Sum of lines cleared.")
+    garbage_sent = _count("Sum of garbage rows sent.")
+    garbage_received = _count("Sum of garbage rows received.")
+    pieces_placed = _count("Sum of pieces placed.")
+    play_time_ms = _count("Sum of duration_ms.")
+    pps = serializers.FloatField(
+        allow_null=True,
+        help_text=f"pieces_placed / (play_time_ms / 1000), 2 decimals, {ROUNDING}; null when play_time_ms is 0.",
+    )
+    apm = serializers.FloatField(
+        allow_null=True,
+        help_text=f"garbage_sent x 60000 / play_time_ms, 1 decimal, {ROUNDING}; null when play_time_ms is 0.",
+    )
+    last_played_at = serializers.DateTimeField(allow_null=True, help_text="The latest ended_at; null with no match.")
+
+
+class SoloStatsSerializer(serializers.Serializer):
+    matches = _count("Solo games played.")
+    best_score = _best("Highest score")
+    total_score = _count("Sum of scores.")
+    lines_cleared = _count("Sum of lines cleared.")
+    pieces_placed = _count("Sum of pieces placed.")
+    play_time_ms = _count("Sum of duration_ms.")
+    pps = serializers.FloatField(
+        allow_null=True,
+        help_text=f"pieces_placed / (play_time_ms / 1000), 2 decimals, {ROUNDING}; null when play_time_ms is 0.",
+    )
+    best_level = _best("Highest level reached")
+    last_played_at = serializers.DateTimeField(allow_null=True, help_text="The latest ended_at; null with no match.")
+
+
+class PlayerStatsSerializer(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField()
+    multiplayer = MultiplayerStatsSerializer()
+    solo = SoloStatsSerializer()
+
+
+class SoloLeaderboardRowSerializer(serializers.Serializer):
+    rank = _count("The row's position: 1, 2, 3… (no shared ranks).")
+    user_id = serializers.UUIDField()
+    username = serializers.CharField()
+    best_score = _count("The player's best solo score in the period.")
+    match_id = serializers.UUIDField(help_text="The match of that score; its earliest when reached twice.")
+    achieved_at = serializers.DateTimeField(help_text="That match's ended_at.")
+
+
+class SoloLeaderboardSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    results = SoloLeaderboardRowSerializer(
+        many=True,
+        help_text="At most 100 registered players, by best_score, then the earlier achieved_at, then user_id.",
+    )
+
+
+class MultiplayerLeaderboardRowSerializer(serializers.Serializer):
+    rank = _count("The row's position: 1, 2, 3… (no shared ranks).")
+    user_id = serializers.UUIDField()
+    username = serializers.CharField()
+    wins = _count("Multiplayer matches of the period with placement 1.")
+    matches = _count("Multiplayer matches of the period.")
+    win_rate = serializers.FloatField(help_text=f"wins / matches, 4 decimals, {ROUNDING}.")
+    average_placement = serializers.FloatField(help_text=f"Mean placement, 2 decimals, {ROUNDING}.")
+
+
+class MultiplayerLeaderboardSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    results = MultiplayerLeaderboardRowSerializer(
+        many=True,
+        help_text=(
+            "Of the registered players with a multiplayer match in the period, the 100 with the most wins; "
+            "ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id."
+        ),
+    )

@@ -1,0 +1,165 @@
+"""GET /api/leaderboards/solo and /multiplayer (SPEC section 10): periods, ties, registered players only."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.history.factories import api_client_for, user_create
+from tests.stats import reference
+from tests.stats.builders import match_of, seat, solo
+
+
+@pytest.fixture
+def viewer(db):
+    return user_create(username="viewer")
+
+
+def board(viewer, kind: str, period: str | None = None) -> list[dict]:
+    response = api_client_for(viewer).get(f"/api/leaderboards/{kind}", {} if period is None else {"period": period})
+    assert response.status_code == 200, response.content
+    body = json.loads(response.content)
+    assert body["period"] == (period or "all")
+    return body["results"]
+
+
+def as_json(rows: list[dict]) -> list[dict]:
+    return json.loads(json.dumps(rows, default=lambda v: v.isoformat().replace("+00:00", "Z")))
+
+
+def test_solo_best_score_ties_go_to_the_earlier_achievement_then_user_id(viewer):
+    now = timezone.now()
+    a, b, c, d = (user_create() for _ in range(4))
+    solo(a, score=500, ended_at=now - timedelta(hours=2))
+    solo(b, score=500, ended_at=now - timedelta(hours=3))  # same score, earlier: above a
+    first = solo(c, score=900, ended_at=now - timedelta(hours=5))
+    solo(c, score=900, ended_at=now - timedelta(hours=1))  # reached twice: the earliest counts
+    solo(c, score=100, ended_at=now - timedelta(minutes=1))
+    low, high = sorted([a, d], key=lambda u: str(u.id))
+    solo(d, score=500, ended_at=now - timedelta(hours=2))
+    solo(a, score=500, ended_at=now - timedelta(hours=2), lines_cleared=1, pieces_placed=5)
+
+    rows = board(viewer, "solo")
+
+    assert rows == as_json(reference.solo_leaderboard(reference.raw_rows()))
+    assert [r["user_id"] for r in rows] == [str(c.id), str(b.id), str(low.id), str(high.id)]
+    assert rows[0]["match_id"] == str(first.id) and [r["rank"] for r in rows] == [1, 2, 3, 4]
+
+
+def test_solo_leaderboard_counts_registered_players_only(viewer):
+    now = timezone.now()
+    a, gone = user_create(), user_create()
+    solo(a, score=10, ended_at=now)
+    solo(gone, score=1000, ended_at=now)
+    gone.delete()
+    match_of(
+        [seat(a, score=10**6), seat(player_id="guest-1", score=10**7)],
+        ended_at=now,
+        started_at=now - timedelta(minutes=2),
+    )
+    assert [(r["user_id"], r["best_score"]) for r in board(viewer, "solo")] == [(str(a.id), 10)]
+
+
+@pytest.mark.parametrize(("period", "days"), [("day", 1), ("week", 7), ("month", 30)])
+def test_periods_count_matches_by_ended_at(viewer, period, days):
+    now = timezone.now()
+    inside, outside = user_create(), user_create()
+    # started long before the period, ended inside it: counted; ended just before it: not.
+    match_of(
+        [seat(inside), seat(outside)],
+        started_at=now - timedelta(days=days + 5),
+        ended_at=now - timedelta(days=days) + timedelta(seconds=30),
+    )
+    match_of(
+        [seat(outside), seat(inside)],
+        started_at=now - timedelta(days=days + 5),
+        ended_at=now - timedelta(days=days) - timedelta(seconds=30),
+    )
+    solo(inside, score=5, ended_at=now - timedelta(days=days) + timedelta(seconds=30))
+    solo(outside, score=50, ended_at=now - timedelta(days=days) - timedelta(seconds=30))
+
+    multiplayer = board(viewer, "multiplayer", period)
+    assert [(r["user_id"], r["wins"], r["matches"]) for r in multiplayer] == [
+        (str(inside.id), 1, 1),
+        (str(outside.id), 0, 1),
+    ]
+    assert [r["user_id"] for r in board(viewer, "solo", period)] == [str(inside.id)]
+    assert [r["wins"] for r in board(viewer, "multiplayer", "all")] == [1, 1]
+
+
+def play(user, placement: int, size: int = 3) -> None:
+    """A match of ``size`` players, ``user`` at ``placement``, the others guests."""
+    seats = [seat() for _ in range(size)]
+    seats[placement - 1] = seat(user)
+    match_of(seats)
+
+
+def test_multiplayer_ties_by_lower_average_placement_then_more_matches_then_user_id(viewer):
+    top, one_five, more, fewer, twin_a, twin_b, winless = (user_create() for _ in range(7))
+    for user, placements in [
+        (top, [1, 1]),
+        (one_five, [1, 2]),  # 1 win, average 1.5
+        (more, [1, 2, 3]),  # 1 win, average 2.0 in 3 matches: above...
+        (fewer, [1, 3]),  # ...1 win, average 2.0 in 2 matches
+        (twin_a, [1, 3, 3]),
+        (twin_b, [3, 1, 3]),  # the same record as twin_a: user_id decides
+        (winless, [2]),
+    ]:
+        for placement in placements:
+            play(user, placement)
+    twins = sorted([twin_a, twin_b], key=lambda u: str(u.id))
+
+    rows = board(viewer, "multiplayer")
+
+    assert rows == as_json(reference.multiplayer_leaderboard(reference.raw_rows()))
+    assert [r["user_id"] for r in rows] == [str(u.id) for u in [top, one_five, more, fewer, *twins, winless]]
+    assert rows[4]["average_placement"] == 2.33 and rows[4]["win_rate"] == 0.3333
+    assert [r["rank"] for r in rows] == list(range(1, 8))
+
+
+def test_guests_and_deleted_users_are_left_out_of_the_multiplayer_board(viewer):
+    a, gone = user_create(), user_create()
+    match_of([seat(gone), seat(player_id="guest-x"), seat(a)])
+    gone.delete()
+    assert [r["user_id"] for r in board(viewer, "multiplayer")] == [str(a.id)]
+
+
+def test_at_most_100_rows_ranked_by_position(viewer):
+    from accounts.models import User
+    from history.models import Match, MatchPlayer
+
+    users = User.objects.bulk_create([User(username=f"many{n}") for n in range(105)])
+    now = timezone.now()
+    matches = Match.objects.bulk_create(
+        [Match(mode="solo", player_count=1, started_at=now - timedelta(minutes=1), ended_at=now) for _ in users]
+    )
+    MatchPlayer.objects.bulk_create(
+        MatchPlayer(
+            match=m,
+            user=user,
+            player_id=str(user.id),
+            placement=1,
+            score=7,
+            lines_cleared=0,
+            garbage_sent=0,
+            garbage_received=0,
+            pieces_placed=0,
+            duration_ms=60_000,
+            level=1,
+            started_at=m.started_at,
+            mode="solo",
+        )
+        for m, user in zip(matches, users, strict=True)
+    )
+    rows = board(viewer, "solo")
+    assert len(rows) == 100 and [r["rank"] for r in rows] == list(range(1, 101))
+    assert [r["user_id"] for r in rows] == sorted(str(u.id) for u in users)[:100]
+
+
+@pytest.mark.parametrize("period", ["year", "DAY", "all ", "0"])
+@pytest.mark.parametrize("kind", ["solo", "multiplayer"])
+def test_a_bad_period_is_400(viewer, kind, period):
+    response = api_client_for(viewer).get(f"/api/leaderboards/{kind}/", {"period": period})
+    assert response.status_code == 400
+    assert list(response.json()) == ["period"]
