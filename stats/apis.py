@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from stats import serializers
 from stats.selectors import leaderboard_multiplayer, leaderboard_solo, player_stats
+from stats.standings import tournament_standings
 
 _STATS_RESPONSES = {
     200: serializers.PlayerStatsSerializer,
@@ -91,3 +92,24 @@ class MultiplayerLeaderboardApi(APIView):
         period = params.validated_data["period"]
         rows = [asdict(row) for row in leaderboard_multiplayer(period=period)]
         return Response(serializers.MultiplayerLeaderboardSerializer({"period": period, "results": rows}).data)
+
+
+class TournamentStandingsApi(APIView):
+    @extend_schema(
+        operation_id="tournaments_standings",
+        summary="A tournament's standings",
+        description=(
+            "From a materialized view refreshed by the projector after tournament matches (at most once per "
+            "TOURNAMENT_REFRESH_SECONDS, and once after the last) and by manage.py refresh_standings."
+        ),
+        parameters=[OpenApiParameter("tournament_id", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={
+            200: serializers.StandingsSerializer,
+            404: OpenApiResponse(description="No match has this tournament_id."),
+        },
+    )
+    def get(self, request: Request, tournament_id: str) -> Response:
+        standings = tournament_standings(tournament_id=tournament_id)
+        if standings is None:
+            raise NotFound("No match of a tournament with this id.")
+        return Response(serializers.StandingsSerializer(standings).data)

@@ -123,3 +123,29 @@ class MultiplayerLeaderboardSerializer(serializers.Serializer):
             "ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id."
         ),
     )
+
+
+class StandingRowSerializer(serializers.Serializer):
+    rank = _count("The row's position: 1, 2, 3… (no shared ranks).")
+    player_id = serializers.CharField()
+    user_id = serializers.UUIDField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
+    username = serializers.CharField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
+    matches = _count("The player's matches in the tournament.")
+    wins = _count("Of them, with placement 1.")
+    points = _count("In a match of N players, placement p earns N - p points; the sum.")
+    average_placement = serializers.FloatField(help_text=f"Mean placement, 2 decimals, {ROUNDING}.")
+    total_score = _count("Sum of scores.")
+
+
+class StandingsSerializer(serializers.Serializer):
+    tournament_id = serializers.CharField()
+    refreshed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the standings view was last refreshed; matches after it are not counted yet."
+    )
+    standings = StandingRowSerializer(
+        many=True,
+        help_text=(
+            "Every player of the tournament's matches, guests included: by points, then wins, then the lower "
+            "average_placement (as shown), then total_score, then player_id."
+        ),
+    )

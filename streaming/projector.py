@@ -6,7 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.db import transaction
+
 from history.services import matches_record_from_game_ends
+from stats.standings import DebouncedRefresh, standings_refresh
 from streaming.events import (
     GameEnd,
     InvalidEvent,
@@ -71,7 +75,11 @@ class MatchProjector(Consumer):
         if poisons:
             self._record_poisons(poisons)
         if ends:
-            for match in matches_record_from_game_ends(ends=ends):
+            recorded = matches_record_from_game_ends(ends=ends)
+            if any(match.tournament_id is not None for match in recorded):
+                # Requested once the rows are committed, so the refresh sees them.
+                transaction.on_commit(self.standings_refresher.request)
+            for match in recorded:
                 logger.info(
                     "match projected players=%d",
                     match.player_count,
@@ -84,6 +92,20 @@ class MatchProjector(Consumer):
                     },
                 )
         return verdicts
+
+    @property
+    def standings_refresher(self) -> DebouncedRefresh:
+        """The tournament standings' debounced refresh (SPEC section 10), made on first use."""
+        if getattr(self, "_standings_refresher", None) is None:
+            self._standings_refresher = DebouncedRefresh(
+                standings_refresh, interval=settings.TOURNAMENT_REFRESH_SECONDS
+            )
+        return self._standings_refresher
+
+    def close(self) -> None:
+        """Run a pending standings refresh now; call once the runner has stopped."""
+        if getattr(self, "_standings_refresher", None) is not None:
+            self._standings_refresher.close()
 
     def handle_poison(self, delivery: Delivery, reason: str) -> None:
         self._record_poisons([Poison(delivery, reason)])

@@ -239,6 +239,8 @@ CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
 ]
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
 MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
+# The projector refreshes the tournament standings view at most this often (SPEC section 10); a float.
+TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", "").strip() or 5)
 
 # SPEC section 11: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
 # per-moment lines apart from the per-match ones. gunicorn's own lines: config/gunicorn.py.

@@ -28,7 +28,11 @@ class Command(BaseCommand):
             if from_start:
                 asyncio.run(self._reproject())
             else:
-                asyncio.run(ConsumerRunner(MatchProjector()).run())
+                projector = MatchProjector()
+                try:
+                    asyncio.run(ConsumerRunner(projector).run())
+                finally:
+                    projector.close()  # the trailing standings refresh, when one is pending
         except UnusableNatsUrl as error:
             raise CommandError(str(error)) from None
 
@@ -36,7 +40,10 @@ class Command(BaseCommand):
         consumer = MatchReprojector()
         await _delete_consumer(consumer.durable)  # a fresh consumer starts at sequence 1
         runner = ConsumerRunner(consumer, stop_when_idle=True)
-        await runner.run()
+        try:
+            await runner.run()
+        finally:
+            consumer.close()
         await _delete_consumer(consumer.durable)
         self.stdout.write(f"reprojection done: {runner.processed} messages")
 
