@@ -18,10 +18,16 @@ CLIENTS = 8
 NULL = "\\N"  # COPY's text format for a null
 
 
-def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
-    """COPY ``total`` four-player matches; each of ``users`` plays in a share of them."""
+def _copy_matches(
+    total: int, users: list[uuid.UUID], *, base: datetime | None = None, tournament_every: int = 0
+) -> None:
+    """COPY ``total`` four-player matches; each of ``users`` plays in a share of them.
+
+    Matches start 30 s apart from ``base``. With ``tournament_every`` n, every n-th multiplayer match
+    is one of the tournament "bench-cup", its guests from a pool of 64 (so they meet again).
+    """
     rng = random.Random(1)
-    base = datetime(2025, 1, 1, tzinfo=UTC)
+    base = base or datetime(2025, 1, 1, tzinfo=UTC)
     matches, players = io.StringIO(), io.StringIO()
     now = datetime.now(UTC).isoformat()
     for n in range(total):
@@ -31,12 +37,15 @@ def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
         mode = "solo" if n % 10 == 0 else "multiplayer"
         room = "\\N" if mode == "solo" else f"room-{n % 5000}"
         count = 1 if mode == "solo" else 4
+        in_cup = mode == "multiplayer" and tournament_every and n % tournament_every == 1
         matches.write(
-            f"{match_id}\ttetris\t{room}\t{mode}\t{count}\t{started.isoformat()}\t{ended.isoformat()}\t{now}\t\\N\n"
+            f"{match_id}\ttetris\t{room}\t{mode}\t{count}\t{started.isoformat()}\t{ended.isoformat()}\t{now}"
+            f"\t{'bench-cup' if in_cup else NULL}\n"
         )
         for seat in range(count):
             user = users[rng.randrange(len(users))] if seat == 0 else None
-            player_id = str(user) if user else f"guest-{n}-{seat}"
+            guest = f"guest-cup-{(n + 17 * seat) % 64}" if in_cup else f"guest-{n}-{seat}"
+            player_id = str(user) if user else guest
             players.write(
                 f"{uuid.uuid4()}\t{match_id}\t{user or NULL}\t{player_id}\t{seat + 1}\t{rng.randrange(90000)}"
                 f"\t{rng.randrange(80)}\t{rng.randrange(20)}\t{rng.randrange(20)}\t{rng.randrange(200)}"

@@ -21,6 +21,7 @@ API_ROUTES = {
     "/api/me/stats": {"get"},
     "/api/leaderboards/solo": {"get"},
     "/api/leaderboards/multiplayer": {"get"},
+    "/api/tournaments/{tournament_id}/standings": {"get"},
 }
 
 
@@ -60,6 +61,17 @@ def test_schema_and_docs_answer_without_a_token(db, url):
     assert APIClient().get(url).status_code == 200
 
 
+def test_stats_routes_document_their_figures(schema):
+    components = schema["components"]["schemas"]
+    multiplayer = components["MultiplayerStats"]["properties"]
+    assert "wins / matches, 4 decimals" in multiplayer["win_rate"]["description"]
+    assert "half away from zero" in multiplayer["pps"]["description"]
+    assert multiplayer["apm"]["type"] == "number" and multiplayer["apm"]["nullable"] is True
+    assert "N - p points" in components["StandingRow"]["properties"]["points"]["description"]
+    periods = {p["name"]: p for p in schema["paths"]["/api/leaderboards/solo"]["get"]["parameters"]}
+    assert periods["period"]["schema"]["enum"] == ["day", "week", "month", "all"]
+
+
 def test_docs_page_points_at_the_schema(db):
     # The split view: the page loads its start-up script from /api/docs?script=, which names the schema.
     content = APIClient().get("/api/docs").content.decode()
@@ -80,6 +92,7 @@ def test_every_route_answers_with_and_without_a_trailing_slash(db, slash):
     assert client.get(f"/api/me/stats{slash}").status_code == 200
     assert client.get(f"/api/leaderboards/solo{slash}").status_code == 200
     assert client.get(f"/api/leaderboards/multiplayer{slash}").status_code == 200
+    assert client.get(f"/api/tournaments/no-such-cup/standings{slash}").status_code == 404
     # A bad body, so only the routing is tested, not the (throttled) auth work.
     assert anonymous.post(f"/api/auth/register{slash}", {}, format="json").status_code == 400
     assert anonymous.post(f"/api/auth/token{slash}", {}, format="json").status_code == 400

@@ -1,0 +1,170 @@
+"""Stats, leaderboards and standings with 1,000,000 matches stored, each beside its raw SQL in the same run;
+the standings view's refresh; the projector's throughput with tournament refreshes on and off."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from django.db import connection
+
+from bench.api import _copy_matches
+from bench.consumers import _load, timed_run
+from bench.events import synthetic_match
+from bench.harness import Row, percentile, verdict
+from bench.webserver import Gunicorn, database_url, load
+
+CLIENTS = 2
+
+
+def _raw_p95(query: str, params: list, runs: int) -> float:
+    """p95 in ms of the route's own SQL through psycopg, no HTTP, no Django."""
+    latencies = []
+    with psycopg.connect(database_url()) as db, db.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(query, params)
+            cursor.fetchall()
+            latencies.append(time.perf_counter() - started)
+    return percentile(latencies, 0.95) * 1000
+
+
+def _projector_rows(servers, quick: bool) -> list[Row]:
+    from django.conf import settings
+
+    from streaming.projector import MatchProjector
+
+    settings.NATS_SERVERS = [servers.nats.url]
+    count = 200 if quick else 1500
+    matches = []
+    for i in range(count):
+        room = f"cup-room-{i % 50}"
+        events = synthetic_match(room, i)
+        events[-1][0]["data"]["tournament_id"] = "bench-stream-cup"
+        matches.append((room, events))
+    total = _load(servers.nats.url, matches)
+
+    class Off(MatchProjector):
+        durable = "bench-projector-refresh-off"
+
+        @property
+        def standings_refresher(self):
+            return _NoRefresh()
+
+    class On(MatchProjector):
+        durable = "bench-projector-refresh-on"
+
+    timings = {}
+    for name, consumer in (("off", Off()), ("on", On())):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE matches, match_players CASCADE")
+        timings[name] = timed_run(consumer)
+        consumer.close()
+    ratio = timings["off"] / timings["on"]
+    return [
+        Row(
+            f"projector, {count:,} tournament matches, refreshes every {settings.TOURNAMENT_REFRESH_SECONDS:g} s",
+            f"{total / timings['on']:,.0f} events/s with refreshes",
+            f"{total / timings['off']:,.0f} events/s without",
+            f"{ratio:.2f}x",
+            ">= 0.8x",
+            verdict(ratio >= 0.8),
+            {"events": total, "on_s": timings["on"], "off_s": timings["off"]},
+        )
+    ]
+
+
+class _NoRefresh:
+    def request(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def run(servers, quick: bool) -> list[Row]:
+    from django.contrib.auth import get_user_model
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from stats import selectors
+    from stats.standings import _STANDINGS_SQL, standings_refresh
+
+    rows = _projector_rows(servers, quick)
+
+    total = 100_000 if quick else 1_000_000
+    User = get_user_model()
+    # 100 players share the first seat of every match: about 10,000 matches each at 1,000,000.
+    users = [User.objects.create_user(username=f"bench-{uuid.uuid4().hex[:10]}") for _ in range(100)]
+    base = datetime.now(UTC) - timedelta(seconds=30 * total)  # the last match ends about now
+    _copy_matches(total, [user.id for user in users], base=base, tournament_every=100)
+    started = time.perf_counter()
+    standings_refresh()
+    refresh_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM match_players WHERE user_id = %s", [users[0].id])
+        player_matches = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM matches WHERE tournament_id = 'bench-cup'")
+        cup_matches = cursor.fetchone()[0]
+    raw_runs = 20 if quick else 50
+    seconds = 3 if quick else 10
+    headers = {"Authorization": f"Bearer {AccessToken.for_user(users[0])}"}
+
+    checks = [
+        (
+            f"GET /api/me/stats, a player of {player_matches:,} matches",
+            ["/api/me/stats"],
+            selectors._TOTALS_SQL.format(conditions=""),
+            [users[0].id],
+            50,
+        )
+    ]
+    for period in selectors.PERIODS:
+        start = selectors.period_start(period)
+        params = [] if start is None else [start]
+        solo_sql = selectors._SOLO_SQL.format(
+            period=selectors._period_condition(start), limit=psycopg.sql.Literal(100)
+        ).as_string(None)
+        multi_sql = selectors._MULTIPLAYER_SQL.format(
+            win_rate=selectors._WIN_RATE_SQL,
+            average_placement=selectors._AVERAGE_PLACEMENT_SQL,
+            period=selectors._period_condition(start),
+            limit=psycopg.sql.Literal(100),
+        ).as_string(None)
+        checks.append((f"GET /api/leaderboards/solo?period={period}", [f"/api/leaderboards/solo?period={period}"],
+                       solo_sql, params, 100))  # fmt: skip
+        checks.append((f"GET /api/leaderboards/multiplayer?period={period}",
+                       [f"/api/leaderboards/multiplayer?period={period}"], multi_sql, params, 100))  # fmt: skip
+    checks.append((f"GET /api/tournaments/bench-cup/standings, {cup_matches:,} matches",
+                   ["/api/tournaments/bench-cup/standings"], _STANDINGS_SQL, ["bench-cup"], 30))  # fmt: skip
+
+    with Gunicorn(workers=2) as web:
+        for title, paths, raw_sql, params, target_ms in checks:
+            warm = load(web.port, paths, headers, 1, 1)
+            assert warm["errors"] == 0, (title, warm)
+            result = load(web.port, paths, headers, CLIENTS, seconds)
+            raw = _raw_p95(raw_sql, params, raw_runs)
+            rows.append(
+                Row(
+                    f"{title}, {total:,} matches stored, {CLIENTS} clients",
+                    f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms",
+                    f"its SQL alone: p95 {raw:.1f} ms",
+                    f"{result['p95_ms'] / raw:.1f}x",
+                    f"p95 < {target_ms} ms",
+                    verdict(result["p95_ms"] < target_ms and result["errors"] == 0),
+                    {**result, "raw_sql_p95_ms": raw, "matches": total},
+                )
+            )
+    rows.append(
+        Row(
+            f"REFRESH MATERIALIZED VIEW CONCURRENTLY tournament_standings, {total:,} matches stored",
+            f"{refresh_seconds * 1000:,.0f} ms",
+            f"{cup_matches:,} tournament matches",
+            "",
+            "",
+            "",
+            {"refresh_s": refresh_seconds, "tournament_matches": cup_matches},
+        )
+    )
+    return rows
