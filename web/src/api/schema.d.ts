@@ -118,6 +118,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leaderboards/multiplayer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Most multiplayer wins of the period */
+        get: operations["leaderboards_multiplayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leaderboards/solo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Best solo scores of the period */
+        get: operations["leaderboards_solo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/matches": {
         parameters: {
             query?: never;
@@ -172,6 +206,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's stats
+         * @description As GET /api/players/{user_id}/stats for the signed-in user.
+         */
+        get: operations["me_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/players/{user_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's stats (profiles are public to signed-in users)
+         * @description Totals and figures of the player's multiplayer and solo matches started in [since, until).
+         */
+        get: operations["players_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/solo_results": {
         parameters: {
             query?: never;
@@ -183,6 +257,26 @@ export interface paths {
         put?: never;
         /** Record a finished solo game */
         post: operations["solo_results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{tournament_id}/standings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tournament's standings
+         * @description From a materialized view refreshed by the projector after tournament matches (at most once per TOURNAMENT_REFRESH_SECONDS, and once after the last) and by manage.py refresh_standings.
+         */
+        get: operations["tournaments_standings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -260,6 +354,84 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "multiplayer" | "solo";
+        MultiplayerLeaderboard: {
+            period: string;
+            /** @description Of the registered players with a multiplayer match in the period, the 100 with the most wins; ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id. */
+            results: components["schemas"]["MultiplayerLeaderboardRow"][];
+        };
+        MultiplayerLeaderboardRow: {
+            /** @description The row's position: 1, 2, 3… (no shared ranks). */
+            rank: number;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+            /** @description Multiplayer matches of the period with placement 1. */
+            wins: number;
+            /** @description Multiplayer matches of the period. */
+            matches: number;
+            /**
+             * Format: double
+             * @description wins / matches, 4 decimals, rounded half away from zero from the exact value.
+             */
+            win_rate: number;
+            /**
+             * Format: double
+             * @description Mean placement, 2 decimals, rounded half away from zero from the exact value.
+             */
+            average_placement: number;
+        };
+        MultiplayerStats: {
+            /** @description Multiplayer matches played. */
+            matches: number;
+            /** @description Matches with placement 1. */
+            wins: number;
+            /**
+             * Format: double
+             * @description wins / matches, 4 decimals, rounded half away from zero from the exact value; null with no match.
+             */
+            win_rate: number | null;
+            /**
+             * Format: double
+             * @description Mean placement, 2 decimals, rounded half away from zero from the exact value; null with no match.
+             */
+            average_placement: number | null;
+            /** @description Highest score; null with no match. */
+            best_score: number | null;
+            /** @description Sum of scores. */
+            total_score: number;
+            /** @description Sum of lines cleared. */
+            lines_cleared: number;
+            /** @description Sum of garbage rows sent. */
+            garbage_sent: number;
+            /** @description Sum of garbage rows received. */
+            garbage_received: number;
+            /** @description Sum of pieces placed. */
+            pieces_placed: number;
+            /** @description Sum of duration_ms. */
+            play_time_ms: number;
+            /**
+             * Format: double
+             * @description pieces_placed / (play_time_ms / 1000), 2 decimals, rounded half away from zero from the exact value; null when play_time_ms is 0.
+             */
+            pps: number | null;
+            /**
+             * Format: double
+             * @description garbage_sent x 60000 / play_time_ms, 1 decimal, rounded half away from zero from the exact value; null when play_time_ms is 0.
+             */
+            apm: number | null;
+            /**
+             * Format: date-time
+             * @description The latest ended_at; null with no match.
+             */
+            last_played_at: string | null;
+        };
+        PlayerStats: {
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+            multiplayer: components["schemas"]["MultiplayerStats"];
+            solo: components["schemas"]["SoloStats"];
+        };
         RegisterInputRequest: {
             username: string;
             password: string;
@@ -287,6 +459,30 @@ export interface components {
             username: string;
             password: string;
         };
+        SoloLeaderboard: {
+            period: string;
+            /** @description At most 100 registered players, by best_score, then the earlier achieved_at, then user_id. */
+            results: components["schemas"]["SoloLeaderboardRow"][];
+        };
+        SoloLeaderboardRow: {
+            /** @description The row's position: 1, 2, 3… (no shared ranks). */
+            rank: number;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+            /** @description The player's best solo score in the period. */
+            best_score: number;
+            /**
+             * Format: uuid
+             * @description The match of that score; its earliest when reached twice.
+             */
+            match_id: string;
+            /**
+             * Format: date-time
+             * @description That match's ended_at.
+             */
+            achieved_at: string;
+        };
         SoloResultInputRequest: {
             /** @description Final score. */
             score: number;
@@ -303,6 +499,67 @@ export interface components {
              * @description When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.
              */
             ended_at?: string;
+        };
+        SoloStats: {
+            /** @description Solo games played. */
+            matches: number;
+            /** @description Highest score; null with no match. */
+            best_score: number | null;
+            /** @description Sum of scores. */
+            total_score: number;
+            /** @description Sum of lines cleared. */
+            lines_cleared: number;
+            /** @description Sum of pieces placed. */
+            pieces_placed: number;
+            /** @description Sum of duration_ms. */
+            play_time_ms: number;
+            /**
+             * Format: double
+             * @description pieces_placed / (play_time_ms / 1000), 2 decimals, rounded half away from zero from the exact value; null when play_time_ms is 0.
+             */
+            pps: number | null;
+            /** @description Highest level reached; null with no match. */
+            best_level: number | null;
+            /**
+             * Format: date-time
+             * @description The latest ended_at; null with no match.
+             */
+            last_played_at: string | null;
+        };
+        StandingRow: {
+            /** @description The row's position: 1, 2, 3… (no shared ranks). */
+            rank: number;
+            player_id: string;
+            /**
+             * Format: uuid
+             * @description Null for a guest, or a user deleted since.
+             */
+            user_id: string | null;
+            /** @description Null for a guest, or a user deleted since. */
+            username: string | null;
+            /** @description The player's matches in the tournament. */
+            matches: number;
+            /** @description Of them, with placement 1. */
+            wins: number;
+            /** @description In a match of N players, placement p earns N - p points; the sum. */
+            points: number;
+            /**
+             * Format: double
+             * @description Mean placement, 2 decimals, rounded half away from zero from the exact value.
+             */
+            average_placement: number;
+            /** @description Sum of scores. */
+            total_score: number;
+        };
+        Standings: {
+            tournament_id: string;
+            /**
+             * Format: date-time
+             * @description When the standings view was last refreshed; matches after it are not counted yet.
+             */
+            refreshed_at: string | null;
+            /** @description Every player of the tournament's matches, guests included: by points, then wins, then the lower average_placement (as shown), then total_score, then player_id. */
+            standings: components["schemas"]["StandingRow"][];
         };
         TokenObtainPair: {
             readonly access: string;
@@ -555,6 +812,78 @@ export interface operations {
             };
         };
     };
+    leaderboards_multiplayer: {
+        parameters: {
+            query?: {
+                /**
+                 * @description By ended_at: the last 24 hours (day), 7 days (week), 30 days (month), or all time.
+                 *
+                 *     * `day` - day
+                 *     * `week` - week
+                 *     * `month` - month
+                 *     * `all` - all
+                 */
+                period?: "day" | "week" | "month" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultiplayerLeaderboard"];
+                };
+            };
+            /** @description An unknown period. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    leaderboards_solo: {
+        parameters: {
+            query?: {
+                /**
+                 * @description By ended_at: the last 24 hours (day), 7 days (week), 30 days (month), or all time.
+                 *
+                 *     * `day` - day
+                 *     * `week` - week
+                 *     * `month` - month
+                 *     * `all` - all
+                 */
+                period?: "day" | "week" | "month" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SoloLeaderboard"];
+                };
+            };
+            /** @description An unknown period. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     matches_list: {
         parameters: {
             query?: {
@@ -673,6 +1002,77 @@ export interface operations {
             };
         };
     };
+    me_stats: {
+        parameters: {
+            query?: {
+                /** @description Count matches started at or after this instant. */
+                since?: string;
+                /** @description Count matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerStats"];
+                };
+            };
+            /** @description Field errors in since / until. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    players_stats: {
+        parameters: {
+            query?: {
+                /** @description Count matches started at or after this instant. */
+                since?: string;
+                /** @description Count matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerStats"];
+                };
+            };
+            /** @description Field errors in since / until. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No user with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     solo_results_create: {
         parameters: {
             query?: never;
@@ -715,6 +1115,34 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used before with a different body. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tournaments_standings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tournament_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Standings"];
+                };
+            };
+            /** @description No match has this tournament_id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
