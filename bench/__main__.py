@@ -11,7 +11,7 @@ import time
 from bench.events import realistic_matches
 from bench.harness import Servers, print_table, write_json
 
-SUITES = ["publishing", "consumers", "replay", "api", "stats", "detector_memory", "room", "solo_game"]
+SUITES = ["publishing", "consumers", "replay", "api", "stats", "detector_memory", "room", "solo_game", "cluster"]
 
 
 def main(argv: list[str]) -> int:

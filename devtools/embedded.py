@@ -235,6 +235,7 @@ class EmbeddedNatsCluster:
         *,
         client_ports: list[int] | None = None,
         route_ports: list[int] | None = None,
+        sync_always: bool = True,
     ) -> None:
         self.root = Path(root).resolve()
         client_ports = client_ports or [free_port() for _ in range(size)]
@@ -245,7 +246,7 @@ class EmbeddedNatsCluster:
             EmbeddedNats(
                 self.root / f"n{index + 1}",
                 client_ports[index],
-                sync_always=True,
+                sync_always=sync_always,  # False only to measure what the fsync policy costs (bench/)
                 extra_config=(
                     f'server_name: "n{index + 1}"\n{LAME_DUCK_CONFIG}'
                     f'cluster {{\n  name: "{CLUSTER_NAME}"\n  listen: "127.0.0.1:{route_ports[index]}"\n'
