@@ -33,8 +33,10 @@ def _node_env() -> dict[str, str]:
 def _bench_line(command: list[str], env: dict[str, str]) -> dict:
     done = subprocess.run(command, cwd=WEB, env=env, capture_output=True, text=True, timeout=900, check=False)
     for line in done.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[len("BENCH ") :])
+        # Vitest colours its stdout even when piped, so the marker may follow escape codes.
+        _, marker, payload = line.partition("BENCH ")
+        if marker:
+            return json.loads(payload)
     raise RuntimeError(f"{' '.join(command)} printed no BENCH line:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
 
 
