@@ -1,8 +1,8 @@
-"""`GET /healthz`: the state of PostgreSQL and NATS, for load balancers and operators.
+"""`GET /healthz`: the state of PostgreSQL, NATS and the expected consumers, for load balancers and operators.
 
 Unauthenticated and outside the API schema. It answers within a few seconds whatever is down: the
 database's connect_timeout (settings) bounds a dead server, statement_timeout a hung one, and the NATS
-check has its own deadline.
+check (one connection: a round trip, then every expected consumer's info at once) has its own deadline.
 """
 
 import asyncio
@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from streaming.status import JetStreamApiError, consumer_health, expected_consumer_infos, expected_consumers
 
 CHECK_TIMEOUT_SECONDS = 1.0
 
@@ -36,7 +38,8 @@ def _check_database() -> dict:
     return {"ok": True, "latency_ms": round((time.monotonic() - started) * 1000, 1)}
 
 
-async def _nats_round_trip() -> None:
+async def _nats_round_trip() -> dict:
+    """Connect, flush, and read the expected consumers' infos; their infos (or failures) by durable name."""
     import nats
 
     errors: list[Exception] = []
@@ -58,32 +61,56 @@ async def _nats_round_trip() -> None:
         raise (errors[-1] if errors else error) from error
     try:
         await client.flush(timeout=CHECK_TIMEOUT_SECONDS)
+        return await expected_consumer_infos(client)
     finally:
         await client.close()
 
 
-def _check_nats() -> dict:
+def _check_nats() -> tuple[dict, dict]:
+    """NATS's state, and each expected consumer's (SPEC section 11)."""
     if not settings.NATS_ENABLED:
-        return {"ok": True, "disabled": True}
+        return {"ok": True, "disabled": True}, {}
     if not settings.NATS_SERVERS:
         # nats-py would quietly try localhost:4222; say what is missing instead.
-        return {"ok": False, "error": "NATS_URL is not set"}
+        return {"ok": False, "error": "NATS_URL is not set"}, _unread_consumers("NATS_URL is not set")
     started = time.monotonic()
     try:
-        asyncio.run(asyncio.wait_for(_nats_round_trip(), timeout=CHECK_TIMEOUT_SECONDS * 2))
+        infos = asyncio.run(asyncio.wait_for(_nats_round_trip(), timeout=CHECK_TIMEOUT_SECONDS * 2.5))
     except Exception as error:
-        return _failure(error)
-    return {"ok": True, "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+        failure = _failure(error)
+        return failure, _unread_consumers("NATS unreachable: " + failure["error"])
+    nats_state = {"ok": True, "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+    return nats_state, {durable: _consumer_state(info) for durable, info in infos.items()}
+
+
+def _consumer_state(info: dict | BaseException) -> dict:
+    if isinstance(info, BaseException):
+        if isinstance(info, JetStreamApiError):
+            reason = "no such consumer: has it ever run?" if info.code == 404 else info.description
+        else:
+            reason = _failure(info)["error"]
+        return {"pending": None, "ack_pending": None, "stalled": None, "error": reason}
+    return consumer_health(info, stall_seconds=settings.CONSUMER_STALL_SECONDS)
+
+
+def _unread_consumers(reason: str) -> dict:
+    return {
+        consumer.durable: {"pending": None, "ack_pending": None, "stalled": None, "error": reason}
+        for consumer in expected_consumers()
+    }
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _check_database()
-    nats_state = _check_nats()
-    # NATS away delays publishing (the publisher buffers) but the API still serves: 200, "degraded".
+    nats_state, consumers = _check_nats()
+    # NATS away, a stalled consumer or one that does not exist delay history (the publisher buffers,
+    # the stream keeps the events) but the API still serves: 200, "degraded". 503 is for PostgreSQL.
+    consumers_ok = all(state["stalled"] is False for state in consumers.values())
     if not database["ok"]:
         status, state = 503, "down"
     else:
-        status, state = 200, "ok" if nats_state["ok"] else "degraded"
-    return JsonResponse({"status": state, "postgres": database, "nats": nats_state}, status=status)
+        status, state = 200, "ok" if nats_state["ok"] and consumers_ok else "degraded"
+    body = {"status": state, "postgres": database, "nats": nats_state, "consumers": consumers}
+    return JsonResponse(body, status=status)

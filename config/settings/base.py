@@ -242,6 +242,10 @@ MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
 # The projector refreshes the tournament standings view at most this often (SPEC section 10); a float.
 TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", "").strip() or 5)
 
+# /healthz calls a consumer stalled when messages wait and its ack floor has not moved for this long
+# (SPEC section 11); a float.
+CONSUMER_STALL_SECONDS = float(os.environ.get("CONSUMER_STALL_SECONDS", "").strip() or 120)
+
 # SPEC section 11: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
 # per-moment lines apart from the per-match ones. gunicorn's own lines: config/gunicorn.py.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

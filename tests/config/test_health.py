@@ -3,6 +3,22 @@ import time
 import pytest
 from django.db import connection
 from django.test import Client
+from nats.js.api import AckPolicy, ConsumerConfig
+
+from tests.streaming.factories import match_events
+from tests.streaming.stall_proxy import StallProxy
+from tests.support import consumer_info, publish_match, run_async, with_jetstream
+
+EXPECTED = ("match-projector", "key-moment-detector")
+
+
+def add_consumers(*durables: str) -> None:
+    async def add(js):
+        for durable in durables:
+            config = ConsumerConfig(durable_name=durable, filter_subject="game.*.events", ack_policy=AckPolicy.EXPLICIT)
+            await js.add_consumer("GAME_EVENTS", config)
+
+    run_async(with_jetstream(add))
 
 
 def healthz():
@@ -11,13 +27,44 @@ def healthz():
     return response, time.monotonic() - started
 
 
-def test_healthy_when_postgres_and_nats_are_up(db):
+def test_healthy_when_postgres_nats_and_the_consumers_are_up(db, stream):
+    add_consumers(*EXPECTED)
     response, _ = healthz()
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["postgres"]["ok"] and body["nats"]["ok"]
+    assert body["consumers"] == {durable: {"pending": 0, "ack_pending": 0, "stalled": False} for durable in EXPECTED}
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_pending_is_the_consumer_infos(db, stream):
+    add_consumers(*EXPECTED)
+    publish_match("room-1", match_events("room-1"))
+    info = consumer_info("match-projector")
+    assert info.num_pending > 0
+    consumers = healthz()[0].json()["consumers"]
+    assert consumers["match-projector"]["pending"] == info.num_pending
+    assert consumers["key-moment-detector"]["pending"] == info.num_pending
+    assert consumers["match-projector"]["ack_pending"] == 0
+
+
+def test_only_the_expected_consumers_are_listed_and_a_missing_one_degrades(db, stream):
+    add_consumers("match-projector", "someone-elses-reprojection")
+    response, _ = healthz()
+    assert response.status_code == 200 and response.json()["status"] == "degraded"
+    consumers = response.json()["consumers"]
+    assert set(consumers) == set(EXPECTED)
+    assert consumers["key-moment-detector"]["stalled"] is None
+    assert "no such consumer" in consumers["key-moment-detector"]["error"]
+
+
+def test_partitioned_detectors_are_the_ones_expected(db, stream, settings):
+    settings.MOMENT_DETECTOR_PARTITIONS = 2
+    add_consumers("match-projector")
+    consumers = healthz()[0].json()["consumers"]
+    assert list(consumers) == ["match-projector", "key-moment-detector-0", "key-moment-detector-1"]
+    assert consumers["key-moment-detector-1"]["error"]
 
 
 def test_healthz_is_not_in_the_api_schema(db):
@@ -39,6 +86,25 @@ def test_nats_down_is_degraded_but_still_200(db, settings, test_servers):
     assert response.json()["nats"]["ok"] is False and response.json()["nats"]["error"]
     assert elapsed < 3
     assert "ConnectionRefusedError" in response.json()["nats"]["error"]
+    consumers = response.json()["consumers"]
+    assert set(consumers) == set(EXPECTED)
+    assert all(state["stalled"] is None and "NATS unreachable" in state["error"] for state in consumers.values())
+
+
+def test_a_nats_server_that_stops_answering_cannot_hang_healthz(db, stream, settings, test_servers):
+    add_consumers(*EXPECTED)
+    proxy = StallProxy(test_servers.nats.url)
+    proxy.forward()
+    settings.NATS_SERVERS = [proxy.url]
+    try:
+        assert healthz()[0].json()["status"] == "ok"
+        proxy.stall()  # connections stay open, nothing is answered
+        response, elapsed = healthz()
+    finally:
+        proxy.close()
+    assert response.status_code == 200 and response.json()["status"] == "degraded"
+    assert response.json()["nats"]["ok"] is False
+    assert elapsed < 4
 
 
 def test_nats_without_a_url_is_reported(db, settings):
