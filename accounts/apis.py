@@ -13,6 +13,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.serializers import RegisterInputSerializer, UserOutputSerializer
 from accounts.services import user_register
+from config.addresses import client_address
 
 
 class AuthRateThrottle(SimpleRateThrottle):
@@ -25,6 +26,11 @@ class AuthRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return settings.AUTH_THROTTLE_RATE
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reads X-Forwarded-For unless told how many proxies to trust: a client could give
+        # itself a fresh bucket on every request by writing the header.
+        return client_address(request)
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -133,7 +133,7 @@ class SessionApi(SessionBaseApi):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenObtainPairSerializer(data=request.data)
+        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)  # 401 for wrong credentials or an inactive user
         refresh = RefreshToken(serializer.validated_data["refresh"])
         response = Response({"access": serializer.validated_data["access"]})

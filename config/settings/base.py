@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "history",
     "solo",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out admin sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +122,8 @@ def database_config(url: str) -> dict:
 DATABASES = {"default": database_config(DATABASE_URL)} if DATABASE_URL else {}
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,6 +184,21 @@ SPECTACULAR_SETTINGS = {
 # Register, token and session routes, per client address and gunicorn worker (the cache is in memory);
 # "" turns it off.
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
+
+# How many proxies in front of gunicorn append to X-Forwarded-For (SPEC section 11); 0 ignores the
+# header. The client's address is decided from it in one place: config/addresses.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The admin's sign-in (SPEC section 11), the way into every match: after AXES_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429) for the cool-off, counted in
+# the database so that every gunicorn worker agrees. Per pair, so that nobody can lock an operator out
+# from elsewhere. The API's sign-in routes have their own throttle (AUTH_THROTTLE_RATE).
+AXES_ONLY_ADMIN_SITE = True
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.addresses.client_address"
 
 # The web client's session (SPEC sections 6 and 9): the refresh token lives in this cookie only,
 # HttpOnly and SameSite=Strict, sent to the session routes alone; Secure in production.

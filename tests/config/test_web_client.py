@@ -124,7 +124,9 @@ def test_admin_keeps_djangos_pages_without_the_apps_policy(db):
     client = Client()
     login = client.get("/admin/login/")
     assert login.status_code == 200 and "Content-Security-Policy" not in login
-    client.login(username="root", password="correct-horse-battery")
+    credentials = {"username": "root", "password": "correct-horse-battery", "next": "/admin/"}
+    signed_in = client.post("/admin/login/", credentials)
+    assert signed_in.status_code == 302
     index = client.get("/admin/")
     assert index.status_code == 200 and "Site administration" in index.content.decode()
 
