@@ -300,11 +300,19 @@ class PullConnection:
         self._writer.write(b"".join([b"PUB " + reply + tail for reply in replies]))
 
     async def flush(self) -> None:
-        """Wait until what was written has left for the server; ConnectionError when the connection is gone."""
+        """Wait until what was written has left for the server; ConnectionError when the connection is gone.
+
+        Bounded: a server that has not read it within the stale timeout is dropped, as the keep-alive would.
+        """
         if not self.is_connected:
             raise ConnectionError("the pull connection is closed")
-        assert self._writer is not None
-        await self._writer.drain()
+        writer = self._writer
+        assert writer is not None
+        try:
+            await asyncio.wait_for(writer.drain(), self.stale_seconds)
+        except TimeoutError:
+            writer.transport.abort()
+            raise ConnectionError(f"the server read nothing for {self.stale_seconds:.1f}s") from None
 
     async def round_trip(self) -> None:
         """PING and wait for its PONG: the server has then handled everything written before (acks)."""

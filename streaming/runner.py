@@ -45,6 +45,14 @@ NO_WAIT_SILENCE_SECONDS = 0.2
 # How long a request of a lost connection may still take messages on the server: a long poll expires
 # after PULL_EXPIRES_SECONDS; a no_wait request is over within moments.
 LOST_REQUEST_WINDOW_SECONDS = 2 * PULL_EXPIRES_SECONDS
+# A long poll that sent nothing (no message, heartbeat or status) for this long is lost: on a cluster,
+# a request held by a consumer leader that died is answered by nobody, ever.
+SILENT_REQUEST_SECONDS = HEARTBEAT_SECONDS * 3
+# A long poll is over by then whatever it sent: the server ends it at PULL_EXPIRES_SECONDS.
+REQUEST_DEADLINE_SECONDS = PULL_EXPIRES_SECONDS + SILENT_REQUEST_SECONDS
+# A request refused with 503 (no responders: the consumer has no leader, an election) is asked again
+# after this pause, not at once in a loop.
+REFUSED_REQUEST_PAUSE_SECONDS = 0.5
 # A batch is reported in progress for this long at most: one stuck past it (a database call that never
 # returns) is left to the ack wait, so that another process can take its messages.
 MAX_IN_PROGRESS_SECONDS = 600.0
@@ -211,7 +219,9 @@ class ConsumerRunner:
         self._request_open = False
         self._request_long_poll = False
         self._request_remaining = 0
-        self._last_activity = 0.0
+        self._request_sent_at = 0.0
+        self._request_heard_at = 0.0  # when the request in hand last sent anything: a message or a status
+        self._request_refused = False
         self._first_arrival = 0.0
         self._idle = False
         self._overtaking_until = 0.0
@@ -323,13 +333,16 @@ class ConsumerRunner:
     def _on_frames(self, frames: list[Frame]) -> None:
         """What one read of the pull connection brought: deliveries, and statuses of the pull request."""
         assert self._arrived is not None
-        self._last_activity = now = time.monotonic()
+        now = time.monotonic()
         received = self._received
         before = len(received)
         overtaking = now < self._overtaking_until
         for frame in frames:
             if type(frame) is bytes:
-                continue  # PING, +OK, -ERR, INFO: the connection's business
+                # PING, PONG, -ERR, INFO: the connection's business. Never taken for a sign of the pull
+                # request's life: a connection answers its pings while its request is lost.
+                continue
+            self._request_heard_at = now
             subject, reply, header_block, data = frame
             if reply is not None:
                 delivery = Delivery(subject.decode(), data, None, reply, header_block=header_block)
@@ -342,6 +355,8 @@ class ConsumerRunner:
                     self._request_open = False
                     if status == b"409":
                         logger.warning("pull request ended: %s", parse_headers(header_block))
+                    elif status == b"503":  # no responders: the consumer has no leader right now
+                        self._request_refused = True
                     self._arrived.set()
         arrived = len(received) - before
         if not arrived:
@@ -382,7 +397,7 @@ class ConsumerRunner:
         self._request_open = True
         self._request_long_poll = long_poll
         self._request_remaining = wanted
-        self._last_activity = time.monotonic()
+        self._request_sent_at = self._request_heard_at = time.monotonic()
         subject = f"$JS.API.CONSUMER.MSG.NEXT.{self.stream}.{self.consumer.durable}"
         pull.publish(subject, json.dumps(request).encode(), reply=pull.inbox)
 
@@ -395,6 +410,13 @@ class ConsumerRunner:
         """
         assert self._arrived is not None and self._stopping is not None
         size = self.consumer.batch_size
+        if self._request_refused:
+            self._request_refused = False
+            logger.warning(
+                "pull request refused (no responders: the consumer has no leader); asking again in %.1fs",
+                REFUSED_REQUEST_PAUSE_SECONDS,
+            )
+            await self._sleep(REFUSED_REQUEST_PAUSE_SECONDS)
         if not self._request_open and len(self._received) < size:
             await self._request(long_poll=self._idle and not self._received)
         started = time.monotonic()
@@ -404,7 +426,7 @@ class ConsumerRunner:
             elif self._request_long_poll:
                 timeout = HEARTBEAT_SECONDS * 2 - (time.monotonic() - started)
             else:
-                timeout = NO_WAIT_SILENCE_SECONDS - (time.monotonic() - self._last_activity)
+                timeout = NO_WAIT_SILENCE_SECONDS - (time.monotonic() - self._request_heard_at)
             if timeout <= 0:
                 break
             self._arrived.clear()
@@ -413,11 +435,15 @@ class ConsumerRunner:
             await asyncio.wait({waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             stopper.cancel()
-        silent = time.monotonic() - self._last_activity
+        now = time.monotonic()
+        silent = now - self._request_heard_at
         if self._request_open and not self._request_long_poll and silent >= NO_WAIT_SILENCE_SECONDS:
             self._request_open = False
-        elif self._request_open and silent > HEARTBEAT_SECONDS * 3:
-            logger.warning("pull request silent for %.0fs: asking again", HEARTBEAT_SECONDS * 3)
+        elif self._request_open and silent > SILENT_REQUEST_SECONDS:
+            logger.warning("pull request silent for %.0fs: asking again", silent)
+            self._request_open = False
+        elif self._request_open and now - self._request_sent_at > REQUEST_DEADLINE_SECONDS:
+            logger.warning("pull request past its expiry and never ended: asking again")
             self._request_open = False
         batch = self._received[:size]
         del self._received[: len(batch)]

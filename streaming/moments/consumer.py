@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
-from nats.js.errors import APIError
+from nats.js.errors import APIError, TooManyStalledMsgsError
 
 from config.logging import MOMENT_LOGGER
 from streaming.events import (
@@ -398,20 +398,28 @@ class MomentDetector(Consumer):
     ) -> list[tuple[OutgoingMoment, BaseException]]:
         """Publish pipelined; what failed, with why (no ack in time, an error ack, disconnected)."""
         futures: list[asyncio.Future | BaseException] = []
-        for item in outgoing:
-            try:
-                futures.append(
-                    await js.publish_async(
-                        moments_subject(item.room_id), item.payload(), headers={"Nats-Msg-Id": item.msg_id()}
+        try:
+            for item in outgoing:
+                try:
+                    futures.append(
+                        await js.publish_async(
+                            moments_subject(item.room_id),
+                            item.payload(),
+                            # Past nats-py's window of pending acks, a publish waits for a slot: bounded too.
+                            wait_stall=PUBLISH_TIMEOUT_SECONDS,
+                            headers={"Nats-Msg-Id": item.msg_id()},
+                        )
                     )
-                )
-            except (APIError, *NATS_UNAVAILABLE) as error:
-                futures.append(error)
-        waiting = [future for future in futures if isinstance(future, asyncio.Future)]
-        if waiting:
-            _, late = await asyncio.wait(waiting, timeout=PUBLISH_TIMEOUT_SECONDS)
-            for future in late:
-                future.cancel()
+                except (APIError, TooManyStalledMsgsError, *NATS_UNAVAILABLE) as error:
+                    futures.append(error)
+            waiting = [future for future in futures if isinstance(future, asyncio.Future)]
+            if waiting:
+                await asyncio.wait(waiting, timeout=PUBLISH_TIMEOUT_SECONDS)
+        finally:
+            # An ack that never came holds a slot of the window until its future is done: free them all.
+            for future in futures:
+                if isinstance(future, asyncio.Future) and not future.done():
+                    future.cancel()
         failures: list[tuple[OutgoingMoment, BaseException]] = []
         for item, future in zip(outgoing, futures, strict=True):
             if not isinstance(future, asyncio.Future):

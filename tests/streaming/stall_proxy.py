@@ -3,6 +3,10 @@
 It stands in for a node of a cluster: ``down`` (not listening: connections are refused), ``forwarding``,
 or ``stalled``, which is what a paused server (SIGSTOP) or a half-open connection looks like to a
 client: every connection stays open, new ones are accepted, and nothing is read or answered.
+
+It can also lose pull requests (``lose_pull_requests``) while forwarding everything else: what a
+consumer sees of a request held by a consumer leader that died on a cluster (no messages, no
+heartbeats, no status, while its own connection answers every PING).
 """
 
 from __future__ import annotations
@@ -13,6 +17,49 @@ import threading
 from urllib.parse import urlparse
 
 CHUNK = 64 * 1024
+PULL_REQUEST_SUBJECT = b"$JS.API.CONSUMER.MSG.NEXT."
+
+
+class PullRequestLoser:
+    """Splits what a client sends into protocol lines and bodies, leaving out the next ``count`` pull requests."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._lock = threading.Lock()
+        self.to_lose = 0
+        self.lost = 0
+
+    def lose(self, count: int) -> None:
+        with self._lock:
+            self.to_lose += count
+
+    def forwarded(self, data: bytes) -> bytes:
+        buffer = self._buffer
+        buffer += data
+        out = bytearray()
+        pos = 0
+        while True:
+            end = buffer.find(b"\r\n", pos)
+            if end < 0:
+                break
+            line = bytes(buffer[pos:end])
+            if line.startswith((b"PUB ", b"HPUB ")):
+                stop = end + 2 + int(line.split()[-1]) + 2  # the body and its CRLF
+                if len(buffer) < stop:
+                    break
+                with self._lock:
+                    lose = self.to_lose > 0 and line.split()[1].startswith(PULL_REQUEST_SUBJECT)
+                    if lose:
+                        self.to_lose -= 1
+                        self.lost += 1
+                if not lose:
+                    out += buffer[pos:stop]
+                pos = stop
+            else:
+                out += buffer[pos : end + 2]
+                pos = end + 2
+        del buffer[:pos]
+        return bytes(out)
 
 
 class StallProxy:
@@ -29,6 +76,7 @@ class StallProxy:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._acceptor: threading.Thread | None = None
+        self._losers: list[PullRequestLoser] = []
 
     def forward(self) -> None:
         """Listen (once) and forward every connection, old and new, both ways."""
@@ -41,6 +89,17 @@ class StallProxy:
     def stall(self) -> None:
         """Stop forwarding: connections stay open and new ones are accepted, but nothing moves."""
         self._forwarding.clear()
+
+    def lose_pull_requests(self, count: int) -> None:
+        """Forward everything but the next ``count`` pull requests of each connection open now."""
+        with self._lock:
+            for loser in self._losers:
+                loser.lose(count)
+
+    @property
+    def lost_pull_requests(self) -> int:
+        with self._lock:
+            return sum(loser.lost for loser in self._losers)
 
     @property
     def connections(self) -> int:
@@ -76,12 +135,14 @@ class StallProxy:
         except OSError:
             client.close()
             return
+        loser = PullRequestLoser()
         with self._lock:
             self._sockets.append(upstream)
+            self._losers.append(loser)
         threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
-        self._pump(client, upstream)
+        self._pump(client, upstream, loser)
 
-    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+    def _pump(self, source: socket.socket, target: socket.socket, loser: PullRequestLoser | None = None) -> None:
         try:
             while not self._closed:
                 self._forwarding.wait()  # stalled: read nothing, so the sender's buffers fill as on a paused host
@@ -91,7 +152,7 @@ class StallProxy:
                 self._forwarding.wait()
                 if self._closed:
                     break
-                target.sendall(data)
+                target.sendall(loser.forwarded(data) if loser is not None else data)
         except OSError:
             pass
         finally:

@@ -6,7 +6,8 @@ import time
 import pytest
 
 from streaming import runner
-from streaming.runner import Consumer, Delivery, Verdict
+from streaming.runner import Consumer, Delivery, RetryLater, Verdict
+from tests.streaming.stall_proxy import StallProxy
 from tests.support import BackgroundConsumer, consumer_info, publish_raw, wait_until
 
 
@@ -109,3 +110,39 @@ def test_stopping_while_nats_is_away_ends_cleanly(stream, test_servers):
         finally:
             test_servers.nats.start()
     assert background.runner.processed == 1
+
+
+class FailingFirst(Recording):
+    """Its first batch fails as the world does (RetryLater), and the pull requests after it are lost."""
+
+    def __init__(self, proxy: StallProxy) -> None:
+        super().__init__()
+        self.proxy = proxy
+
+    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+        first = not self.seen
+        verdicts = super().handle_batch(batch)
+        if first:
+            self.proxy.lose_pull_requests(2)  # the backlog's no_wait request, then the long poll
+            raise RetryLater("publishing 1 of 1 moments failed: NoStreamResponseError")
+        return verdicts
+
+
+def test_pull_requests_lost_after_a_failed_batch_are_noticed_and_asked_again(stream, test_servers, settings, caplog):
+    # On a cluster, a request held by a consumer leader that died answers nothing, ever, while the
+    # connection it came by stays healthy and answers every PING: the runner must notice the request's
+    # silence itself and ask again, and the NAKed batch must come back.
+    settings.NATS_STALE_SECONDS = 3.0  # the pull connection pings every second
+    proxy = StallProxy(test_servers.nats.url)
+    proxy.forward()
+    settings.NATS_SERVERS = [proxy.url]
+    consumer = FailingFirst(proxy)
+    try:
+        with BackgroundConsumer(consumer) as background:
+            (sequence,) = publish_raw([("game.room-1.events", b"{}", None)])
+            wait_until(lambda: proxy.lost_pull_requests == 2, timeout=10)
+            wait_until(lambda: background.runner.processed == 1, timeout=20)
+    finally:
+        proxy.close()
+    assert consumer.seen == [(sequence, 1), (sequence, 2)]
+    assert "pull request silent" in caplog.text
