@@ -9,22 +9,11 @@ import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../e2e/chromium.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 // Wraps requestAnimationFrame before the page's scripts run: each frame's callbacks are timed.
 const RECORDER = () => {
   const original = window.requestAnimationFrame.bind(window);
@@ -66,7 +55,7 @@ const intervals = (stamps) => stamps.slice(1).map((stamp, i) => stamp - stamps[i
 
 const server = await serve();
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   await context.addInitScript(RECORDER);

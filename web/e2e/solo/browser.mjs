@@ -6,7 +6,7 @@
 // reach the game exactly as planned: a piece's taps in one frame, a held soft drop for its time.
 // Prints one line, RESULT {json}, with what the page showed.
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium, signIn, WAIT } from '../chromium.mjs';
 
 const [scenario, base, username, password, planFile] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
@@ -14,24 +14,6 @@ const FRAME_MS = 17;
 // Each piece gets a tenth of a second of play (its keys land in the first frame): 10 pieces a
 // second, a pace SPEC section 6 accepts (at most 30), and far too short for gravity to move a piece.
 const PIECE_MS = 100;
-const WAIT = { timeout: 30_000 };
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-async function signIn(page) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'), WAIT);
-}
 
 async function openGame(page, seed) {
   // Time stands still before the game starts: it moves only when the script says, so not even the
@@ -89,7 +71,7 @@ function recordPosts(page, answer) {
     .then(() => posts);
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   const page = await context.newPage();
@@ -97,7 +79,7 @@ try {
   const result = { scenario };
   if (scenario !== 'signed-out') {
     await page.goto(`${base}/signin`);
-    await signIn(page);
+    await signIn(page, username, password);
   }
   if (scenario === 'topout') {
     const posts = await recordPosts(page, (route) => route.continue());
@@ -150,7 +132,7 @@ try {
     await status(page, 'Sign in to save this result');
     result.shown = await figures(page);
     await page.getByRole('group', { name: 'Game over' }).getByRole('link', { name: 'Sign in' }).click();
-    await signIn(page);
+    await signIn(page, username, password);
     result.after = new URL(page.url()).pathname;
     result.kept = await settled(page);
   } else if (scenario === 'tsd') {
