@@ -14,7 +14,13 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from streaming.status import JetStreamApiError, consumer_health, expected_consumer_infos, expected_consumers
+from streaming.status import (
+    JetStreamApiError,
+    brief_connection,
+    consumer_health,
+    expected_consumer_infos,
+    expected_consumers,
+)
 
 CHECK_TIMEOUT_SECONDS = 1.0
 
@@ -40,30 +46,9 @@ def _check_database() -> dict:
 
 async def _nats_round_trip() -> dict:
     """Connect, flush, and read the expected consumers' infos; their infos (or failures) by durable name."""
-    import nats
-
-    errors: list[Exception] = []
-
-    async def remember(error: Exception) -> None:
-        errors.append(error)  # reported once by the caller, instead of a traceback per attempt
-
-    try:
-        # max_reconnect_attempts=0 would mean "forever" to nats-py; 1 is one retry per server.
-        client = await nats.connect(
-            servers=settings.NATS_SERVERS,
-            connect_timeout=CHECK_TIMEOUT_SECONDS,
-            allow_reconnect=False,
-            max_reconnect_attempts=1,
-            reconnect_time_wait=0.1,
-            error_cb=remember,
-        )
-    except Exception as error:
-        raise (errors[-1] if errors else error) from error
-    try:
+    async with brief_connection() as client:
         await client.flush(timeout=CHECK_TIMEOUT_SECONDS)
         return await expected_consumer_infos(client)
-    finally:
-        await client.close()
 
 
 def _check_nats() -> tuple[dict, dict]:

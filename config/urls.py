@@ -6,12 +6,15 @@ from django.urls import include, path
 
 from config.health import healthz
 from config.web_client import client_urlpatterns
+from streaming.admin import streaming_status_view
 
 handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [
+    # Staff only, like every admin page (admin_view: sign-in, is_staff, never cached).
+    path("admin/streaming/status/", admin.site.admin_view(streaming_status_view), name="streaming-status"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/", healthz),

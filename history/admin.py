@@ -4,14 +4,23 @@ Rows come from the stream (multiplayer) or from players' reports (solo); an oper
 but never edits them, since an edit would silently disagree with the event archive.
 """
 
-from datetime import UTC
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
+from streaming.replay import ReplayGone, ReplayNotFound, read_replay
+from streaming.status import REQUEST_TIMEOUT_SECONDS, brief_connection
+
+# A match's page reads its key moments from the stream: it answers within this whatever NATS does.
+MOMENTS_DEADLINE_SECONDS = 3 * REQUEST_TIMEOUT_SECONDS
 
 
 class HasTournamentFilter(admin.SimpleListFilter):
@@ -75,7 +84,15 @@ class MatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="started (UTC)", ordering="started_at")
     def started(self, match: Match) -> str:
-        return match.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return _utc(match.started_at)
+
+    @admin.display(description="ended (UTC)")
+    def ended(self, match: Match) -> str:
+        return _utc(match.ended_at)
+
+    @admin.display(description="projected (UTC)")
+    def inserted(self, match: Match) -> str:
+        return _utc(match.inserted_at)
 
     @admin.display(description="winner")
     def winner(self, match: Match) -> str:
@@ -102,11 +119,62 @@ class MatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "mode",
         "room_id",
         "player_count",
-        "started_at",
-        "ended_at",
+        "started",
+        "ended",
         "tournament_id",
-        "inserted_at",
+        "inserted",
+        "replay",
+        "key_moments",
     )
+    readonly_fields = ("started", "ended", "inserted", "replay", "key_moments")
+
+    @admin.display(description="key moments (from the stream)")
+    def key_moments(self, match: Match) -> SafeString:
+        if match.mode != Match.Mode.MULTIPLAYER or not match.room_id:
+            return format_html("{}", "None: a solo match has a result but no events.")
+        if not settings.NATS_ENABLED:
+            return format_html("{}", "NATS is turned off here (NATS_ENABLED=false).")
+        try:
+            moments = asyncio.run(asyncio.wait_for(_read_moments(match), timeout=MOMENTS_DEADLINE_SECONDS))
+        except (ReplayGone, ReplayNotFound):
+            return format_html("{}", "The stream no longer holds this match's events (it keeps 90 days).")
+        except TimeoutError:
+            seconds = f"{MOMENTS_DEADLINE_SECONDS:.0f}"
+            return format_html("NATS did not answer within {} s: reload to try again.", seconds)
+        except Exception as error:  # NATS away: said on the page, never a 500
+            return format_html("NATS cannot be reached ({}): reload to try again.", error.__class__.__name__)
+        if not moments:
+            return format_html("{}", "None in this match.")
+        names = {player.player_id: _name(player) for player in match.players.all()}
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (_moment_cells(moment, names) for moment in moments),
+        )
+        return format_html(
+            "<table><thead><tr><th>tick</th><th>moment</th><th>player</th><th>details</th>"
+            "<th>event seq</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+
+async def _read_moments(match: Match) -> list[dict[str, Any]]:
+    async with brief_connection() as client:
+        return (await read_replay(client, match.room_id or "", match.started_at)).moments
+
+
+def _moment_cells(moment: dict[str, Any], names: dict[str, str]) -> tuple[Any, ...]:
+    data = dict(moment.get("data") or {})
+    event_seq = data.pop("event_seq", "-")
+    data.pop("started_at", None)
+    player = moment.get("player_id")
+    details = ", ".join(f"{key} {value}" for key, value in sorted(data.items()))
+    return (moment.get("tick", "-"), moment.get("type", "?"), names.get(player, player or "-"), details, event_seq)
+
+
+def _utc(moment: datetime) -> str:
+    """To the second: many matches start within the same minute."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _name(player: MatchPlayer) -> str:

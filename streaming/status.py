@@ -10,8 +10,10 @@ Each request has a short deadline: these pages answer quickly whatever NATS does
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +64,35 @@ def expected_consumers() -> list[ExpectedConsumer]:
     return consumers
 
 
+@contextlib.asynccontextmanager
+async def brief_connection() -> AsyncIterator[NATS]:
+    """A connection for one look at the server: no reconnects, a short connect timeout, and the server's
+    own reason (refused, unknown host, ...) when none of NATS_URL answers."""
+    import nats
+
+    errors: list[Exception] = []
+
+    async def remember(error: Exception) -> None:
+        errors.append(error)  # reported once by the caller, instead of a traceback per attempt
+
+    try:
+        # max_reconnect_attempts=0 would mean "forever" to nats-py; 1 is one retry per server.
+        client = await nats.connect(
+            servers=settings.NATS_SERVERS,
+            connect_timeout=REQUEST_TIMEOUT_SECONDS,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.1,
+            error_cb=remember,
+        )
+    except Exception as error:
+        raise (errors[-1] if errors else error) from error
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
 async def jetstream_api(client: NATS, subject: str) -> dict[str, Any]:
     """One JetStream API request; its JSON answer, or JetStreamApiError for the server's refusal."""
     reply = await client.request(f"$JS.API.{subject}", b"", timeout=REQUEST_TIMEOUT_SECONDS)
@@ -85,6 +116,28 @@ async def expected_consumer_infos(client: NATS) -> dict[str, dict[str, Any] | Ba
     consumers = expected_consumers()
     answers = await asyncio.gather(*(consumer_info(client, consumer) for consumer in consumers), return_exceptions=True)
     return {consumer.durable: answer for consumer, answer in zip(consumers, answers, strict=True)}
+
+
+@dataclass
+class StreamingState:
+    """The streams the settings expect and every consumer they hold, as the server reports them now."""
+
+    streams: dict[str, dict[str, Any] | BaseException] = field(default_factory=dict)
+    consumers: dict[str, list[dict[str, Any]] | BaseException] = field(default_factory=dict)
+
+
+async def read_streaming_state(client: NATS) -> StreamingState:
+    """Each expected stream's info and its consumers' infos (the server's first page of 256), read at once."""
+    names = list(dict.fromkeys(consumer.stream for consumer in expected_consumers()))
+    infos = await asyncio.gather(*(stream_info(client, name) for name in names), return_exceptions=True)
+    lists = await asyncio.gather(
+        *(jetstream_api(client, f"CONSUMER.LIST.{name}") for name in names), return_exceptions=True
+    )
+    state = StreamingState()
+    for name, info, listed in zip(names, infos, lists, strict=True):
+        state.streams[name] = info
+        state.consumers[name] = listed if isinstance(listed, BaseException) else list(listed.get("consumers") or [])
+    return state
 
 
 # --- pure: what the answers mean ------------------------------------------------------------------

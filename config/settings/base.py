@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # the admin's status page: 1,234,567 messages
     "rest_framework",
     "rest_framework_simplejwt",
     # Sign-out and refresh-token rotation of the web client's session (SPEC section 6).
