@@ -8,6 +8,7 @@ nats-py's defaults, a ping every two minutes, that took minutes), then goes on t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.aio.client import Server
+from nats.errors import Error as NatsError
 
 logger = logging.getLogger("streaming.connection")
 
@@ -133,3 +135,40 @@ async def _sleep_unless_stopping(seconds: float, should_stop: Callable[[], bool]
         if should_stop is not None and should_stop():
             return
         await asyncio.sleep(min(0.2, seconds))
+
+
+class NatsLink:
+    """The nats-py client a consumer publishes and reads with, given to it in its constructor.
+
+    Made connected (``NatsLink(name, client)``, in tests and tools that hold a client already), or
+    unconnected and opened by the runner at start (``open``) and closed by it at the end, so that a
+    consumer is built before the process reaches NATS.
+    """
+
+    def __init__(self, name: str, client: NATS | None = None) -> None:
+        self.name = name
+        self._client = client
+        self._owned = client is None
+
+    @property
+    def client(self) -> NATS:
+        if self._client is None:
+            raise RuntimeError(f"the NATS link {self.name} is not open yet: the runner opens it when it starts")
+        return self._client
+
+    async def open(self, *, should_stop: Callable[[], bool] | None = None) -> None:
+        """Connect, retrying with backoff until ``should_stop`` (then ConnectionError), unless given a client."""
+        if self._client is None:
+            self._client = await connect(self.name, should_stop=should_stop)
+
+    async def close(self) -> None:
+        """Drain a client this link connected (close it while it is still reconnecting: drain refuses that)."""
+        client, self._client = self._client, None
+        if client is None or not self._owned:
+            self._client = client
+            return
+        if client.is_connected:
+            with contextlib.suppress(NatsError):
+                await client.drain()
+                return
+        await client.close()

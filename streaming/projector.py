@@ -11,6 +11,8 @@ from django.db import transaction
 
 from history.services import matches_record_from_game_ends
 from stats.standings import DebouncedRefresh, standings_refresh
+from streaming.consumer import Consumer, Verdict
+from streaming.delivery import Delivery
 from streaming.events import (
     GameEnd,
     InvalidEvent,
@@ -20,7 +22,6 @@ from streaming.events import (
     validate_envelope,
 )
 from streaming.models import PoisonEvent
-from streaming.runner import Consumer, Delivery, Verdict
 
 logger = logging.getLogger("streaming.projector")
 
@@ -57,7 +58,7 @@ class MatchProjector(Consumer):
     durable = "match-projector"
     filter_subject = "game.*.events"
 
-    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
         ends: list[GameEnd] = []
         seq_of_end: dict[tuple[str, datetime], int] = {}  # for the log line of each match
         poisons: list[Poison] = []

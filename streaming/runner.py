@@ -19,17 +19,15 @@ import logging
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
-from enum import Enum
 
 from django.conf import settings
 from django.db import close_old_connections, connections
-from django.db.utils import InterfaceError, OperationalError
-from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
-from streaming.connection import backoff_delays, connect
+from streaming.connection import backoff_delays
+from streaming.consumer import WORLD_ERRORS, Consumer, Verdict, ack_waits
+from streaming.delivery import Delivery
 from streaming.pull import STATUS_PREFIX, Frame, PullConnection, check_servers, parse_headers
 from streaming.streams import ensure_stream
 from streaming.world import NATS_UNAVAILABLE
@@ -58,158 +56,11 @@ REFUSED_REQUEST_PAUSE_SECONDS = 0.5
 MAX_IN_PROGRESS_SECONDS = 600.0
 
 
-class Verdict(Enum):
-    ACK = "ack"
-    TERM = "term"  # can never succeed: recorded for operators by the consumer, never redelivered
-    NAK = "nak"  # try again later
-
-
-class Delivery:
-    """One message in hand: what a consumer sees of it.
-
-    Its headers and its place in the stream (sequence, times delivered, when stored, from the ack
-    subject) are parsed only when asked for: the projector skims most messages by their payload alone,
-    and parsing every one was a tenth of its CPU on a backlog.
-    """
-
-    __slots__ = ("_header_block", "_headers", "_position", "data", "may_have_overtaken", "reply", "subject")
-
-    def __init__(
-        self,
-        subject: str,
-        data: bytes,
-        headers: dict[str, str] | None = None,
-        reply: bytes | None = None,
-        *,
-        header_block: bytes = b"",
-        position: tuple[int, int, int] | None = None,
-    ) -> None:
-        self.subject = subject
-        self.data = data
-        self.reply = reply  # the ack subject
-        self._headers = headers
-        self._header_block = header_block
-        self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
-        # Delivered shortly after a pull connection was lost: messages the server handed to that
-        # connection come back after the ack wait, so earlier messages may arrive after this one.
-        self.may_have_overtaken = False
-
-    @property
-    def headers(self) -> dict[str, str] | None:
-        if self._headers is None and self._header_block:
-            self._headers = parse_headers(self._header_block)
-        return self._headers
-
-    @property
-    def stream_seq(self) -> int:
-        return self._parsed_position()[0]
-
-    @property
-    def num_delivered(self) -> int:
-        return self._parsed_position()[1]
-
-    @property
-    def timestamp_ns(self) -> int:
-        """When the stream stored the message."""
-        return self._parsed_position()[2]
-
-    @property
-    def msg_id(self) -> str | None:
-        headers = self.headers
-        return headers.get("Nats-Msg-Id") if headers else None
-
-    def _parsed_position(self) -> tuple[int, int, int]:
-        if self._position is None:
-            assert self.reply, "a delivery without an ack subject was given no position"
-            self._position = parse_ack_reply(self.reply.decode())
-        return self._position
-
-    def __repr__(self) -> str:
-        return f"Delivery(subject={self.subject!r}, stream_seq={self.stream_seq}, data={self.data[:60]!r})"
-
-
-class RetryLater(Exception):
-    """The world is failing (a database or NATS away): nak the batch with a delay, lose nothing."""
-
-
-# NATS_UNAVAILABLE: a stream without a leader during an election raised NoStreamResponseError out of a
-# detector's publish, and the batch was split and terminated as poison ("unexpected error").
-WORLD_ERRORS: tuple[type[BaseException], ...] = (RetryLater, OperationalError, InterfaceError, *NATS_UNAVAILABLE)
-
-
-def ack_waits() -> list[float]:
-    """How long a message may stay unacknowledged at its first delivery, then at each redelivery (the last repeats).
-
-    One list because NATS takes a consumer's ack wait from the first entry of its `backoff` whenever
-    there is one, whatever `ack_wait` says (an ack wait of 60 s beside a backoff of 10, 30, ... was
-    stored as 10 s).
-    """
-    return [float(settings.CONSUMER_ACK_WAIT_SECONDS), *settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS]
-
-
-def parse_ack_reply(reply: str) -> tuple[int, int, int]:
-    """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats."""
-    tokens = reply.split(".")
-    if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
-        return int(tokens[5]), int(tokens[4]), int(tokens[7])
-    # $JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]
-    return int(tokens[7]), int(tokens[6]), int(tokens[9])
-
-
-class Consumer:
-    """A durable pull consumer of GAME_EVENTS. Subclasses set the names and say what a batch means."""
-
-    durable: str = ""
-    filter_subject: str = "game.*.events"
-    # Each batch costs a pull round trip and a transaction: on a backlog, 1,000 gave the projector
-    # 43k events/s and 5,000 about 57k (bench/). Two batches in flight stay under max_ack_pending.
-    batch_size: int = 5000
-    # Unlimited: a message is never dropped for being retried while PostgreSQL is away; messages that
-    # can never succeed are terminated explicitly (Verdict.TERM) instead.
-    max_deliver: int = -1
-    max_ack_pending: int = 20_000
-
-    def consumer_config(self) -> ConsumerConfig:
-        waits = ack_waits()
-        return ConsumerConfig(
-            durable_name=self.durable,
-            filter_subject=self.filter_subject,
-            ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=waits[0],
-            backoff=waits if len(waits) > 1 else None,
-            max_deliver=self.max_deliver,
-            max_ack_pending=self.max_ack_pending,
-            deliver_policy=DeliverPolicy.ALL,
-            max_waiting=16,
-            num_replicas=settings.GAME_EVENTS_REPLICAS,
-        )
-
-    async def process(self, batch: list[Delivery]) -> list[Verdict]:
-        """One verdict per delivery. The default crosses into synchronous code (the ORM) once per batch."""
-        return await self.runner.run_sync(self.handle_batch, batch)
-
-    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
-        raise NotImplementedError
-
-    def handle_poison(self, delivery: Delivery, reason: str) -> None:
-        """Record a message that can never succeed; the runner terminates it afterwards."""
-        logger.error(
-            "poison message consumer=%s stream_seq=%d subject=%s reason=%s",
-            self.durable,
-            delivery.stream_seq,
-            delivery.subject,
-            reason,
-        )
-
-    runner: ConsumerRunner
-
-
 class ConsumerRunner:
     """Runs one Consumer until SIGTERM / SIGINT (or `stop()`), surviving NATS and PostgreSQL restarts."""
 
     def __init__(self, consumer: Consumer, *, stream: str | None = None, stop_when_idle: bool = False) -> None:
         self.consumer = consumer
-        consumer.runner = self
         self.stream = stream or settings.GAME_EVENTS_STREAM
         self.stop_when_idle = stop_when_idle
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{consumer.durable}-sync")
@@ -226,7 +77,6 @@ class ConsumerRunner:
         self._idle = False
         self._overtaking_until = 0.0
         self.processed = 0
-        self.client: NATS | None = None
         self.pull = PullConnection(
             f"{consumer.durable}-pull",
             self._on_frames,
@@ -245,7 +95,7 @@ class ConsumerRunner:
     def stopping(self) -> bool:
         return self._stopping is not None and self._stopping.is_set()
 
-    async def run_sync(self, function, *args):
+    async def in_worker_thread(self, function, *args):
         """Run blocking code (the ORM) on the runner's one worker thread, keeping one DB connection."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _with_fresh_connection, function, *args)
@@ -260,7 +110,7 @@ class ConsumerRunner:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal, signum)
         try:
-            self.client = await connect(self.consumer.durable, should_stop=lambda: self.stopping)
+            await self.consumer.nats.open(should_stop=lambda: self.stopping)
         except Exception:
             if self.stopping:
                 return
@@ -270,7 +120,7 @@ class ConsumerRunner:
             await self._loop()
         finally:
             await self.pull.close()
-            await _close(self.client)
+            await self.consumer.nats.close()
             await asyncio.get_running_loop().run_in_executor(self._executor, connections.close_all)
             self._executor.shutdown(wait=True)
             logger.info("consumer stopped durable=%s processed=%d", self.consumer.durable, self.processed)
@@ -278,8 +128,7 @@ class ConsumerRunner:
     # --- setup ---------------------------------------------------------------------------------
 
     async def _ensure_stream_and_consumer(self) -> None:
-        assert self.client is not None
-        js = self.client.jetstream()
+        js = self.consumer.nats.client.jetstream()
         delays = backoff_delays()
         while True:
             try:
@@ -489,14 +338,14 @@ class ConsumerRunner:
 
     async def _process_isolating_poison(self, batch: list[Delivery]) -> list[Verdict]:
         try:
-            return await self.consumer.process(batch)
+            return await self.consumer.process_on_event_loop(batch, self.in_worker_thread)
         except WORLD_ERRORS:
             raise
         except Exception:
             if len(batch) == 1:
                 reason = "unexpected error"
                 logger.exception("consumer=%s stream_seq=%d failed", self.consumer.durable, batch[0].stream_seq)
-                await self.run_sync(self.consumer.handle_poison, batch[0], reason)
+                await self.in_worker_thread(self.consumer.handle_poison, batch[0], reason)
                 return [Verdict.TERM]
         # A bug met by one message must not hold up the others: find it by processing one at a time.
         logger.warning(
@@ -571,11 +420,10 @@ class ConsumerRunner:
         self.processed += len(by_verdict[Verdict.ACK]) + len(by_verdict[Verdict.TERM])
 
     async def _caught_up(self) -> bool:
-        assert self.client is not None
         try:
             if self.pull.is_connected:
                 await self.pull.round_trip()  # the acks, sent on the other connection, are counted first
-            info = await self.client.jetstream().consumer_info(self.stream, self.consumer.durable)
+            info = await self.consumer.nats.client.jetstream().consumer_info(self.stream, self.consumer.durable)
         except (TimeoutError, ConnectionError, NatsError):  # NATS away: not known to be caught up
             return False
         return info.num_pending == 0 and info.num_ack_pending == 0 and not self._received
@@ -584,15 +432,6 @@ class ConsumerRunner:
         assert self._stopping is not None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
-
-async def _close(client: NATS) -> None:
-    """Drain a connected client; close one that is still reconnecting (drain refuses it)."""
-    if client.is_connected:
-        with contextlib.suppress(NatsError):
-            await client.drain()
-            return
-    await client.close()
 
 
 def _with_fresh_connection(function, *args):

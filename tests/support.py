@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 
 from streaming.connection import connect
-from streaming.runner import Consumer, ConsumerRunner
+from streaming.consumer import Consumer
+from streaming.runner import ConsumerRunner
 
 
 def run_async(coroutine):

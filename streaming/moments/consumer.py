@@ -31,6 +31,9 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, TooManyStalledMsgsError
 
 from config.logging import MOMENT_LOGGER
+from streaming.connection import NatsLink
+from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
+from streaming.delivery import Delivery
 from streaming.events import (
     GameEvent,
     InvalidEvent,
@@ -43,7 +46,6 @@ from streaming.events import (
     validate_envelope,
 )
 from streaming.moments.detection import MatchState, Moment, detect_moments
-from streaming.runner import Consumer, Delivery, RetryLater, Verdict
 from streaming.stream_reads import direct_get_one, read_subject
 from streaming.world import NATS_UNAVAILABLE
 
@@ -121,7 +123,9 @@ class MomentDetector(Consumer):
     durable = "key-moment-detector"
     filter_subject = "game.*.events"
 
-    def __init__(self, *, idle_seconds: float | None = None) -> None:
+    def __init__(self, *, nats: NatsLink | None = None, idle_seconds: float | None = None) -> None:
+        """``nats``: what it reads the stream and publishes moments with (made from its name when not given)."""
+        super().__init__(nats=nats)
         self.rooms: dict[str, Room] = {}
         # Earlier matches of a room whose events come late (held by a process that died): caught up on the side.
         self.earlier_matches: dict[str, Room] = {}
@@ -131,9 +135,8 @@ class MomentDetector(Consumer):
         self.rebuilt_rooms = 0
         self._js: tuple[NATS, JetStreamContext] | None = None
 
-    async def process(self, batch: list[Delivery]) -> list[Verdict]:
-        client = self.runner.client
-        assert client is not None
+    async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+        client = self.nats.client
         outgoing: list[OutgoingMoment] = []
         touched: set[str] = set()
         verdicts: list[Verdict] = []

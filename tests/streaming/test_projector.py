@@ -5,9 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from history.models import Match, MatchPlayer
+from streaming.consumer import RetryLater, Verdict
+from streaming.delivery import Delivery
 from streaming.models import PoisonEvent
 from streaming.projector import MatchProjector
-from streaming.runner import Delivery, RetryLater, Verdict
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, consumer_info, publish_match, publish_raw, wait_until
 
@@ -60,12 +61,13 @@ class AcksLostOnce(MatchProjector):
     """
 
     def __init__(self, game_end_seq: int) -> None:
+        super().__init__()
         self.game_end_seq = game_end_seq
         self.failed = False
         self.game_end_deliveries: list[int] = []  # num_delivered of each delivery of the game_end
 
-    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
-        verdicts = super().handle_batch(batch)
+    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+        verdicts = super().process_in_worker_thread(batch)
         for delivery in batch:
             if delivery.stream_seq == self.game_end_seq:
                 self.game_end_deliveries.append(delivery.num_delivered)

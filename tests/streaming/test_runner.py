@@ -6,7 +6,8 @@ import time
 import pytest
 
 from streaming import runner
-from streaming.runner import Consumer, Delivery, RetryLater, Verdict
+from streaming.consumer import Consumer, RetryLater, Verdict
+from streaming.delivery import Delivery
 from tests.streaming.stall_proxy import StallProxy
 from tests.support import BackgroundConsumer, consumer_info, publish_raw, wait_until
 
@@ -17,12 +18,13 @@ class Recording(Consumer):
     durable = "test-runner"
 
     def __init__(self, first_batch_seconds: float = 0.0, batch_seconds: float = 0.0) -> None:
+        super().__init__()
         self.first_batch_seconds = first_batch_seconds
         self.batch_seconds = batch_seconds
         self.seen: list[tuple[int, int]] = []
         self.lock = threading.Lock()
 
-    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
         with self.lock:
             first = not self.seen
             self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
@@ -119,9 +121,9 @@ class FailingFirst(Recording):
         super().__init__()
         self.proxy = proxy
 
-    def handle_batch(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
         first = not self.seen
-        verdicts = super().handle_batch(batch)
+        verdicts = super().process_in_worker_thread(batch)
         if first:
             self.proxy.lose_pull_requests(2)  # the backlog's no_wait request, then the long poll
             raise RetryLater("publishing 1 of 1 moments failed: NoStreamResponseError")

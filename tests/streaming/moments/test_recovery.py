@@ -18,11 +18,12 @@ from itertools import chain, zip_longest
 
 import pytest
 
-from streaming.connection import connect
+from streaming.connection import NatsLink, connect
+from streaming.consumer import Verdict
+from streaming.delivery import Delivery
 from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector, OutgoingMoment
-from streaming.runner import ConsumerRunner, Delivery, Verdict
 from streaming.stream_reads import read_subject
 from tests.streaming.factories import tetris_match_events
 from tests.support import publish_match, publish_raw
@@ -39,8 +40,8 @@ OVERTAKING = slice(LATE + 1, LATE + 6)
 class RecordingDetector(MomentDetector):
     """The detector, noting every moment it has the stream store (duplicates included)."""
 
-    def __init__(self) -> None:
-        super().__init__(idle_seconds=3600)
+    def __init__(self, client) -> None:
+        super().__init__(nats=NatsLink("test-detector", client), idle_seconds=3600)
         self.sent: list[tuple] = []
 
     async def _publish(self, client, outgoing: list[OutgoingMoment]) -> None:
@@ -49,11 +50,9 @@ class RecordingDetector(MomentDetector):
 
 
 @contextlib.asynccontextmanager
-async def on_nats(*detectors: MomentDetector):
-    """Give the detectors what the runner gives them: a connected client (they publish and read with it)."""
+async def on_nats():
+    """A connected client, for the detectors to publish and read with (given in their constructor)."""
     client = await connect("test-detector", retry_forever=False)
-    for detector in detectors:
-        ConsumerRunner(detector).client = client
     try:
         yield client
     finally:
@@ -107,7 +106,7 @@ def alternating(*groups: list[Delivery]) -> list[Delivery]:
 
 async def feed(detector: MomentDetector, *batches: list[Delivery]) -> None:
     for batch in batches:
-        assert await detector.process(batch) == [Verdict.ACK] * len(batch)
+        assert await detector.process_on_event_loop(batch, asyncio.to_thread) == [Verdict.ACK] * len(batch)
 
 
 def in_order_moments(rooms: dict[str, list[Delivery]]) -> list[tuple[str, dict]]:
@@ -157,7 +156,8 @@ def test_a_room_delivered_out_of_stream_order_ends_with_the_moments_of_an_in_ord
     publish_alternating("room-a", "room-b")
 
     async def scenario():
-        async with on_nats(detector := RecordingDetector()) as client:
+        async with on_nats() as client:
+            detector = RecordingDetector(client)
             rooms = await stored_deliveries(client)
             a, b = rooms["room-a"], rooms["room-b"]
             assert len(a) == len(b) == 32
@@ -189,8 +189,8 @@ def test_a_redelivered_game_start_of_a_stored_match_publishes_nothing_again(stre
     publish_match("room-a", tetris_match_events("room-a"))
 
     async def scenario():
-        first, second = RecordingDetector(), RecordingDetector()
-        async with on_nats(first, second) as client:
+        async with on_nats() as client:
+            first, second = RecordingDetector(client), RecordingDetector(client)
             a = (await stored_deliveries(client))["room-a"]
             stored_until = len(a) if stored_before == "whole-match" else 16  # through p1's second tetris
             # The first process stores the moments of these events, then dies before its acks arrive.
@@ -216,8 +216,8 @@ def test_late_events_of_an_earlier_match_are_caught_up_beside_the_rooms_current_
     publish_match("room-a", tetris_match_events("room-a", index=1))
 
     async def scenario():
-        dead, detector = RecordingDetector(), RecordingDetector()
-        async with on_nats(dead, detector) as client:
+        async with on_nats() as client:
+            dead, detector = RecordingDetector(client), RecordingDetector(client)
             rooms = await stored_deliveries(client)
             first_match, second_match = rooms["room-a"][:32], rooms["room-a"][32:]
             # A process fed the first match through index 15, storing its moments, acked only 0..5, died.
@@ -245,7 +245,8 @@ def test_a_game_end_frees_the_rooms_match_state(stream):
     publish_match("room-a", tetris_match_events("room-a", index=1, tetrises=1))
 
     async def scenario():
-        async with on_nats(detector := RecordingDetector()) as client:
+        async with on_nats() as client:
+            detector = RecordingDetector(client)
             a = (await stored_deliveries(client))["room-a"]
             first_match, second_match = a[: len(a) // 2], a[len(a) // 2 :]
             assert json.loads(first_match[-1].data)["type"] == "game_end"

@@ -1,0 +1,78 @@
+"""One message in a consumer's hands (`Delivery`), and the place in the stream its ack subject tells."""
+
+from __future__ import annotations
+
+from streaming.pull import parse_headers
+
+
+class Delivery:
+    """One message in hand: what a consumer sees of it.
+
+    Its headers and its place in the stream (sequence, times delivered, when stored, from the ack
+    subject) are parsed only when asked for: the projector skims most messages by their payload alone,
+    and parsing every one was a tenth of its CPU on a backlog.
+    """
+
+    __slots__ = ("_header_block", "_headers", "_position", "data", "may_have_overtaken", "reply", "subject")
+
+    def __init__(
+        self,
+        subject: str,
+        data: bytes,
+        headers: dict[str, str] | None = None,
+        reply: bytes | None = None,
+        *,
+        header_block: bytes = b"",
+        position: tuple[int, int, int] | None = None,
+    ) -> None:
+        self.subject = subject
+        self.data = data
+        self.reply = reply  # the ack subject
+        self._headers = headers
+        self._header_block = header_block
+        self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
+        # Delivered shortly after a pull connection was lost: messages the server handed to that
+        # connection come back after the ack wait, so earlier messages may arrive after this one.
+        self.may_have_overtaken = False
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        if self._headers is None and self._header_block:
+            self._headers = parse_headers(self._header_block)
+        return self._headers
+
+    @property
+    def stream_seq(self) -> int:
+        return self._parsed_position()[0]
+
+    @property
+    def num_delivered(self) -> int:
+        return self._parsed_position()[1]
+
+    @property
+    def timestamp_ns(self) -> int:
+        """When the stream stored the message."""
+        return self._parsed_position()[2]
+
+    @property
+    def msg_id(self) -> str | None:
+        headers = self.headers
+        return headers.get("Nats-Msg-Id") if headers else None
+
+    def _parsed_position(self) -> tuple[int, int, int]:
+        if self._position is None:
+            assert self.reply, "a delivery without an ack subject was given no position"
+            self._position = parse_ack_reply(self.reply.decode())
+        return self._position
+
+    def __repr__(self) -> str:
+        return f"Delivery(subject={self.subject!r}, stream_seq={self.stream_seq}, data={self.data[:60]!r})"
+
+
+def parse_ack_reply(reply: str) -> tuple[int, int, int]:
+    """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats."""
+    tokens = reply.split(".")
+    if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
+        return int(tokens[5]), int(tokens[4]), int(tokens[7])
+    # $JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]
+    return int(tokens[7]), int(tokens[6]), int(tokens[9])
