@@ -18,16 +18,10 @@ CLIENTS = 8
 NULL = "\\N"  # COPY's text format for a null
 
 
-def _copy_matches(
-    total: int, users: list[uuid.UUID], *, base: datetime | None = None, tournament_every: int = 0
-) -> None:
-    """COPY ``total`` four-player matches; each of ``users`` plays in a share of them.
-
-    Matches start 30 s apart from ``base``. With ``tournament_every`` n, every n-th multiplayer match
-    is one of the tournament "bench-cup", its guests from a pool of 64 (so they meet again).
-    """
+def _copy_matches(total: int, users: list[uuid.UUID]) -> None:
+    """COPY ``total`` four-player matches, 30 s apart; each of ``users`` plays in a share of them."""
     rng = random.Random(1)
-    base = base or datetime(2025, 1, 1, tzinfo=UTC)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
     matches, players = io.StringIO(), io.StringIO()
     now = datetime.now(UTC).isoformat()
     for n in range(total):
@@ -37,19 +31,16 @@ def _copy_matches(
         mode = "solo" if n % 10 == 0 else "multiplayer"
         room = "\\N" if mode == "solo" else f"room-{n % 5000}"
         count = 1 if mode == "solo" else 4
-        in_cup = mode == "multiplayer" and tournament_every and n % tournament_every == 1
         matches.write(
-            f"{match_id}\ttetris\t{room}\t{mode}\t{count}\t{started.isoformat()}\t{ended.isoformat()}\t{now}"
-            f"\t{'bench-cup' if in_cup else NULL}\n"
+            f"{match_id}\ttetris\t{room}\t{mode}\t{count}\t{started.isoformat()}\t{ended.isoformat()}\t{now}\t{NULL}\n"
         )
         for seat in range(count):
             user = users[rng.randrange(len(users))] if seat == 0 else None
-            guest = f"guest-cup-{(n + 17 * seat) % 64}" if in_cup else f"guest-{n}-{seat}"
-            player_id = str(user) if user else guest
+            player_id = str(user) if user else f"guest-{n}-{seat}"
             players.write(
                 f"{uuid.uuid4()}\t{match_id}\t{user or NULL}\t{player_id}\t{seat + 1}\t{rng.randrange(90000)}"
                 f"\t{rng.randrange(80)}\t{rng.randrange(20)}\t{rng.randrange(20)}\t{rng.randrange(200)}"
-                f"\t90000\t\\N\t{now}\t{started.isoformat()}\t{mode}\n"
+                f"\t90000\t\\N\t{now}\t{started.isoformat()}\t{ended.isoformat()}\t{mode}\n"
             )
     with psycopg.connect(database_url()) as connection, connection.cursor() as cursor:
         cursor.execute("TRUNCATE matches, match_players CASCADE")
@@ -61,7 +52,7 @@ def _copy_matches(
         with cursor.copy(
             "COPY match_players (id, match_id, user_id, player_id, placement, score, lines_cleared, "
             "garbage_sent, garbage_received, pieces_placed, duration_ms, level, inserted_at, started_at, "
-            "mode) FROM STDIN"
+            "ended_at, mode) FROM STDIN"
         ) as copy:
             copy.write(players.getvalue())
     # Outside a transaction: VACUUM sets the visibility map, as autovacuum does for insert-only tables

@@ -62,6 +62,13 @@ PLAYER_RESULT_FIELDS = (
 )
 
 
+# What a player's stats (SPEC section 10) sum or compare, carried by match_players_user_mode_idx.
+STATS_COLUMNS = [
+    "ended_at", "placement", "score", "lines_cleared", "garbage_sent", "garbage_received", "pieces_placed",
+    "duration_ms", "level",
+]  # fmt: skip
+
+
 class MatchPlayer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="players")
@@ -78,8 +85,10 @@ class MatchPlayer(models.Model):
     duration_ms = models.PositiveIntegerField()
     level = models.PositiveIntegerField(null=True, blank=True)
     inserted_at = models.DateTimeField(auto_now_add=True)
-    # Denormalised from the match so that "my matches, newest first" is one index range scan.
+    # Denormalised from the match so that "my matches, newest first" is one index range scan, and a
+    # player's stats and the leaderboards (SPEC section 10) are index-only scans, never a join.
     started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
     mode = models.TextField(choices=Match.Mode.choices)
 
     class Meta:
@@ -90,7 +99,19 @@ class MatchPlayer(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "-started_at", "-match"], name="match_players_user_recent_idx"),
-            models.Index(fields=["user", "mode", "-started_at", "-match"], name="match_players_user_mode_idx"),
+            # A player's stats are read from this index alone (its INCLUDE columns).
+            models.Index(
+                fields=["user", "mode", "-started_at", "-match"],
+                include=STATS_COLUMNS,
+                name="match_players_user_mode_idx",
+            ),
+            # The leaderboards' periods: a registered player's rows by mode and ended_at, index-only.
+            models.Index(
+                fields=["mode", "ended_at"],
+                include=["user", "placement", "score", "match"],
+                condition=Q(user__isnull=False),
+                name="match_players_ended_idx",
+            ),
             models.Index(fields=["player_id"], name="match_players_player_id_idx"),
         ]
 

@@ -81,6 +81,7 @@ def matches_record_from_game_ends(*, ends: Sequence[GameEnd]) -> list[Match]:
             pieces_placed=player.pieces_placed,
             duration_ms=player.duration_ms,
             started_at=end.started_at,
+            ended_at=end.ended_at,
             mode=end.mode,
             inserted_at=inserted_at,
         )

@@ -69,6 +69,7 @@ def _match_create(*, user: User, fields: dict) -> MatchRow:
         duration_ms=fields["duration_ms"],
         level=fields["level"],
         started_at=started_at,
+        ended_at=ended_at,
         mode=Match.Mode.SOLO,
     )
     return _match_with_players(match.id)

@@ -64,6 +64,7 @@ def match_create(
             level=5 if mode == Match.Mode.SOLO else None,
             # Denormalised from the match, as every writer of match_players must.
             started_at=match.started_at,
+            ended_at=match.ended_at,
             mode=match.mode,
         )
         for placement, user in enumerate(users, start=1)

@@ -37,6 +37,7 @@ def player_row(match: Match, **changes) -> MatchPlayer:
         "pieces_placed": 30,
         "duration_ms": 180_000,
         "started_at": match.started_at,
+        "ended_at": match.ended_at,
         "mode": match.mode,
         **changes,
     }

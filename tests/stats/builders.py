@@ -55,6 +55,7 @@ def match_of(
             match=match,
             placement=placement,
             started_at=started_at,
+            ended_at=match.ended_at,
             mode=mode,
             **{key: value for key, value in s.items()},
         )

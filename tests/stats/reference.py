@@ -142,3 +142,31 @@ def standings(rows: list[dict], tournament_id: str) -> list[dict]:
         )
     entries.sort(key=lambda e: (-e["points"], -e["wins"], e["average_placement"], -e["total_score"], e["player_id"]))
     return [{"rank": rank, **e} for rank, e in enumerate(entries, start=1)]
+
+
+def player_totals(rows: list[dict]) -> dict:
+    """What player_totals must hold: (user_id, mode) -> its counts and best score, from the raw rows."""
+    by_key: dict = {}
+    for r in rows:
+        if r["user_id"] is not None:
+            by_key.setdefault((r["user_id"], r["mode"]), []).append(r)
+    totals = {}
+    for key, played in by_key.items():
+        best = min(played, key=lambda r: (-r["score"], r["ended_at"], str(r["id"])))
+        totals[key] = {
+            "matches": len(played),
+            "wins": sum(1 for r in played if r["placement"] == 1),
+            "placement_sum": sum(r["placement"] for r in played),
+            "best_score": best["score"],
+            "best_match_id": best["id"],
+            "best_ended_at": best["ended_at"],
+        }
+    return totals
+
+
+def stored_player_totals() -> dict:
+    """What player_totals holds, in the shape of ``player_totals``."""
+    names = ("matches", "wins", "placement_sum", "best_score", "best_match_id", "best_ended_at")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT user_id, mode, {', '.join(names)} FROM player_totals")
+        return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in cursor.fetchall()}

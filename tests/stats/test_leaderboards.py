@@ -148,6 +148,7 @@ def test_at_most_100_rows_ranked_by_position(viewer):
             duration_ms=60_000,
             level=1,
             started_at=m.started_at,
+            ended_at=m.ended_at,
             mode="solo",
         )
         for m, user in zip(matches, users, strict=True)

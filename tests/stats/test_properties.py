@@ -34,8 +34,9 @@ match_strategy = st.fixed_dictionaries(
 )
 
 
-def _store(matches: list[dict], users: list[User]) -> None:
+def _store(matches: list[dict], users: list[User]) -> list[Match]:
     now = timezone.now()
+    stored = []
     for n, spec in enumerate(matches):
         # A registered player sits once in a match; guests (3) any number of times.
         seats = [
@@ -53,6 +54,7 @@ def _store(matches: list[dict], users: list[User]) -> None:
             started_at=ended_at - timedelta(minutes=3),
             ended_at=ended_at,
         )
+        stored.append(match)
         for placement, s in enumerate(seats, start=1):
             user = users[s["who"]] if s["who"] in (0, 1, 2, 4) else None
             MatchPlayer.objects.create(
@@ -62,9 +64,11 @@ def _store(matches: list[dict], users: list[User]) -> None:
                 placement=placement,
                 level=3 if spec["solo"] else None,
                 started_at=match.started_at,
+                ended_at=match.ended_at,
                 mode=mode,
                 **{k: v for k, v in s.items() if k != "who"},
             )
+    return stored
 
 
 def _json(value):
@@ -72,15 +76,20 @@ def _json(value):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(matches=st.lists(match_strategy, max_size=12))
-def test_random_match_sets_agree_with_the_reference(django_db_blocker, matches):
+@given(matches=st.lists(match_strategy, max_size=12), deleted=st.sets(st.integers(min_value=0, max_value=11)))
+def test_random_match_sets_agree_with_the_reference(django_db_blocker, matches, deleted):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
         users = [User.objects.create_user(username=f"prop{n}") for n in range(5)]
-        _store(matches, users)
+        stored = _store(matches, users)
+        # The triggers' totals, after the inserts, a deleted user's rows set to null, deleted matches.
+        assert reference.stored_player_totals() == reference.player_totals(reference.raw_rows())
         users[4].delete()
+        assert reference.stored_player_totals() == reference.player_totals(reference.raw_rows())
+        Match.objects.filter(id__in=[m.id for n, m in enumerate(stored) if n in deleted]).delete()
         rows = reference.raw_rows()
+        assert reference.stored_player_totals() == reference.player_totals(rows)
         client = api_client_for(users[0])
         for user in users[:3]:
             body = client.get(f"/api/players/{user.id}/stats").json()
