@@ -11,7 +11,18 @@ import time
 from bench.events import realistic_matches
 from bench.harness import Servers, print_table, write_json
 
-SUITES = ["publishing", "consumers", "replay", "api", "stats", "detector_memory", "room", "solo_game", "cluster"]
+SUITES = [
+    "publishing",
+    "consumers",
+    "replay",
+    "api",
+    "stats",
+    "detector_memory",
+    "room",
+    "solo_game",
+    "web_client",
+    "cluster",
+]
 
 
 def main(argv: list[str]) -> int:

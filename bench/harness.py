@@ -113,6 +113,17 @@ async def load_stream(url: str, messages: Iterable[tuple[str, bytes, str | None]
     return count
 
 
+def node_bench_line(command: list[str], env: dict[str, str], cwd: Path = ROOT / "web") -> dict:
+    """Run a Node benchmark script and return the JSON of its `BENCH {...}` line."""
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+    for line in done.stdout.splitlines():
+        # Vitest colours its stdout even when piped, so the marker may follow escape codes.
+        _, marker, payload = line.partition("BENCH ")
+        if marker:
+            return json.loads(payload)
+    raise RuntimeError(f"{' '.join(command)} printed no BENCH line:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]

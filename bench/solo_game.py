@@ -6,29 +6,18 @@ and Debian's chromium."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import subprocess
 import time
 
-from bench.harness import Row, median, percentile, verdict
+from bench.harness import Row, median, node_bench_line, percentile, verdict
 from devtools.web import WEB, node_env
 from game.engine.config import MatchConfig
 from game.engine.match import Match
 
 STEP_TARGET_US = 100.0  # a step every 4 ms of play: 100 us at p99 is 2.5 % of it
 FRAME_MS = 1000 / 60
-
-
-def _bench_line(command: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run(command, cwd=WEB, env=env, capture_output=True, text=True, timeout=900, check=False)
-    for line in done.stdout.splitlines():
-        # Vitest colours its stdout even when piped, so the marker may follow escape codes.
-        _, marker, payload = line.partition("BENCH ")
-        if marker:
-            return json.loads(payload)
-    raise RuntimeError(f"{' '.join(command)} printed no BENCH line:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
 
 
 def python_tick_times(ticks: int) -> list[float]:
@@ -62,7 +51,7 @@ def run(servers, quick: bool) -> list[Row]:
         raise RuntimeError("npm not found: run `python3 dev.py test` once to install the web client's toolchain")
     subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, check=True, capture_output=True, timeout=600)
     steps = 50_000 if quick else 300_000
-    ts = _bench_line(
+    ts = node_bench_line(
         ["npx", "vitest", "run", "--config", "bench/vitest.config.ts"], {**env, "SOLO_BENCH_STEPS": str(steps)}
     )
     py = [t * 1e6 for t in python_tick_times(20_000 if quick else 100_000)]
@@ -76,7 +65,7 @@ def run(servers, quick: bool) -> list[Row]:
         verdict(ts["p99_us"] <= STEP_TARGET_US),
         {"typescript": ts, "python": {"ticks": len(py), "median_us": py_median, "p99_us": py_p99}},
     )
-    frames = _bench_line(["node", "bench/frameTimes.mjs", "5" if quick else "20"], env)
+    frames = node_bench_line(["node", "bench/frameTimes.mjs", "5" if quick else "20"], env)
     work, interval, blank = frames["work_ms"], frames["interval_ms"], frames["baseline_interval_ms"]
     frame = Row(
         "solo game frames, headless Chromium",

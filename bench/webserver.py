@@ -14,9 +14,10 @@ from devtools.embedded import free_port, port_is_open
 
 
 class Gunicorn:
-    def __init__(self, workers: int = 4) -> None:
+    def __init__(self, workers: int = 4, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.workers = workers
+        self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
@@ -30,6 +31,7 @@ class Gunicorn:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": database_url(),
             "NATS_URL": ",".join(settings.NATS_SERVERS),
+            **self.extra_env,
         }
         self.process = subprocess.Popen(
             [

@@ -4,29 +4,17 @@
 // page's frame callbacks and the interval between frames. The baseline, in the same browser, is an
 // empty requestAnimationFrame loop: the interval the headless compositor gives anyway.
 //   node bench/frameTimes.mjs [seconds]    prints one line: BENCH {json}
-/* global console, process, URL, window, performance, requestAnimationFrame, setTimeout */
+/* global console, process, URL */
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../e2e/chromium.mjs';
+import { emptyLoopFrames, intervals, recordedFrames, RECORDER, resetFrames, stats } from './frames.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
-// Wraps requestAnimationFrame before the page's scripts run: each frame's callbacks are timed.
-const RECORDER = () => {
-  const original = window.requestAnimationFrame.bind(window);
-  const frames = { work: [], stamps: [] };
-  window.__frames = frames;
-  window.requestAnimationFrame = (callback) =>
-    original((stamp) => {
-      const started = performance.now();
-      callback(stamp);
-      frames.work.push(performance.now() - started);
-      frames.stamps.push(stamp);
-    });
-};
 
 function serve() {
   const server = createServer((request, response) => {
@@ -45,14 +33,6 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { count: sorted.length, median: at(0.5), p99: at(0.99), max: at(1) };
-}
-
-const intervals = (stamps) => stamps.slice(1).map((stamp, i) => stamp - stamps[i]);
-
 const server = await serve();
 const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchChromium();
@@ -60,23 +40,12 @@ try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   await context.addInitScript(RECORDER);
 
-  const blank = await context.newPage();
-  await blank.goto(`${origin}/blank`);
-  await blank.evaluate((seconds) => {
-    const loop = () => requestAnimationFrame(loop);
-    requestAnimationFrame(loop);
-    return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  }, Math.min(SECONDS, 5));
-  const baseline = await blank.evaluate(() => window.__frames);
-  await blank.close();
+  const baseline = await emptyLoopFrames(context, `${origin}/blank`, Math.min(SECONDS, 5));
 
   const page = await context.newPage();
   await page.goto(`${origin}/play?seed=7`);
   await page.getByRole('img', { name: 'Board' }).waitFor();
-  await page.evaluate(() => {
-    window.__frames.work.length = 0;
-    window.__frames.stamps.length = 0;
-  });
+  await resetFrames(page);
   const keys = ['ArrowUp', 'ArrowLeft', 'ArrowLeft', 'Space', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'Space', 'KeyZ', 'Space', 'KeyC'];
   const ends = Date.now() + SECONDS * 1000;
   let pressed = 0;
@@ -91,7 +60,7 @@ try {
     }
     await page.waitForTimeout(120);
   }
-  const game = await page.evaluate(() => window.__frames);
+  const game = await recordedFrames(page);
   const pieces = await page.getByLabel('Pieces').textContent();
   console.log(
     `BENCH ${JSON.stringify({

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { routes } from './app/routes';
-import { ApiError } from './lib/session';
+import { ApiError, refreshSession } from './lib/session';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -15,6 +15,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// A reload knows no access token yet: ask for one at once, while React renders its first frame,
+// rather than after it (the pages' own requests wait on it; the calls share one request).
+void refreshSession();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

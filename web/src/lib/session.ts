@@ -127,6 +127,10 @@ export async function signOut(): Promise<void> {
 
 /** A JSON call to the API as the signed-in player; throws ApiError on any answer but 2xx. */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  // A page may ask while the session of a reload is still being refreshed: wait for its token
+  // rather than be refused, and do not ask at all once it is known there is no session.
+  if (refreshing) await refreshing;
+  if (state === 'signed-out') throw new ApiError(401, { detail: 'Sign in to see this page.' });
   const send = () => {
     const headers = new Headers(init.headers);
     headers.set('Accept', 'application/json');
