@@ -19,3 +19,8 @@ export interface GameEvent {
   player_id: string | null;
   data: Record<string, unknown>;
 }
+
+export type PlayerStats = Schemas['PlayerStats'];
+export type SoloLeaderboard = Schemas['SoloLeaderboard'];
+export type MultiplayerLeaderboard = Schemas['MultiplayerLeaderboard'];
+export type Standings = Schemas['Standings'];

@@ -18,6 +18,7 @@ export function Layout() {
           {state === 'signed-in' ? (
             <>
               <Link to="/matches">Matches</Link>
+              <Link to="/leaderboards">Leaderboards</Link>
               <button
                 type="button"
                 className="link"

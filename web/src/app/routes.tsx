@@ -6,6 +6,9 @@ import { PlayPage } from '../platform/solo/PlayPage';
 import { HistoryPage } from '../platform/history/HistoryPage';
 import { MatchPage } from '../platform/matches/MatchPage';
 import { ReplayPage } from '../platform/replay/ReplayPage';
+import { LeaderboardsPage } from '../platform/stats/LeaderboardsPage';
+import { PlayerPage } from '../platform/stats/PlayerPage';
+import { TournamentPage } from '../platform/stats/TournamentPage';
 import { Home } from './Home';
 import { Layout } from './Layout';
 
@@ -24,6 +27,9 @@ export const routes: RouteObject[] = [
           { path: 'matches', element: <HistoryPage /> },
           { path: 'matches/:id', element: <MatchPage /> },
           { path: 'matches/:id/replay', element: <ReplayPage /> },
+          { path: 'players/:id', element: <PlayerPage /> },
+          { path: 'leaderboards', element: <LeaderboardsPage /> },
+          { path: 'tournaments/:id', element: <TournamentPage /> },
         ],
       },
       { path: '*', element: <p>There is no such page. <a href="/">Go to the start</a>.</p> },

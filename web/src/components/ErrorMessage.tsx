@@ -1,9 +1,9 @@
 import { ApiError } from '../lib/session';
 
 /** What a failed request means to a player, and what they can do about it. */
-export function describeFailure(error: Error, what: string): string {
+export function describeFailure(error: Error, what: string, notFound?: string): string {
   if (error instanceof ApiError) {
-    if (error.status === 404) return `This ${what} does not exist, or it is not one of yours.`;
+    if (error.status === 404) return notFound ?? `This ${what} does not exist, or it is not one of yours.`;
     if (error.status === 401) return 'Your session has ended: sign in again.';
     if (error.status === 403) return `You may not see this ${what}.`;
     if (error.status >= 500) return `The server could not load this ${what} right now; try again in a moment.`;
@@ -12,10 +12,18 @@ export function describeFailure(error: Error, what: string): string {
   return error.message;
 }
 
-export function ErrorMessage({ error, what, onRetry }: { error: Error; what: string; onRetry?: () => void }) {
+interface Props {
+  error: Error;
+  what: string;
+  onRetry?: () => void;
+  /** What a 404 means here, when not "does not exist, or it is not one of yours". */
+  notFound?: string;
+}
+
+export function ErrorMessage({ error, what, onRetry, notFound }: Props) {
   return (
     <div role="alert" className="card">
-      <p>{describeFailure(error, what)}</p>
+      <p>{describeFailure(error, what, notFound)}</p>
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Try again

@@ -17,3 +17,10 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
   if (value === null || value === undefined) return '–';
   return value.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/** A long play time: "3 h 07 min" from an hour on, m:ss below. */
+export function formatPlayTime(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 60) return minutesSeconds(ms);
+  return `${formatNumber(Math.floor(minutes / 60))} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -33,10 +33,16 @@ describe('MatchHistory', () => {
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
     const first = within(rows[0] as HTMLElement);
-    expect(first.getByRole('link')).toHaveAttribute('href', '/matches/m-1');
+    expect(first.getAllByRole('link')[0]).toHaveAttribute('href', '/matches/m-1');
     expect(first.getByText('1 of 2')).toBeInTheDocument();
-    expect(first.getByText('alice, guest-7')).toBeInTheDocument();
+    expect(first.getAllByRole('cell').at(-1)).toHaveTextContent('alice, guest-7');
     expect(within(rows[1] as HTMLElement).getByText('solo')).toBeInTheDocument();
+  });
+
+  it('links each registered player’s name to their stats, and leaves a guest’s name plain', () => {
+    show(state({ matches: [match('m-1')] }));
+    expect(screen.getByRole('link', { name: 'alice' })).toHaveAttribute('href', '/players/u-1');
+    expect(screen.queryByRole('link', { name: 'guest-7' })).toBeNull();
   });
 
   it('offers Load more while a next page exists', async () => {

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { Match } from '../../api/types';
-import { formatNumber, formatWhen, playerName } from '../../lib/format';
+import { PlayerLink } from '../../components/PlayerLink';
+import { formatNumber, formatWhen } from '../../lib/format';
 import type { HistoryState } from './useHistory';
 
 interface Props {
@@ -57,7 +58,14 @@ export function MatchHistory({ history, userId }: Props) {
                 <td>{own ? `${own.placement} of ${match.player_count}` : '–'}</td>
                 <td>{formatNumber(own?.score)}</td>
                 <td>{own?.level ?? '–'}</td>
-                <td>{match.players.map(playerName).join(', ')}</td>
+                <td>
+                  {match.players.map((player, index) => (
+                    <span key={player.player_id}>
+                      {index > 0 && ', '}
+                      <PlayerLink player={player} />
+                    </span>
+                  ))}
+                </td>
               </tr>
             );
           })}

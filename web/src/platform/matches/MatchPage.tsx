@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, formatWhen, minutesSeconds, playerName } from '../../lib/format';
+import { PlayerLink } from '../../components/PlayerLink';
+import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
 import { useMatch } from './api';
 
 /** /matches/{id}: the players by placement, and the replay for multiplayer matches. */
@@ -26,6 +27,13 @@ export function MatchPage() {
           </Link>
         </p>
       )}
+      {match.tournament_id && (
+        <p>
+          <Link to={`/tournaments/${encodeURIComponent(match.tournament_id)}`}>
+            Standings of the tournament {match.tournament_id}
+          </Link>
+        </p>
+      )}
       <table className="table">
         <caption>Players by placement</caption>
         <thead>
@@ -46,7 +54,9 @@ export function MatchPage() {
           {players.map((player) => (
             <tr key={player.player_id}>
               <td>{player.placement}</td>
-              <th scope="row">{playerName(player)}</th>
+              <th scope="row">
+                <PlayerLink player={player} />
+              </th>
               <td>{formatNumber(player.score)}</td>
               <td>{player.lines_cleared}</td>
               <td>{player.garbage_sent}</td>

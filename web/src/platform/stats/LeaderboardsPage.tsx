@@ -1,0 +1,108 @@
+import { Link, useSearchParams } from 'react-router';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatNumber, formatWhen } from '../../lib/format';
+import { isPeriod, PERIODS, type Period, useMultiplayerLeaderboard, useSoloLeaderboard } from './api';
+
+function SoloBoard({ period }: { period: Period }) {
+  const query = useSoloLeaderboard(period);
+  if (query.isPending) return <p role="status">Loading the solo leaderboard…</p>;
+  if (query.error) return <ErrorMessage error={query.error} what="leaderboard" onRetry={() => void query.refetch()} />;
+  if (query.data.results.length === 0) return <p>No solo games in this period yet.</p>;
+  return (
+    <table className="table">
+      <caption>Solo: best score</caption>
+      <thead>
+        <tr>
+          <th scope="col">Rank</th>
+          <th scope="col">Player</th>
+          <th scope="col">Best score</th>
+          <th scope="col">Achieved</th>
+        </tr>
+      </thead>
+      <tbody>
+        {query.data.results.map((row) => (
+          <tr key={row.user_id}>
+            <td>{row.rank}</td>
+            <th scope="row">
+              <Link to={`/players/${row.user_id}`}>{row.username}</Link>
+            </th>
+            <td>{formatNumber(row.best_score)}</td>
+            <td>{formatWhen(row.achieved_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MultiplayerBoard({ period }: { period: Period }) {
+  const query = useMultiplayerLeaderboard(period);
+  if (query.isPending) return <p role="status">Loading the multiplayer leaderboard…</p>;
+  if (query.error) return <ErrorMessage error={query.error} what="leaderboard" onRetry={() => void query.refetch()} />;
+  if (query.data.results.length === 0) return <p>No multiplayer matches in this period yet.</p>;
+  return (
+    <table className="table">
+      <caption>Multiplayer: most wins</caption>
+      <thead>
+        <tr>
+          <th scope="col">Rank</th>
+          <th scope="col">Player</th>
+          <th scope="col">Wins</th>
+          <th scope="col">Matches</th>
+          <th scope="col">Win rate</th>
+          <th scope="col">Average placement</th>
+        </tr>
+      </thead>
+      <tbody>
+        {query.data.results.map((row) => (
+          <tr key={row.user_id}>
+            <td>{row.rank}</td>
+            <th scope="row">
+              <Link to={`/players/${row.user_id}`}>{row.username}</Link>
+            </th>
+            <td>{formatNumber(row.wins)}</td>
+            <td>{formatNumber(row.matches)}</td>
+            <td>{formatNumber(row.win_rate * 100, 2)} %</td>
+            <td>{formatNumber(row.average_placement, 2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** /leaderboards?period=…: both boards of SPEC section 10 for one period, kept in the URL. */
+export function LeaderboardsPage() {
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('period');
+  const period: Period = isPeriod(asked) ? asked : 'all';
+  return (
+    <section>
+      <h1>Leaderboards</h1>
+      <form className="filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Period
+          <select
+            name="period"
+            value={period}
+            onChange={(event) => setParams(event.target.value === 'all' ? {} : { period: event.target.value }, { replace: true })}
+          >
+            {PERIODS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <div className="boards">
+        <div className="board-column">
+          <MultiplayerBoard period={period} />
+        </div>
+        <div className="board-column">
+          <SoloBoard period={period} />
+        </div>
+      </div>
+    </section>
+  );
+}

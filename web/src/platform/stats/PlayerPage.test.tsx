@@ -1,0 +1,71 @@
+// @vitest-environment jsdom
+import { screen, within } from '@testing-library/react';
+import { delay, http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { renderAt } from '../../test/render';
+import { server, withMockServer } from '../../test/server';
+import { playerStats } from './fixtures';
+import { PlayerPage } from './PlayerPage';
+
+withMockServer();
+
+const open = (id = 'u-1') => renderAt('/players/:id', <PlayerPage />, `/players/${id}`);
+const figure = (table: string, label: string) =>
+  within(screen.getByRole('table', { name: table })).getByRole('row', { name: new RegExp(`^${label}`) });
+
+describe('the player page', () => {
+  it('shows the multiplayer figures as the API gives them, and says when there is no solo game', async () => {
+    server.use(http.get('*/api/players/u-1/stats', () => HttpResponse.json(playerStats())));
+    open();
+    expect(await screen.findByRole('heading', { name: 'alice' })).toBeInTheDocument();
+    expect(figure('Multiplayer', 'Wins')).toHaveTextContent('3');
+    expect(figure('Multiplayer', 'Win rate')).toHaveTextContent('37.50 %');
+    expect(figure('Multiplayer', 'Average placement')).toHaveTextContent('1.88');
+    expect(figure('Multiplayer', 'APM')).toHaveTextContent('1.0');
+    expect(figure('Multiplayer', 'Play time')).toHaveTextContent('1 h 30 min');
+    expect(screen.queryByRole('table', { name: 'Solo' })).toBeNull();
+    expect(screen.getByText('No solo games yet.')).toBeInTheDocument();
+  });
+
+  it('shows a dash for a figure the API gives as null', async () => {
+    const stats = playerStats();
+    server.use(
+      http.get('*/api/players/u-1/stats', () =>
+        HttpResponse.json({ ...stats, solo: { ...stats.solo, matches: 1, best_score: 10, play_time_ms: 0 } }),
+      ),
+    );
+    open();
+    expect(await screen.findByRole('table', { name: 'Solo' })).toBeInTheDocument();
+    expect(figure('Solo', 'PPS')).toHaveTextContent('–');
+  });
+
+  it('explains an unknown player', async () => {
+    server.use(http.get('*/api/players/nobody/stats', () => HttpResponse.json({ detail: 'No player' }, { status: 404 })));
+    open('nobody');
+    expect(await screen.findByRole('alert')).toHaveTextContent('There is no such player');
+  });
+
+  it('offers to try again after a server error', async () => {
+    let calls = 0;
+    server.use(
+      http.get('*/api/players/u-1/stats', () => {
+        calls += 1;
+        return calls === 1 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(playerStats());
+      }),
+    );
+    open();
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('try again in a moment');
+    within(alert).getByRole('button', { name: 'Try again' }).click();
+    expect(await screen.findByRole('heading', { name: 'alice' })).toBeInTheDocument();
+  });
+
+  // Last: its request stays pending until the mock server closes.
+  it('says it is loading', () => {
+    server.use(http.get('*/api/players/u-1/stats', async () => {
+      await delay('infinite');
+    }));
+    open();
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+  });
+});

@@ -1,0 +1,98 @@
+import { useParams } from 'react-router';
+import type { PlayerStats } from '../../api/types';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatNumber, formatPlayTime, formatWhen } from '../../lib/format';
+import { usePlayerStats } from './api';
+
+type Figure = [label: string, value: string];
+
+function multiplayerFigures(stats: PlayerStats['multiplayer']): Figure[] {
+  return [
+    ['Matches', formatNumber(stats.matches)],
+    ['Wins', formatNumber(stats.wins)],
+    ['Win rate', stats.win_rate === null ? '–' : `${formatNumber(stats.win_rate * 100, 2)} %`],
+    ['Average placement', formatNumber(stats.average_placement, 2)],
+    ['Best score', formatNumber(stats.best_score)],
+    ['Total score', formatNumber(stats.total_score)],
+    ['Lines cleared', formatNumber(stats.lines_cleared)],
+    ['Garbage sent', formatNumber(stats.garbage_sent)],
+    ['Garbage received', formatNumber(stats.garbage_received)],
+    ['Pieces placed', formatNumber(stats.pieces_placed)],
+    ['Play time', formatPlayTime(stats.play_time_ms)],
+    ['PPS', formatNumber(stats.pps, 2)],
+    ['APM', formatNumber(stats.apm, 1)],
+    ['Last played', stats.last_played_at ? formatWhen(stats.last_played_at) : '–'],
+  ];
+}
+
+function soloFigures(stats: PlayerStats['solo']): Figure[] {
+  return [
+    ['Games', formatNumber(stats.matches)],
+    ['Best score', formatNumber(stats.best_score)],
+    ['Best level', formatNumber(stats.best_level)],
+    ['Total score', formatNumber(stats.total_score)],
+    ['Lines cleared', formatNumber(stats.lines_cleared)],
+    ['Pieces placed', formatNumber(stats.pieces_placed)],
+    ['Play time', formatPlayTime(stats.play_time_ms)],
+    ['PPS', formatNumber(stats.pps, 2)],
+    ['Last played', stats.last_played_at ? formatWhen(stats.last_played_at) : '–'],
+  ];
+}
+
+function FigureTable({ caption, figures, empty }: { caption: string; figures: Figure[]; empty: string | null }) {
+  return (
+    <div className="card">
+      <h2>{caption}</h2>
+      {empty ? (
+        <p>{empty}</p>
+      ) : (
+        <table className="table figures">
+          <caption className="visually-hidden">{caption}</caption>
+          <tbody>
+            {figures.map(([label, value]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td>{value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** /players/{user_id}: a player's stats (SPEC section 10), multiplayer and solo apart. */
+export function PlayerPage() {
+  const { id = '' } = useParams();
+  const query = usePlayerStats(id);
+  if (query.isPending) return <p role="status">Loading the player’s stats…</p>;
+  if (query.error) {
+    return (
+      <ErrorMessage
+        error={query.error}
+        what="player"
+        notFound="There is no such player: the link may be wrong, or the account was deleted."
+        onRetry={() => void query.refetch()}
+      />
+    );
+  }
+  const stats = query.data;
+  return (
+    <section>
+      <h1>{stats.username}</h1>
+      <div className="stat-cards">
+        <FigureTable
+          caption="Multiplayer"
+          figures={multiplayerFigures(stats.multiplayer)}
+          empty={stats.multiplayer.matches === 0 ? 'No multiplayer matches yet.' : null}
+        />
+        <FigureTable
+          caption="Solo"
+          figures={soloFigures(stats.solo)}
+          empty={stats.solo.matches === 0 ? 'No solo games yet.' : null}
+        />
+      </div>
+    </section>
+  );
+}
