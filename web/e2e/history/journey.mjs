@@ -194,7 +194,7 @@ async function tourScenario(browser) {
   await page.goto(`${base}/matches`);
   await page.getByRole('table').waitFor(WAIT);
   const row = page.getByRole('row').filter({ hasText: config.replayRoom });
-  await row.getByRole('link').click();
+  await row.getByRole('link').first().click(); // its When; the players' names link to their stats
   const players = page.getByRole('table', { name: 'Players by placement' });
   await players.waitFor(WAIT);
   result.match = { path: new URL(page.url()).pathname, players: await readTable(players) };
