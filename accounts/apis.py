@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.serializers import RegisterInputSerializer, UserOutputSerializer
@@ -61,9 +62,25 @@ class RegisterApi(APIView):
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenObtainPairSerializer,
+            401: OpenApiResponse(description="Wrong username or password, or an inactive user."),
+        }
+    )
+)
 class TokenObtainApi(TokenObtainPairView):
     throttle_classes = (AuthRateThrottle,)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenRefreshSerializer,
+            401: OpenApiResponse(description="Not a valid refresh token: expired, blacklisted, or an access token."),
+        }
+    )
+)
 class TokenRefreshApi(TokenRefreshView):
     throttle_classes = (AuthRateThrottle,)

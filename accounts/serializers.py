@@ -1,3 +1,5 @@
+from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -12,10 +14,40 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+def _minimum_password_length() -> int:
+    lengths = [v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)]
+    return max(lengths, default=1)
+
+
+# The rules the service checks, stated in the schema as far as JSON Schema can: the model's username
+# validator (letters, digits and @ . + - _) and AUTH_PASSWORD_VALIDATORS' length and not-only-digits.
+# A taken username, a common password or one too like the username can only be told by trying.
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 150, "pattern": r"^[\w.@+-]+$"})
+class UsernameField(StrictCharField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 4096,
+        "pattern": "[^0-9]",
+        "description": f"At least {_minimum_password_length()} characters, not only digits, not a common "
+        "password, not too like the username.",
+        "writeOnly": True,
+    }
+)
+class PasswordField(StrictCharField):
+    pass
+
+
 class RegisterInputSerializer(serializers.Serializer):
-    # The model's own validators (allowed characters, uniqueness) run in the service; here only shape.
-    username = StrictCharField(max_length=150, trim_whitespace=False)
-    password = StrictCharField(max_length=4096, trim_whitespace=False, write_only=True)
+    # The model's own validators (allowed characters, uniqueness) and the password validators run in the
+    # service; here the shape, and the validators' minimum length, so that the schema can state it.
+    username = UsernameField(max_length=150, trim_whitespace=False)
+    password = PasswordField(
+        min_length=_minimum_password_length(), max_length=4096, trim_whitespace=False, write_only=True
+    )
 
 
 class UserOutputSerializer(serializers.Serializer):

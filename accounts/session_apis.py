@@ -15,6 +15,7 @@ from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -111,6 +112,13 @@ class SessionBaseApi(APIView):
     def get_authenticate_header(self, request: Request) -> str:
         # As simplejwt's token views: without one, DRF would turn a 401 (wrong password) into a 403.
         return f'{jwt_settings.AUTH_HEADER_TYPES[0]} realm="api"'
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        # A method these routes do not have is a 405 from any origin: DRF checks the origin rule
+        # (a permission) before it looks for the method, which answered TRACE with 403.
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class SessionApi(SessionBaseApi):

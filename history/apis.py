@@ -1,11 +1,9 @@
 """History API (SPEC section 6): thin views over history.selectors."""
 
-import base64
-import binascii
-import json
+import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +18,12 @@ from history.selectors import MatchListRow, MatchRow, match_get_for_user, match_
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
+# A cursor is a row's position written out: the direction (n: older rows, p: newer ones), the row's
+# started_at in microseconds since 1970 (UTC), a dot, and its match id in hex. Every string of this
+# form is a position (one that matches no row gives an empty page), so the schema can state it whole.
+CURSOR_PATTERN = r"^[np][0-9]{1,17}\.[0-9a-f]{32}$"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 class MatchCursorPagination:
@@ -71,21 +75,15 @@ class MatchCursorPagination:
         if position is None:
             return None
         at, match_id = position
-        raw = json.dumps([at.isoformat(), str(match_id), "p" if backwards else "n"], separators=(",", ":"))
-        token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        token = f"{'p' if backwards else 'n'}{(at - EPOCH) // MICROSECOND}.{match_id.hex}"
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     @staticmethod
     def _decode(cursor: str) -> tuple[tuple[datetime, uuid.UUID], bool]:
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            at, match_id, direction = json.loads(raw)
-            position = (datetime.fromisoformat(at), uuid.UUID(match_id))
-            if position[0].tzinfo is None or direction not in ("n", "p"):
-                raise ValueError(direction)
-        except (binascii.Error, UnicodeDecodeError, TypeError, ValueError):  # JSONDecodeError is a ValueError
-            raise ValidationError({"cursor": [INVALID_CURSOR]}) from None
-        return position, direction == "p"
+        if not re.fullmatch(CURSOR_PATTERN, cursor):
+            raise ValidationError({"cursor": [INVALID_CURSOR]})
+        micros, match_hex = cursor[1:].split(".")
+        return (EPOCH + int(micros) * MICROSECOND, uuid.UUID(match_hex)), cursor[0] == "p"
 
 
 class MatchListApi(APIView):
@@ -95,7 +93,10 @@ class MatchListApi(APIView):
         parameters=[
             MatchListInputSerializer,
             OpenApiParameter(
-                "cursor", OpenApiTypes.STR, description="Opaque; take it from a 'next' or 'previous' link."
+                "cursor",
+                {"type": "string", "pattern": CURSOR_PATTERN},
+                description="Take it from a 'next' or 'previous' link. A row's position: n (older) or p "
+                "(newer), its started_at in microseconds since 1970 UTC, a dot, its match id in hex.",
             ),
         ],
         responses={

@@ -2,7 +2,6 @@
 
 import re
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -15,8 +14,10 @@ from solo.serializers import SoloResultInputSerializer
 from solo.services import IdempotencyKeyReused, solo_result_record
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-# Printable ASCII, 1 to 255 characters: what survives every proxy and fits the key column.
-IDEMPOTENCY_KEY_RE = re.compile(r"[\x20-\x7e]{1,255}")
+# Printable ASCII, 1 to 255 characters, what survives every proxy and fits the key column; no space at
+# either end, since HTTP strips those (a key of spaces would arrive empty).
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$"
+IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 class IdempotencyConflict(APIException):
@@ -30,7 +31,11 @@ def _idempotency_key(request: Request) -> str | None:
         return None
     if not IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise ValidationError(
-            {IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters, e.g. a UUID made once per result."]}
+            {
+                IDEMPOTENCY_HEADER: [
+                    "Use 1 to 255 printable ASCII characters, no space at either end, e.g. a UUID made once per result."
+                ]
+            }
         )
     return key
 
@@ -43,11 +48,12 @@ class SoloResultApi(APIView):
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
                 OpenApiParameter.HEADER,
                 description=(
-                    "Optional, 1-255 printable ASCII characters, per user. A repeat of the same body with "
-                    "the same key returns 200 and the first match; another body with that key gets 409."
+                    "Optional, 1-255 printable ASCII characters (no space at either end), per user. A repeat "
+                    "of the same body with the same key returns 200 and the first match; another body with "
+                    "that key gets 409."
                 ),
             )
         ],

@@ -167,7 +167,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the 400 / 401 / 429 answers every route shares (config/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.TruthfulAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 
