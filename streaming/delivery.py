@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from streaming.partitions import SOURCE_HEADER, SourcedFrom, source_in_header_block, sourced_from
 from streaming.pull import parse_headers
+
+_NOT_READ = object()
 
 
 class Delivery:
@@ -13,7 +16,16 @@ class Delivery:
     and parsing every one was a tenth of its CPU on a backlog.
     """
 
-    __slots__ = ("_header_block", "_headers", "_position", "data", "may_have_overtaken", "reply", "subject")
+    __slots__ = (
+        "_header_block",
+        "_headers",
+        "_origin",
+        "_position",
+        "data",
+        "may_have_overtaken",
+        "reply",
+        "subject",
+    )
 
     def __init__(
         self,
@@ -31,6 +43,7 @@ class Delivery:
         self._headers = headers
         self._header_block = header_block
         self._position = position  # (stream sequence, times delivered, stored-at nanoseconds)
+        self._origin: SourcedFrom | object | None = _NOT_READ
         # Delivered shortly after a pull connection was lost: messages the server handed to that
         # connection come back after the ack wait, so earlier messages may arrive after this one.
         self.may_have_overtaken = False
@@ -43,7 +56,14 @@ class Delivery:
 
     @property
     def stream_seq(self) -> int:
+        """Its GAME_EVENTS sequence: a sourced copy's (GAME_EVENTS_PARTITIONED) is its original's (SPEC section 12)."""
         return self._parsed_position()[0]
+
+    @property
+    def origin_subject(self) -> str:
+        """The subject it was published to: a sourced copy's original subject."""
+        source = self._source()
+        return source.subject if source is not None and source.subject else self.subject
 
     @property
     def num_delivered(self) -> int:
@@ -62,8 +82,19 @@ class Delivery:
     def _parsed_position(self) -> tuple[int, int, int]:
         if self._position is None:
             assert self.reply, "a delivery without an ack subject was given no position"
-            self._position = parse_ack_reply(self.reply.decode())
+            position = parse_ack_reply(self.reply.decode())
+            source = self._source()
+            self._position = position if source is None else (source.seq, position[1], position[2])
         return self._position
+
+    def _source(self) -> SourcedFrom | None:
+        """Where a sourced copy came from, read once; None for any other message."""
+        if self._origin is _NOT_READ:
+            if self._header_block:  # one header found in place: no parsing of the others
+                self._origin = source_in_header_block(self._header_block)
+            else:
+                self._origin = sourced_from(self._headers.get(SOURCE_HEADER)) if self._headers else None
+        return self._origin
 
     def __repr__(self) -> str:
         return f"Delivery(subject={self.subject!r}, stream_seq={self.stream_seq}, data={self.data[:60]!r})"

@@ -135,7 +135,10 @@ class ConsumerRunner:
                 await ensure_stream(js)
                 config = self.consumer.consumer_config()
                 try:
-                    await js.consumer_info(self.stream, self.consumer.durable)
+                    have = (await js.consumer_info(self.stream, self.consumer.durable)).config
+                    # Where it starts is fixed when it is made (setup_stream starts a detector mid-stream).
+                    config.deliver_policy, config.opt_start_seq = have.deliver_policy, have.opt_start_seq
+                    config.opt_start_time = have.opt_start_time
                     await js.add_consumer(self.stream, config)  # same name: updates what may change
                 except NotFoundError:
                     await js.add_consumer(self.stream, config)

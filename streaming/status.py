@@ -93,9 +93,9 @@ async def brief_connection() -> AsyncIterator[NATS]:
         await client.close()
 
 
-async def jetstream_api(client: NATS, subject: str) -> dict[str, Any]:
+async def jetstream_api(client: NATS, subject: str, *, wait_seconds: float = REQUEST_TIMEOUT_SECONDS) -> dict[str, Any]:
     """One JetStream API request; its JSON answer, or JetStreamApiError for the server's refusal."""
-    reply = await client.request(f"$JS.API.{subject}", b"", timeout=REQUEST_TIMEOUT_SECONDS)
+    reply = await client.request(f"$JS.API.{subject}", b"", timeout=wait_seconds)
     answer = json.loads(reply.data)
     error = answer.get("error")
     if error:

@@ -10,6 +10,7 @@ from nats.js.errors import NotFoundError
 
 from devtools import pytest_servers
 from streaming.connection import connect
+from streaming.partitions import PARTITIONED_STREAM
 from streaming.streams import ensure_stream
 from tests.support import run_async
 
@@ -20,12 +21,14 @@ def test_servers() -> pytest_servers.TestServers:
     return pytest_servers.servers
 
 
-async def _reset_stream() -> None:
+async def reset_stream() -> None:
+    """Delete GAME_EVENTS (and GAME_EVENTS_PARTITIONED), then make it again, empty."""
     client = await connect("test-reset", retry_forever=False)
     try:
         js = client.jetstream()
-        with contextlib.suppress(NotFoundError):
-            await js.delete_stream(django_settings.GAME_EVENTS_STREAM)
+        for name in (PARTITIONED_STREAM, django_settings.GAME_EVENTS_STREAM):
+            with contextlib.suppress(NotFoundError):
+                await js.delete_stream(name)
         await ensure_stream(js)
     finally:
         await client.close()
@@ -33,9 +36,9 @@ async def _reset_stream() -> None:
 
 @pytest.fixture
 def stream(test_servers, settings):
-    """A fresh, empty GAME_EVENTS stream on the session's NATS server."""
+    """A fresh, empty GAME_EVENTS stream on the session's NATS server, and no GAME_EVENTS_PARTITIONED."""
     settings.NATS_SERVERS = [test_servers.nats.url]
     if not test_servers.nats.is_running():
         test_servers.nats.start()
-    run_async(_reset_stream())
+    run_async(reset_stream())
     return django_settings.GAME_EVENTS_STREAM

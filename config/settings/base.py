@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.logging import logging_config
 
@@ -261,6 +262,11 @@ CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
 ]
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
 MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
+# SPEC section 12: N detector processes, each fed one partition of the rooms through
+# GAME_EVENTS_PARTITIONED (a work queue sourcing GAME_EVENTS); 1 is one detector on GAME_EVENTS itself.
+MOMENT_DETECTOR_PARTITIONS = env_int("MOMENT_DETECTOR_PARTITIONS", 1)
+if MOMENT_DETECTOR_PARTITIONS < 1:
+    raise ImproperlyConfigured(f"MOMENT_DETECTOR_PARTITIONS is {MOMENT_DETECTOR_PARTITIONS}; give 1 or more")
 # The projector refreshes the tournament standings view at most this often (SPEC section 10); a float.
 TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", "").strip() or 5)
 

@@ -46,6 +46,8 @@ from streaming.events import (
     validate_envelope,
 )
 from streaming.moments.detection import MatchState, Moment, detect_moments
+from streaming.partitions import partition_durable, partition_subject
+from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
 from streaming.world import NATS_UNAVAILABLE
 
@@ -120,11 +122,24 @@ def moments_not_stored(
 
 
 class MomentDetector(Consumer):
-    durable = "key-moment-detector"
+    """The one detector on GAME_EVENTS or, given a ``partition``, that partition's of GAME_EVENTS_PARTITIONED.
+
+    A partition's deliveries are sourced copies: their sequence and subject are their originals' in
+    GAME_EVENTS (`Delivery.stream_seq`, `Delivery.origin_subject`), and every read (recovery, gaps,
+    stored moments) goes to GAME_EVENTS, so a partition finds exactly the moments one detector finds.
+    """
+
+    durable = DETECTOR_DURABLE
     filter_subject = "game.*.events"
 
-    def __init__(self, *, nats: NatsLink | None = None, idle_seconds: float | None = None) -> None:
+    def __init__(
+        self, *, nats: NatsLink | None = None, idle_seconds: float | None = None, partition: int | None = None
+    ) -> None:
         """``nats``: what it reads the stream and publishes moments with (made from its name when not given)."""
+        self.partition = partition
+        if partition is not None:
+            self.durable = partition_durable(partition)
+            self.filter_subject = partition_subject(partition)
         super().__init__(nats=nats)
         self.rooms: dict[str, Room] = {}
         # Earlier matches of a room whose events come late (held by a process that died): caught up on the side.
@@ -159,11 +174,11 @@ class MomentDetector(Consumer):
         self, client: NATS, delivery: Delivery, outgoing: list[OutgoingMoment], touched: set[str], now: float
     ) -> Verdict:
         try:
-            room_id = room_id_from_subject(delivery.subject)
+            room_id = room_id_from_subject(delivery.origin_subject)
             event = validate_envelope(decode_payload(delivery.data))
         except InvalidEvent as error:
             logger.warning(
-                "event skipped stream_seq=%d subject=%s reason=%s", delivery.stream_seq, delivery.subject, error
+                "event skipped stream_seq=%d subject=%s reason=%s", delivery.stream_seq, delivery.origin_subject, error
             )
             return Verdict.ACK
         seq = delivery.stream_seq

@@ -75,10 +75,34 @@ def test_systemd_unit_verifies(unit, tmp_path):
     text = unit.read_text().replace("/opt/tetris-history/.venv/bin/python", sys.executable)
     text = text.replace("/opt/tetris-history/.venv/bin/gunicorn", str(Path(sys.executable).parent / "gunicorn"))
     text = text.replace("/opt/tetris-history", str(ROOT))
-    copy = tmp_path / unit.name
+    copy = tmp_path / unit.name.replace("@.", "@0.")  # a template is verified as an instance of it
     copy.write_text(text)
     result = subprocess.run(
         ["systemd-analyze", "verify", "--man=no", str(copy)], capture_output=True, text=True, timeout=60
     )
-    problems = [line for line in (result.stdout + result.stderr).splitlines() if unit.name in line]
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if copy.name in line]
     assert result.returncode == 0 and not problems, problems
+
+
+def test_the_detector_template_unit_runs_its_instance_as_the_partition():
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(ROOT / "deploy" / "systemd" / "tetris-history-detector@.service")
+    assert parser["Service"]["ExecStart"].split()[1:] == ["manage.py", "run_moment_detector", "--partition", "%i"]
+    assert parser["Unit"]["Conflicts"] == "tetris-history-detector.service"
+
+
+def test_compose_runs_one_service_per_detector_partition_and_can_turn_the_single_detector_off():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    partitions = sorted(name for name in services if name.startswith("detector-"))
+    assert partitions == ["detector-0", "detector-1"]
+    for index, name in enumerate(partitions):
+        service = services[name]
+        assert service["command"] == ["python", "manage.py", "run_moment_detector", "--partition", str(index)]
+        assert command_exists(service["command"])
+        assert service["profiles"] == ["partitioned"]
+        assert service["environment"]["MOMENT_DETECTOR_PARTITIONS"] == "${MOMENT_DETECTOR_PARTITIONS:-2}"
+        assert service["environment"]["NATS_URL"] == services["detector"]["environment"]["NATS_URL"]
+        assert service["restart"] == "unless-stopped"
+    assert "profiles" not in services["detector"]  # the default stays one detector
+    assert services["detector"]["scale"] == "${SINGLE_DETECTOR:-1}"

@@ -1,17 +1,62 @@
 import asyncio
+import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from streaming.connection import backoff_delays, connect
 from streaming.moments.consumer import MomentDetector
+from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
 from streaming.pull import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
+from streaming.status import JetStreamApiError
+from streaming.streams import StreamMismatch
+from streaming.world import NATS_UNAVAILABLE
+
+logger = logging.getLogger("streaming.moments")
 
 
 class Command(BaseCommand):
-    help = "Run the key moment detector (durable consumer key-moment-detector) until SIGTERM or SIGINT."
+    help = (
+        "Run the key moment detector (durable consumer key-moment-detector, or key-moment-detector-{i} with "
+        "--partition i when MOMENT_DETECTOR_PARTITIONS > 1) until SIGTERM or SIGINT."
+    )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--partition",
+            type=int,
+            help="With MOMENT_DETECTOR_PARTITIONS=N > 1: the partition (0 to N-1) of the rooms this process detects.",
+        )
+
+    def handle(self, *args, partition: int | None = None, **options) -> None:
+        wanted = settings.MOMENT_DETECTOR_PARTITIONS
+        problem = layout_problem(wanted, partition, wanted)
+        if problem:
+            raise CommandError(problem)
         try:
-            asyncio.run(ConsumerRunner(MomentDetector()).run())
-        except UnusableNatsUrl as error:
+            problem = layout_problem(wanted, partition, asyncio.run(_partitions_on_server()))
+            if problem:
+                raise CommandError(problem)
+            stream = PARTITIONED_STREAM if partition is not None else None
+            asyncio.run(ConsumerRunner(MomentDetector(partition=partition), stream=stream).run())
+        except (UnusableNatsUrl, StreamMismatch) as error:
             raise CommandError(str(error)) from None
+
+
+async def _partitions_on_server() -> int:
+    # Checked before consuming: a detector of another layout would feed rooms that others feed too.
+    client = await connect("moment-detector-setup")
+    delays = backoff_delays()
+    try:
+        while True:
+            try:
+                return await partitions_on_server(client)
+            except (*NATS_UNAVAILABLE, JetStreamApiError) as error:  # an election, no quorum, NATS away
+                if isinstance(error, JetStreamApiError) and error.code < 500:
+                    raise CommandError(f"cannot read the detectors' layout: {error}") from error
+                delay = next(delays)
+                logger.warning("reading the detectors' layout failed (%s); retrying in %.1fs", error, delay)
+                await asyncio.sleep(delay)
+    finally:
+        await client.close()
