@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from pathlib import Path
 
 import nats
 import pytest
@@ -12,18 +11,7 @@ import yaml
 from nats.js.api import StreamConfig
 
 from devtools.embedded import EmbeddedNats
-
-ROOT = Path(__file__).resolve().parents[2]
-CLUSTER = ROOT / "deploy" / "nats-cluster"
-ROLES = ("GAME_SERVER", "PROJECTOR", "DETECTOR", "WEB", "ADMIN")
-
-
-@pytest.fixture
-def role_passwords(monkeypatch) -> dict[str, str]:
-    passwords = {role: f"secret-{role.lower()}" for role in ROLES}
-    for role, password in passwords.items():
-        monkeypatch.setenv(f"NATS_{role}_PASSWORD", password)
-    return passwords
+from tests.deploy.conftest import CLUSTER, ROLES, ROOT
 
 
 @pytest.mark.parametrize(
@@ -90,16 +78,8 @@ async def _roles_and_refusals(url: str, passwords: dict[str, str]) -> dict[tuple
     return outcomes
 
 
-def test_only_game_servers_publish_events_and_only_the_detector_publishes_moments(tmp_path, role_passwords):
-    # The production nodes' own authorization file, included as they include it (paths are relative).
-    (tmp_path / "nats").mkdir()
-    (tmp_path / "nats" / "authorization.conf").write_text((CLUSTER / "authorization.conf").read_text())
-    server = EmbeddedNats(tmp_path / "nats", extra_config="include ./authorization.conf\n")
-    server.start()
-    try:
-        outcomes = asyncio.run(_roles_and_refusals(server.url, role_passwords))
-    finally:
-        server.stop()
+def test_only_game_servers_publish_events_and_only_the_detector_publishes_moments(authorized_nats, role_passwords):
+    outcomes = asyncio.run(_roles_and_refusals(authorized_nats.url, role_passwords))
     assert outcomes == {
         ("game-server", "game.room-1.events"): True,
         ("game-server", "game.room-1.moments"): False,  # a game server publishing a moment is refused

@@ -15,6 +15,18 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+# Each unit's NATS user (deploy/nats-cluster/authorization.conf).
+ROLES = {
+    "tetris-history-web.service": "web",
+    "tetris-history-projector.service": "projector",
+    "tetris-history-detector.service": "detector",
+    "tetris-history-detector@.service": "detector",
+}
+
+
+def environment_files(unit: Path) -> list[str]:
+    """The unit's EnvironmentFile= lines in order (configparser would keep only the last)."""
+    return [line.split("=", 1)[1] for line in unit.read_text().splitlines() if line.startswith("EnvironmentFile=")]
 
 
 def command_exists(argv: list[str]) -> bool:
@@ -63,7 +75,9 @@ def test_systemd_unit_restarts_stops_gracefully_and_runs_a_project_command(unit)
     assert service["Restart"] == "always"
     assert service["KillSignal"] == "SIGTERM"
     assert int(service["TimeoutStopSec"]) >= 20
-    assert service["EnvironmentFile"].startswith("/etc/")
+    shared, role = environment_files(unit)
+    assert shared == "/etc/tetris-history/env"
+    assert role == f"-/etc/tetris-history/{ROLES[unit.name]}.env"  # optional, read last: its NATS_URL wins
     assert service["NoNewPrivileges"] == "true"
     assert command_exists(service["ExecStart"].split())
 

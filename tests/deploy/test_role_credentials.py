@@ -1,0 +1,157 @@
+"""Every process with its own NATS user (deploy/nats-cluster/authorization.conf): its job done, another's refused.
+
+The processes are the real commands, run as the units and compose run them: setup_stream as admin,
+simulate as a game server, the projector, two detector partitions, the web process's replay and
+/healthz reads. Permissions do not depend on clustering, so one server with the production
+authorization file stands in for the cluster's nodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+
+import nats
+import pytest
+from django.test import Client
+from nats.js.api import ConsumerConfig
+
+from history.models import Match
+from streaming.partitions import PARTITIONED_STREAM
+from tests.support import subprocess_env, wait_until
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def manage(env: dict[str, str], url: str, *args: str, log=None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        env={**env, "NATS_URL": url},
+        stdout=log or subprocess.PIPE,
+        stderr=log or subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finished(process: subprocess.Popen, timeout: float = 120) -> str:
+    output, _ = process.communicate(timeout=timeout)
+    assert process.returncode == 0, output
+    return output
+
+
+async def _durables_done(url: str) -> bool:
+    client = await nats.connect(url)
+    try:
+        js = client.jetstream()
+        infos = [await js.consumer_info("GAME_EVENTS", "match-projector")]
+        infos += [await js.consumer_info(PARTITIONED_STREAM, f"key-moment-detector-{i}") for i in range(2)]
+        return all(info.num_pending == 0 and info.num_ack_pending == 0 for info in infos)
+    except Exception:
+        return False
+    finally:
+        await client.close()
+
+
+async def _moments(url: str) -> int:
+    client = await nats.connect(url)
+    try:
+        info = await client.jetstream().stream_info("GAME_EVENTS", subjects_filter="game.*.moments")
+        return sum((info.state.subjects or {}).values())
+    finally:
+        await client.close()
+
+
+def test_each_process_does_its_job_with_its_own_user(role_urls, tmp_path, settings):
+    env = {**subprocess_env(), "MOMENT_DETECTOR_PARTITIONS": "2"}
+    finished(manage(env, role_urls["ADMIN"], "setup_stream"))
+    simulate = ("simulate", "--rooms", "3", "--matches", "1", "--seed", "5")
+    played = finished(manage(env, role_urls["GAME_SERVER"], *simulate))
+    assert "simulated 3 matches" in played and "dropped 0" in played
+    logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("projector", "detector-0", "detector-1")}  # noqa: SIM115
+    consumers = [
+        manage(env, role_urls["PROJECTOR"], "run_projector", log=logs["projector"]),
+        manage(env, role_urls["DETECTOR"], "run_moment_detector", "--partition", "0", log=logs["detector-0"]),
+        manage(env, role_urls["DETECTOR"], "run_moment_detector", "--partition", "1", log=logs["detector-1"]),
+    ]
+    try:
+        wait_until(lambda: Match.objects.count() == 3, timeout=90)
+        wait_until(lambda: asyncio.run(_durables_done(role_urls["ADMIN"])), timeout=90)
+    finally:
+        for process in consumers:
+            process.send_signal(signal.SIGTERM)
+        codes = [process.wait(timeout=30) for process in consumers]
+        for log in logs.values():
+            log.close()
+    assert codes == [0, 0, 0], {name: (tmp_path / f"{name}.log").read_text()[-2000:] for name in logs}
+    assert asyncio.run(_moments(role_urls["ADMIN"])) > 0
+    assert "Permissions Violation" not in "".join((tmp_path / f"{name}.log").read_text() for name in logs)
+
+    # The web process reads: a replay by direct get, and the consumers for /healthz.
+    room = Match.objects.order_by("room_id").first().room_id
+    replay = finished(manage(env, role_urls["WEB"], "replay", room))
+    assert '"type":"game_start"' in replay.replace(" ", "") and '"type":"game_end"' in replay.replace(" ", "")
+    settings.NATS_SERVERS = [role_urls["WEB"]]
+    settings.MOMENT_DETECTOR_PARTITIONS = 2
+    health = Client().get("/healthz").json()
+    assert set(health["consumers"]) == {"match-projector", "key-moment-detector-0", "key-moment-detector-1"}
+    assert all(consumer["stalled"] is False for consumer in health["consumers"].values()), health
+
+
+async def _allowed(url: str, action) -> bool:
+    """Whether the server lets ``action(client)`` through (a refused request is dropped: no answer, a timeout)."""
+    client = await nats.connect(url, allow_reconnect=False, error_cb=_ignore)
+    try:
+        await action(client)
+        return True
+    except (nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.js.errors.NoStreamResponseError):
+        return False
+    finally:
+        await client.close()
+
+
+async def _ignore(error: Exception) -> None:  # the permissions violation is reported here
+    return None
+
+
+def _publish(subject: str):
+    return lambda client: client.jetstream(timeout=1).publish(subject, b"{}")
+
+
+def _consumer(durable: str):
+    config = ConsumerConfig(durable_name=durable, filter_subject="game.>")
+    return lambda client: client.jetstream(timeout=1).add_consumer("GAME_EVENTS", config)
+
+
+def _delete_stream(client):
+    return client.jetstream(timeout=1).delete_stream("GAME_EVENTS")
+
+
+def _direct_get(client):
+    return client.request("$JS.API.DIRECT.GET.GAME_EVENTS", b'{"last_by_subj":"game.room-1.events"}', timeout=1)
+
+
+def test_no_role_can_do_another_roles_job(role_urls):
+    create = lambda client: client.jetstream().add_stream(name="GAME_EVENTS", subjects=["game.>"], allow_direct=True)  # noqa: E731
+    assert asyncio.run(_allowed(role_urls["ADMIN"], create))
+    assert asyncio.run(_allowed(role_urls["GAME_SERVER"], _publish("game.room-1.events")))
+    attempts = {
+        ("GAME_SERVER", "a moment"): _publish("game.room-1.moments"),
+        ("GAME_SERVER", "a consumer"): _consumer("match-projector"),
+        ("GAME_SERVER", "a replay read"): _direct_get,
+        ("PROJECTOR", "an event"): _publish("game.room-1.events"),
+        ("PROJECTOR", "a moment"): _publish("game.room-1.moments"),
+        ("PROJECTOR", "the detector's consumer"): _consumer("key-moment-detector"),
+        ("DETECTOR", "an event"): _publish("game.room-1.events"),
+        ("DETECTOR", "deleting the stream"): _delete_stream,
+        ("WEB", "an event"): _publish("game.room-1.events"),
+        ("WEB", "a consumer"): _consumer("match-projector"),
+        ("WEB", "deleting the stream"): _delete_stream,
+    }
+    allowed = {attempt: asyncio.run(_allowed(role_urls[attempt[0]], action)) for attempt, action in attempts.items()}
+    assert [attempt for attempt, ok in allowed.items() if ok] == []
+    # Each one's own job, for contrast: the same client code is let through.
+    assert asyncio.run(_allowed(role_urls["DETECTOR"], _publish("game.room-1.moments")))
+    assert asyncio.run(_allowed(role_urls["WEB"], _direct_get))
+    assert asyncio.run(_allowed(role_urls["PROJECTOR"], _consumer("match-projector")))
