@@ -32,45 +32,51 @@ export function MatchHistory({ history, userId }: Props) {
   }
   return (
     <>
-      <table className="table">
-        <caption className="visually-hidden">Your matches, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Room</th>
-            <th scope="col">Placement</th>
-            <th scope="col">Score</th>
-            <th scope="col">Level</th>
-            <th scope="col">Players</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history.matches.map((match) => {
-            const own = ownRow(match, userId);
-            return (
-              <tr key={match.id}>
-                <td>
-                  <Link to={`/matches/${match.id}`}>{formatWhen(match.started_at)}</Link>
-                </td>
-                <td>{match.mode}</td>
-                <td>{match.room_id ?? '–'}</td>
-                <td>{own ? `${own.placement} of ${match.player_count}` : '–'}</td>
-                <td>{formatNumber(own?.score)}</td>
-                <td>{own?.level ?? '–'}</td>
-                <td>
-                  {match.players.map((player, index) => (
-                    <span key={player.player_id}>
-                      {index > 0 && ', '}
-                      <PlayerLink player={player} />
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="table">
+          <caption className="visually-hidden">Your matches, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col" className="optional">
+                Mode
+              </th>
+              <th scope="col">Room</th>
+              <th scope="col">Placement</th>
+              <th scope="col">Score</th>
+              <th scope="col" className="optional">
+                Level
+              </th>
+              <th scope="col">Players</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.matches.map((match) => {
+              const own = ownRow(match, userId);
+              return (
+                <tr key={match.id}>
+                  <td className="when">
+                    <Link to={`/matches/${match.id}`}>{formatWhen(match.started_at)}</Link>
+                  </td>
+                  <td className="optional">{match.mode}</td>
+                  <td>{match.room_id ?? '–'}</td>
+                  <td>{own ? `${own.placement} of ${match.player_count}` : '–'}</td>
+                  <td>{formatNumber(own?.score)}</td>
+                  <td className="optional">{own?.level ?? '–'}</td>
+                  <td className="players">
+                    {match.players.map((player, index) => (
+                      <span key={player.player_id}>
+                        {index > 0 && ', '}
+                        <PlayerLink player={player} />
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       {history.error && <p role="alert">More matches could not be loaded: {history.error.message}</p>}
       {history.hasMore && (
         <button type="button" onClick={history.loadMore} disabled={history.isLoadingMore} aria-busy={history.isLoadingMore}>

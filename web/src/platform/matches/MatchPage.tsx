@@ -34,41 +34,43 @@ export function MatchPage() {
           </Link>
         </p>
       )}
-      <table className="table">
-        <caption>Players by placement</caption>
-        <thead>
-          <tr>
-            <th scope="col">Placement</th>
-            <th scope="col">Name</th>
-            <th scope="col">Score</th>
-            <th scope="col">Lines</th>
-            <th scope="col">Garbage sent</th>
-            <th scope="col">Garbage received</th>
-            <th scope="col">Pieces</th>
-            <th scope="col">PPS</th>
-            <th scope="col">APM</th>
-            <th scope="col">Time</th>
-          </tr>
-        </thead>
-        <tbody>
-          {players.map((player) => (
-            <tr key={player.player_id}>
-              <td>{player.placement}</td>
-              <th scope="row">
-                <PlayerLink player={player} />
-              </th>
-              <td>{formatNumber(player.score)}</td>
-              <td>{player.lines_cleared}</td>
-              <td>{player.garbage_sent}</td>
-              <td>{player.garbage_received}</td>
-              <td>{player.pieces_placed}</td>
-              <td>{formatNumber(player.pps, 2)}</td>
-              <td>{formatNumber(player.apm, 1)}</td>
-              <td>{minutesSeconds(player.duration_ms)}</td>
+      <div className="table-scroll">
+        <table className="table">
+          <caption>Players by placement</caption>
+          <thead>
+            <tr>
+              <th scope="col">Placement</th>
+              <th scope="col">Name</th>
+              <th scope="col">Score</th>
+              <th scope="col">Lines</th>
+              <th scope="col">Garbage sent</th>
+              <th scope="col">Garbage received</th>
+              <th scope="col">Pieces</th>
+              <th scope="col">PPS</th>
+              <th scope="col">APM</th>
+              <th scope="col">Time</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {players.map((player) => (
+              <tr key={player.player_id}>
+                <td>{player.placement}</td>
+                <th scope="row">
+                  <PlayerLink player={player} />
+                </th>
+                <td>{formatNumber(player.score)}</td>
+                <td>{player.lines_cleared}</td>
+                <td>{player.garbage_sent}</td>
+                <td>{player.garbage_received}</td>
+                <td>{player.pieces_placed}</td>
+                <td>{formatNumber(player.pps, 2)}</td>
+                <td>{formatNumber(player.apm, 1)}</td>
+                <td>{minutesSeconds(player.duration_ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

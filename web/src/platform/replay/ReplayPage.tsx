@@ -92,7 +92,7 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
           <figure key={board.playerId} className="player-board">
             <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
             <figcaption>
-              <strong>{nameOf(board.playerId)}</strong>
+              <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
               <span>Score {formatNumber(board.score)}</span>
               <span>Lines {board.lines}</span>
             </figcaption>

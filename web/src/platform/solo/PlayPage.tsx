@@ -19,7 +19,7 @@ export function PlayPage() {
       seed={seed}
       signedIn={state === 'signed-in'}
       signInLink={
-        <Link to="/signin" state={{ from: '/play' }}>
+        <Link className="button primary" to="/signin" state={{ from: '/play' }}>
           Sign in
         </Link>
       }
