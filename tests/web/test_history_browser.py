@@ -32,7 +32,7 @@ from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
 from history.models import Match
 from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
-from tests.conftest import _reset_stream
+from tests.conftest import reset_stream
 from tests.history.factories import api_client_for, user_create
 from tests.support import BackgroundConsumer, publish_match, run_async, wait_until
 from tests.web import seed
@@ -115,7 +115,7 @@ def pages(test_servers, django_db_setup, django_db_blocker):
         live_server = LiveServer("localhost")
         if not test_servers.nats.is_running():
             test_servers.nats.start()
-        run_async(_reset_stream())
+        run_async(reset_stream())
         cache.clear()  # sign-ins of earlier tests must not count against this module's throttle
         try:
             common = {"base": live_server.url, "screenshots": str(SCREENSHOTS)}
@@ -180,7 +180,7 @@ def test_a_newcomer_registers_through_the_form_sees_the_apis_error_beside_the_fi
     registered = pages["registered"]
 
     assert registered["startedAt"] == "/signin"
-    assert "too short" in registered["passwordError"]
+    assert "8 characters" in registered["passwordError"]  # the API's words, beside the Password field
     assert registered["landedAt"] == "/matches"
     assert registered["afterSignOut"] == "/signin"
 
