@@ -44,3 +44,29 @@ class PlayerTotals(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.mode}: {self.matches} matches"
+
+
+class PlayerDay(models.Model):
+    """A registered player's multiplayer counts of one UTC day (by ended_at), kept like PlayerTotals.
+
+    A leaderboard period is its whole days plus the raw rows of the day it starts in: the month's
+    board groups one row a player a day, not one a match (bench/stats.py measures both).
+    """
+
+    pk = models.CompositePrimaryKey("user", "day")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    matches = models.PositiveIntegerField()
+    wins = models.PositiveIntegerField()
+    placement_sum = models.BigIntegerField()
+
+    class Meta:
+        db_table = "player_days"
+        indexes = [
+            models.Index(
+                fields=["day"], include=["user", "matches", "wins", "placement_sum"], name="player_days_day_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.matches} matches"

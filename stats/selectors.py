@@ -17,8 +17,8 @@ from psycopg import sql
 
 from accounts.models import User
 from history import figures
+from stats.multiplayer_period import LEADERBOARD_SIZE, multiplayer_period_rows
 
-LEADERBOARD_SIZE = 100
 # SPEC section 10: the last 24 hours, 7 days, 30 days by ended_at; "all" has no bound.
 PERIODS: dict[str, timedelta | None] = {
     "day": timedelta(days=1),
@@ -137,7 +137,7 @@ _SOLO_PERIOD_SQL = sql.SQL("""
 WITH best AS (
     SELECT DISTINCT ON (p.user_id) p.user_id, p.score, p.match_id, p.ended_at
     FROM match_players p
-    WHERE p.mode = 'solo' AND p.user_id IS NOT NULL AND p.ended_at >= %s
+    WHERE p.mode = 'solo' AND p.user_id IS NOT NULL AND p.ended_at >= %(start)s
     ORDER BY p.user_id, p.score DESC, p.ended_at, p.match_id
 ), ranked AS (
     SELECT * FROM best ORDER BY score DESC, ended_at, user_id LIMIT {limit}
@@ -157,12 +157,12 @@ LIMIT {limit}
 
 def _ranked(query: sql.Composed, start: datetime | None) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(query.as_string(None), [] if start is None else [start])
+        cursor.execute(query.as_string(None), None if start is None else {"start": start})
         return cursor.fetchall()
 
 
 def solo_leaderboard_sql(start: datetime | None) -> sql.Composed:
-    """The solo leaderboard's query from ``start`` on (its one parameter), or of all time when None."""
+    """The solo leaderboard's query from ``start`` on (parameter ``start``), or of all time when None."""
     return (_SOLO_ALL_SQL if start is None else _SOLO_PERIOD_SQL).format(limit=sql.Literal(LEADERBOARD_SIZE))
 
 
@@ -190,24 +190,10 @@ def _ratios(wins: str, matches: str, placement_sum: str) -> dict[str, sql.Compos
     }
 
 
-# Ties by the lower average placement as shown (2 decimals), then more matches, then user_id. A period
-# is grouped from match_players_ended_idx alone; "all" is the first 100 entries of player_totals'
-# ranking index, whose average placement is this very expression (stats/migrations/0002), where
-# grouping every multiplayer row of 1,000,000 matches took 1.5 s.
-_MULTIPLAYER_PERIOD_SQL = sql.SQL("""
-WITH ranked AS (
-    SELECT p.user_id, count(*) FILTER (WHERE p.placement = 1) AS wins, count(*) AS matches,
-           CAST({win_rate} AS float8) AS win_rate, {average_placement} AS average_placement
-    FROM match_players p
-    WHERE p.mode = 'multiplayer' AND p.user_id IS NOT NULL AND p.ended_at >= %s
-    GROUP BY p.user_id
-    ORDER BY wins DESC, average_placement, matches DESC, p.user_id
-    LIMIT {limit}
-)
-SELECT r.user_id, u.username, r.wins, r.matches, r.win_rate, CAST(r.average_placement AS float8)
-FROM ranked r JOIN users u ON u.id = r.user_id
-ORDER BY r.wins DESC, r.average_placement, r.matches DESC, r.user_id
-""")
+# Ties by the lower average placement as shown (2 decimals), then more matches, then user_id. "all" is
+# the first 100 entries of player_totals' ranking index, whose average placement is this very
+# expression (stats/migrations/0002), where grouping every multiplayer row of 1,000,000 matches took
+# 1.5 s; a period is stats.multiplayer_period's.
 _MULTIPLAYER_ALL_SQL = sql.SQL("""
 SELECT t.user_id, u.username, t.wins, t.matches, CAST({win_rate} AS float8), CAST({average_placement} AS float8)
 FROM player_totals t JOIN users u ON u.id = t.user_id
@@ -217,16 +203,15 @@ LIMIT {limit}
 """)
 
 
-def multiplayer_leaderboard_sql(start: datetime | None) -> sql.Composed:
-    """The multiplayer leaderboard's query from ``start`` on (its one parameter), or of all time when None."""
-    if start is None:
-        ratios = _ratios("t.wins", "t.matches", "t.placement_sum")
-        return _MULTIPLAYER_ALL_SQL.format(**ratios, limit=sql.Literal(LEADERBOARD_SIZE))
-    ratios = _ratios("count(*) FILTER (WHERE p.placement = 1)", "count(*)", "sum(p.placement)")
-    return _MULTIPLAYER_PERIOD_SQL.format(**ratios, limit=sql.Literal(LEADERBOARD_SIZE))
+def multiplayer_all_time_sql() -> sql.Composed:
+    ratios = _ratios("t.wins", "t.matches", "t.placement_sum")
+    return _MULTIPLAYER_ALL_SQL.format(**ratios, limit=sql.Literal(LEADERBOARD_SIZE))
 
 
 def leaderboard_multiplayer(*, period: str, now: datetime | None = None) -> list[MultiplayerLeaderboardRow]:
     start = period_start(period, now=now)
-    rows = _ranked(multiplayer_leaderboard_sql(start), start)
+    if start is None:
+        rows = _ranked(multiplayer_all_time_sql(), None)
+    else:
+        rows = multiplayer_period_rows(start, prune=PERIODS[period] > timedelta(days=1))
     return [MultiplayerLeaderboardRow(rank, *row) for rank, row in enumerate(rows, start=1)]

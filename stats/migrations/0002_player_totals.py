@@ -32,9 +32,8 @@ _BETTER = (
     " AND (excluded.best_ended_at, excluded.best_match_id) < (t.best_ended_at, t.best_match_id)))"
 )
 
-TRIGGERS = f"""
-CREATE FUNCTION player_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+# The statements of the two trigger functions' bodies (stats/migrations/0003 builds on them).
+TOTALS_ADD = f"""
     INSERT INTO player_totals AS t {_COLUMNS}
     {_GROUPED.format(rows="added", condition="")}
     ON CONFLICT (user_id, mode) DO UPDATE SET
@@ -44,10 +43,21 @@ BEGIN
         best_score = CASE WHEN {_BETTER} THEN excluded.best_score ELSE t.best_score END,
         best_match_id = CASE WHEN {_BETTER} THEN excluded.best_match_id ELSE t.best_match_id END,
         best_ended_at = CASE WHEN {_BETTER} THEN excluded.best_ended_at ELSE t.best_ended_at END;
+"""
+TOTALS_RECOUNT = f"""
+    DELETE FROM player_totals WHERE user_id = ANY (touched);
+    INSERT INTO player_totals {_COLUMNS}
+    {_GROUPED.format(rows="match_players", condition="AND user_id = ANY (touched)")};
+"""
+
+FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION player_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {TOTALS_ADD}
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION player_totals_recount() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION player_totals_recount() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     touched uuid[] := ARRAY(SELECT DISTINCT user_id FROM removed WHERE user_id IS NOT NULL);
 BEGIN
@@ -57,12 +67,13 @@ BEGIN
     IF cardinality(touched) = 0 THEN
         RETURN NULL;
     END IF;
-    DELETE FROM player_totals WHERE user_id = ANY (touched);
-    INSERT INTO player_totals {_COLUMNS}
-    {_GROUPED.format(rows="match_players", condition="AND user_id = ANY (touched)")};
+    {TOTALS_RECOUNT}
     RETURN NULL;
 END $$;
+"""
 
+TRIGGERS = f"""
+{FUNCTIONS}
 CREATE TRIGGER player_totals_on_insert AFTER INSERT ON match_players
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION player_totals_add();
 CREATE TRIGGER player_totals_on_update AFTER UPDATE ON match_players

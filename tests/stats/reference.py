@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from fractions import Fraction
 from math import floor
 
@@ -170,3 +170,30 @@ def stored_player_totals() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT user_id, mode, {', '.join(names)} FROM player_totals")
         return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in cursor.fetchall()}
+
+
+def player_days(rows: list[dict]) -> dict:
+    """What player_days must hold: (user_id, UTC day of ended_at) -> multiplayer counts, from the raw rows."""
+    days: dict = {}
+    for r in rows:
+        if r["user_id"] is not None and r["mode"] == "multiplayer":
+            counts = days.setdefault((r["user_id"], r["ended_at"].astimezone(UTC).date()), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += r["placement"] == 1
+            counts[2] += r["placement"]
+    return {key: dict(zip(("matches", "wins", "placement_sum"), counts, strict=True)) for key, counts in days.items()}
+
+
+def stored_player_days() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT user_id, day, matches, wins, placement_sum FROM player_days")
+        return {
+            (user_id, day): {"matches": matches, "wins": wins, "placement_sum": placement_sum}
+            for user_id, day, matches, wins, placement_sum in cursor.fetchall()
+        }
+
+
+def stored_equal_raw() -> bool:
+    """Both stored read models equal what the raw rows give."""
+    rows = raw_rows()
+    return stored_player_totals() == player_totals(rows) and stored_player_days() == player_days(rows)

@@ -1,6 +1,7 @@
 """GET /api/leaderboards/solo and /multiplayer (SPEC section 10): periods, ties, registered players only."""
 
 import json
+from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
@@ -164,3 +165,53 @@ def test_a_bad_period_is_400(viewer, kind, period):
     response = api_client_for(viewer).get(f"/api/leaderboards/{kind}/", {"period": period})
     assert response.status_code == 400
     assert list(response.json()) == ["period"]
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_a_period_counts_its_first_days_rest_and_the_whole_days_after_it(viewer, period):
+    from datetime import UTC, datetime
+
+    from stats.selectors import leaderboard_multiplayer, period_start
+
+    # The period starts at 15:00 UTC: matches up to the next midnight come from the rows, the days
+    # after from player_days; each edge on both sides.
+    now = datetime(2025, 3, 31, 15, 0, tzinfo=UTC)
+    start = period_start(period, now=now)
+    midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    players = [user_create() for _ in range(4)]
+    ends = [start - timedelta(microseconds=1), start, midnight - timedelta(microseconds=1), midnight, now]
+    for n, ended_at in enumerate(ends):
+        order = players[n % 4 :] + players[: n % 4]
+        match_of([seat(p) for p in order], started_at=ended_at - timedelta(minutes=3), ended_at=ended_at)
+    rows = [{**asdict(row), "user_id": str(row.user_id)} for row in leaderboard_multiplayer(period=period, now=now)]
+    expected = reference.multiplayer_leaderboard(reference.raw_rows(), start)
+    assert as_json(rows) == as_json(expected)
+    assert sum(row["matches"] for row in rows) == 4 * 4  # all but the match that ended before the start
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_counting_only_the_players_who_could_be_on_the_board_gives_the_board_of_everyone(viewer, period):
+    import random
+
+    from stats import multiplayer_period
+    from stats.selectors import period_start
+
+    rng = random.Random(period)
+    now = timezone.now()
+    players = [user_create() for _ in range(130)]
+    for n in range(600):  # 130 players, 18 matches each on average, over 40 days, more of them lately
+        seated = rng.sample(players, 4)
+        ended_at = now - timedelta(hours=int(24 * 40 * rng.random() ** 3), minutes=n)
+        match_of([seat(p) for p in seated], started_at=ended_at - timedelta(minutes=3), ended_at=ended_at)
+    start = period_start(period, now=now)
+    threshold = multiplayer_period._threshold(multiplayer_period.period_params(start))
+    if period != "day":  # 100+ played and won: the pruned path is taken (a day has too few: everyone)
+        assert threshold is not None and threshold[0] > 0
+
+    pruned = multiplayer_period.multiplayer_period_rows(start, max_candidates=10**6)
+    everyone = multiplayer_period.multiplayer_period_rows(start, max_candidates=0)
+    assert pruned == everyone
+    expected = reference.multiplayer_leaderboard(reference.raw_rows(), start)
+    assert [(str(r[0]), r[2], r[3], r[4], r[5]) for r in pruned] == [
+        (e["user_id"], e["wins"], e["matches"], e["win_rate"], e["average_placement"]) for e in expected
+    ]
