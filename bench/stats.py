@@ -164,7 +164,7 @@ def run(servers, quick: bool) -> list[Row]:
                     f"{title}, {total:,} matches stored, {CLIENTS} clients",
                     f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms (selector alone p95 {alone:.1f} ms)",
                     f"the definition in plain SQL over the rows: p95 {raw:.1f} ms",
-                    f"{raw / result['p95_ms']:.1f}x faster",
+                    f"selector {raw / alone:.1f}x faster",
                     f"p95 < {target_ms} ms",
                     verdict(result["p95_ms"] < target_ms and result["errors"] == 0),
                     {**result, "selector_p95_ms": alone, "plain_sql_p95_ms": raw, "matches": total},

@@ -50,10 +50,16 @@ TOTALS_RECOUNT = f"""
     {_GROUPED.format(rows="match_players", condition="AND user_id = ANY (touched)")};
 """
 
-FUNCTIONS = f"""
+
+
+def functions(*, add: str, recount: str) -> str:
+    """The two trigger functions with these bodies: ``add`` reads the inserted rows (``added``);
+    ``recount`` the user ids ``touched`` by an update or a delete (``removed``, and ``added`` for an
+    update), and runs only when there are any."""
+    return f"""
 CREATE OR REPLACE FUNCTION player_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {TOTALS_ADD}
+    {add}
     RETURN NULL;
 END $$;
 
@@ -67,10 +73,13 @@ BEGIN
     IF cardinality(touched) = 0 THEN
         RETURN NULL;
     END IF;
-    {TOTALS_RECOUNT}
+    {recount}
     RETURN NULL;
 END $$;
 """
+
+
+FUNCTIONS = functions(add=TOTALS_ADD, recount=TOTALS_RECOUNT)
 
 TRIGGERS = f"""
 {FUNCTIONS}

@@ -22,36 +22,22 @@ ORDER BY 1, 2
 """
 _DAY_COLUMNS = "(user_id, day, matches, wins, placement_sum)"
 
-TRIGGERS = f"""
-CREATE OR REPLACE FUNCTION player_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {_0002.TOTALS_ADD}
+DAYS_ADD = f"""
     INSERT INTO player_days AS d {_DAY_COLUMNS}
     {_DAYS.format(rows="added", condition="")}
     ON CONFLICT (user_id, day) DO UPDATE SET
         matches = d.matches + excluded.matches,
         wins = d.wins + excluded.wins,
         placement_sum = d.placement_sum + excluded.placement_sum;
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION player_totals_recount() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    touched uuid[] := ARRAY(SELECT DISTINCT user_id FROM removed WHERE user_id IS NOT NULL);
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        touched := touched || ARRAY(SELECT DISTINCT user_id FROM added WHERE user_id IS NOT NULL);
-    END IF;
-    IF cardinality(touched) = 0 THEN
-        RETURN NULL;
-    END IF;
-    {_0002.TOTALS_RECOUNT}
+"""
+DAYS_RECOUNT = f"""
     DELETE FROM player_days WHERE user_id = ANY (touched);
     INSERT INTO player_days {_DAY_COLUMNS}
     {_DAYS.format(rows="match_players", condition="AND user_id = ANY (touched)")};
-    RETURN NULL;
-END $$;
+"""
 
+TRIGGERS = f"""
+{_0002.functions(add=_0002.TOTALS_ADD + DAYS_ADD, recount=_0002.TOTALS_RECOUNT + DAYS_RECOUNT)}
 INSERT INTO player_days {_DAY_COLUMNS}
 {_DAYS.format(rows="match_players", condition="")};
 """

@@ -1,13 +1,21 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, formatWhen } from '../../lib/format';
 import { isPeriod, PERIODS, type Period, useMultiplayerLeaderboard, useSoloLeaderboard } from './api';
 
+/** A board's loading, error and empty states; null once there are rows to show. */
+function boardState(query: UseQueryResult<{ results: unknown[] }>, kind: string, empty: string) {
+  if (query.isPending) return <p role="status">Loading the {kind} leaderboard…</p>;
+  if (query.error) return <ErrorMessage error={query.error} what="leaderboard" onRetry={() => void query.refetch()} />;
+  if (query.data.results.length === 0) return <p>{empty}</p>;
+  return null;
+}
+
 function SoloBoard({ period }: { period: Period }) {
   const query = useSoloLeaderboard(period);
-  if (query.isPending) return <p role="status">Loading the solo leaderboard…</p>;
-  if (query.error) return <ErrorMessage error={query.error} what="leaderboard" onRetry={() => void query.refetch()} />;
-  if (query.data.results.length === 0) return <p>No solo games in this period yet.</p>;
+  const state = boardState(query, 'solo', 'No solo games in this period yet.');
+  if (state || !query.data) return state;
   return (
     <table className="table">
       <caption>Solo: best score</caption>
@@ -37,9 +45,8 @@ function SoloBoard({ period }: { period: Period }) {
 
 function MultiplayerBoard({ period }: { period: Period }) {
   const query = useMultiplayerLeaderboard(period);
-  if (query.isPending) return <p role="status">Loading the multiplayer leaderboard…</p>;
-  if (query.error) return <ErrorMessage error={query.error} what="leaderboard" onRetry={() => void query.refetch()} />;
-  if (query.data.results.length === 0) return <p>No multiplayer matches in this period yet.</p>;
+  const state = boardState(query, 'multiplayer', 'No multiplayer matches in this period yet.');
+  if (state || !query.data) return state;
   return (
     <table className="table">
       <caption>Multiplayer: most wins</caption>
