@@ -18,6 +18,7 @@ still be at work (see ``_detectors_at_work``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,7 +198,7 @@ DetectorConfig = Callable[[int | None], ConsumerConfig]  # the detector's durabl
 async def partitions_on_server(client: NATS) -> int:
     """How many detector partitions the server is set up for (1 without GAME_EVENTS_PARTITIONED)."""
     info = await _stream_info(client, PARTITIONED_STREAM)
-    return 1 if info is None else partitions_of(StreamConfig.from_response(info["config"]))
+    return 1 if info is None else partitions_of(_stream_config(info))
 
 
 async def ensure_partitions(client: NATS, detector_config: DetectorConfig) -> PartitionSetup:
@@ -206,11 +207,11 @@ async def ensure_partitions(client: NATS, detector_config: DetectorConfig) -> Pa
     want = settings.MOMENT_DETECTOR_PARTITIONS
     partitioned = PARTITIONED_STREAM
     existing = await _stream_info(client, partitioned)
-    have = 1 if existing is None else partitions_of(StreamConfig.from_response(existing["config"]))
+    have = 1 if existing is None else partitions_of(_stream_config(existing))
     if have == want:
         if want == 1:
             return PartitionSetup("unchanged", 1, ())
-        changes = await _bring_in_line(client, StreamConfig.from_response(existing["config"]))
+        changes = await _bring_in_line(client, _stream_config(existing))
         await _create_partition_durables(client, want, detector_config)
         await _delete_consumer(client, settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE)  # left by an interrupted change
         return PartitionSetup("updated" if changes else "unchanged", want, changes)
@@ -307,7 +308,7 @@ async def _where_detectors_left_off(client: NATS, partitioned: dict[str, Any] | 
         floor = int((info.get("ack_floor") or {}).get("stream_seq") or 0)
         if floor:
             return Start(seq=floor + 1)
-        config = ConsumerConfig.from_response(info["config"])
+        config = ConsumerConfig.from_response(copy.deepcopy(info["config"]))
         return Start(seq=config.opt_start_seq, time=config.opt_start_time)
     state = partitioned.get("state") or {}
     if state.get("messages"):  # a work queue holds exactly what is not acknowledged: its oldest
@@ -321,8 +322,13 @@ async def _where_detectors_left_off(client: NATS, partitioned: dict[str, Any] | 
     sources = partitioned["config"].get("sources") or []
     if not sources:
         return Start()
-    source = StreamSource.from_response(dict(sources[0]))
+    source = StreamSource.from_response(copy.deepcopy(sources[0]))
     return Start(seq=source.opt_start_seq, time=source.opt_start_time)
+
+
+def _stream_config(info: dict[str, Any]) -> StreamConfig:
+    # nats-py's from_response turns the nested answers into objects in place: parse a copy.
+    return StreamConfig.from_response(copy.deepcopy(info["config"]))
 
 
 async def _api(client: NATS, subject: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 
 import pytest
@@ -135,6 +136,15 @@ def test_each_rooms_events_reach_one_partition_with_their_game_events_sequence(s
     assert sorted(c.config.filter_subject for c in names) == ["part.0.*", "part.1.*", "part.2.*"]
 
 
+def test_setup_stream_again_with_the_same_n_changes_nothing(stream, settings):
+    settings.MOMENT_DETECTOR_PARTITIONS = 2
+    call_command("setup_stream", stdout=io.StringIO())
+    seqs = publish_rooms(0, 2)
+    wait_for_copies(len(seqs))
+    assert "key moment detectors: 2 partition(s), unchanged" in call_command_output("setup_stream")
+    assert sorted(seq for _, _, seq, _ in partitioned_messages()) == seqs  # the source was not started over
+
+
 def test_partitions_start_where_the_single_detector_left_off_and_its_durable_goes(stream, settings):
     publish_match("room-a", tetris_match_events("room-a", tetrises=1))
     with BackgroundConsumer(MomentDetector()) as single:
@@ -150,8 +160,6 @@ def test_partitions_start_where_the_single_detector_left_off_and_its_durable_goe
 
 
 def call_command_output(*args, **options) -> str:
-    import io
-
     out = io.StringIO()
     call_command(*args, stdout=out, **options)
     return out.getvalue()
