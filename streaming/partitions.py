@@ -337,17 +337,16 @@ async def _api(client: NATS, subject: str) -> dict[str, Any]:
 
 async def _stream_info(client: NATS, stream: str) -> dict[str, Any] | None:
     """The raw stream info (nats-py's drops its times), None when there is no such stream."""
-    try:
-        return await _api(client, f"STREAM.INFO.{stream}")
-    except JetStreamApiError as error:
-        if error.code == 404:
-            return None
-        raise
+    return await _info_or_none(client, f"STREAM.INFO.{stream}")
 
 
 async def _consumer_info(client: NATS, stream: str, durable: str) -> dict[str, Any] | None:
+    return await _info_or_none(client, f"CONSUMER.INFO.{stream}.{durable}")
+
+
+async def _info_or_none(client: NATS, subject: str) -> dict[str, Any] | None:
     try:
-        return await _api(client, f"CONSUMER.INFO.{stream}.{durable}")
+        return await _api(client, subject)
     except JetStreamApiError as error:
         if error.code == 404:
             return None

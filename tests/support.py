@@ -49,6 +49,17 @@ async def _publish_all(items: Iterable[tuple[str, bytes, dict | None]]) -> list[
         await client.close()
 
 
+def stored_game_events() -> list[tuple[int, str, bytes, dict | None]]:
+    """(sequence, subject, payload, headers) of every event of GAME_EVENTS, in stream order."""
+
+    async def read(js):
+        last = (await js.stream_info(settings.GAME_EVENTS_STREAM)).state.last_seq
+        messages = [await js.get_msg(settings.GAME_EVENTS_STREAM, seq) for seq in range(1, last + 1)]
+        return [(m.seq, m.subject, m.data, m.headers) for m in messages if m.subject.endswith(".events")]
+
+    return run_async(with_jetstream(read))
+
+
 def publish_raw(items: Iterable[tuple[str, bytes, dict | None]]) -> list[int]:
     """Publish (subject, payload, headers) triples to JetStream; return their stream sequences."""
     return run_async(_publish_all(list(items)))

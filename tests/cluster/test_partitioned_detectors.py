@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +13,7 @@ from nats.js.errors import NotFoundError
 from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM, partition_durable
 from tests.cluster.harness import on_cluster
-from tests.streaming.moments.test_consumer import expected_moments, moment_keys, publish_rooms
+from tests.streaming.moments.test_consumer import assert_stored_once, expected_moments, moment_keys, publish_rooms
 from tests.support import BackgroundConsumer, wait_until
 
 
@@ -62,9 +61,7 @@ def test_partitions_move_to_r3_with_game_events_and_find_one_detectors_moments(o
     with detectors[0], detectors[1]:
         wait_until(lambda: len(moment_keys()) >= len(expected), timeout=90)
         wait_until(lambda: copies() == 0, timeout=30)  # a work queue: each copy went once acknowledged
-    keys = moment_keys()
-    assert [key for key, count in Counter(keys).items() if count > 1] == []
-    assert set(keys) == expected
+    assert_stored_once(expected)
     for partition in range(2):
         durable = on_cluster(lambda js, p=partition: js.consumer_info(PARTITIONED_STREAM, partition_durable(p)))
         assert durable.config.num_replicas == 3

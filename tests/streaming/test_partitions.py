@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 
@@ -11,7 +10,6 @@ from django.core.management import CommandError, call_command
 from nats.js.api import RetentionPolicy
 from nats.js.errors import NotFoundError
 
-from streaming.connection import connect
 from streaming.moments.consumer import MomentDetector
 from streaming.partitions import (
     PARTITIONED_STREAM,
@@ -25,7 +23,15 @@ from streaming.partitions import (
     sourced_from,
 )
 from tests.streaming.factories import tetris_match_events
-from tests.support import BackgroundConsumer, consumer_info, publish_match, run_async, wait_until, with_jetstream
+from tests.support import (
+    BackgroundConsumer,
+    consumer_info,
+    publish_match,
+    run_async,
+    stored_game_events,
+    wait_until,
+    with_jetstream,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,18 +93,7 @@ def partitioned_messages() -> list[tuple[str, dict, int, str]]:
 
 def game_events() -> list[tuple[int, str]]:
     """(sequence, subject) of every event GAME_EVENTS holds."""
-
-    async def read():
-        client = await connect("test-reader", retry_forever=False)
-        try:
-            js = client.jetstream()
-            last = (await js.stream_info("GAME_EVENTS")).state.last_seq
-            messages = [await js.get_msg("GAME_EVENTS", seq) for seq in range(1, last + 1)]
-            return [(m.seq, m.subject) for m in messages if m.subject.endswith(".events")]
-        finally:
-            await client.close()
-
-    return asyncio.run(read())
+    return [(seq, subject) for seq, subject, _, _ in stored_game_events()]
 
 
 def wait_for_copies(count: int) -> list[tuple[str, dict, int, str]]:

@@ -155,21 +155,31 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
         time.sleep(pause_seconds)
     final = start_detector(tmp_path / "detector-final.log", env)
     try:
-        try:
-            wait_until(lambda: set(moment_keys()) >= expected, timeout=60)
-        except AssertionError:
-            missing = sorted(expected - set(moment_keys()), key=lambda k: k[2])
-            raise AssertionError(f"{len(missing)} moments missing, e.g. {missing[:5]}") from None
+        wait_for_moments(expected, timeout=60)
         time.sleep(1.0)
     finally:
         final.send_signal(signal.SIGTERM)
         assert final.wait(timeout=30) == 0
-    keys = moment_keys()
-    assert [key for key, count in Counter(keys).items() if count > 1] == []
-    assert set(keys) == expected
+    assert_stored_once(expected)
     assert stream_window() == window_seconds
     if pause_seconds == 0.0:
         assert time.monotonic() - started < window_seconds, "every restart should be within the window"
+
+
+def wait_for_moments(expected: set[tuple], timeout: float) -> None:
+    """Until every expected moment is stored; the missing ones named when they are not."""
+    try:
+        wait_until(lambda: set(moment_keys()) >= expected, timeout=timeout)
+    except AssertionError:
+        missing = sorted(expected - set(moment_keys()), key=lambda k: k[2])
+        raise AssertionError(f"{len(missing)} moments missing, e.g. {missing[:5]}") from None
+
+
+def assert_stored_once(expected: set[tuple]) -> None:
+    """The stored moments are exactly ``expected``, none twice."""
+    keys = moment_keys()
+    assert [key for key, count in Counter(keys).items() if count > 1] == []
+    assert set(keys) == expected
 
 
 def stored_count() -> int:

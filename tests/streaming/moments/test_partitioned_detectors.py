@@ -19,26 +19,24 @@ from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
-from tests.streaming.moments.test_consumer import EPOCH, expected_moments, moment_keys, publish_rooms
-from tests.support import BackgroundConsumer, publish_raw, run_async, stream_info, subprocess_env, wait_until
+from tests.streaming.moments.test_consumer import (
+    EPOCH,
+    assert_stored_once,
+    expected_moments,
+    publish_rooms,
+    wait_for_moments,
+)
+from tests.support import (
+    BackgroundConsumer,
+    publish_raw,
+    run_async,
+    stored_game_events,
+    stream_info,
+    subprocess_env,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def stored_events() -> list[tuple[int, str, bytes, dict | None]]:
-    """(sequence, subject, payload, headers) of every event of GAME_EVENTS, in stream order."""
-
-    async def read():
-        client = await connect("test-reader", retry_forever=False)
-        try:
-            js = client.jetstream()
-            last = (await js.stream_info("GAME_EVENTS")).state.last_seq
-            messages = [await js.get_msg("GAME_EVENTS", seq) for seq in range(1, last + 1)]
-            return [(m.seq, m.subject, m.data, m.headers) for m in messages if m.subject.endswith(".events")]
-        finally:
-            await client.close()
-
-    return asyncio.run(read())
 
 
 def stored_moments() -> list[tuple[str, bytes]]:
@@ -67,7 +65,7 @@ def run_detectors(detectors: list[MomentDetector], events: int, *, stream: str |
 
 def test_two_or_three_partitions_publish_exactly_the_moments_and_msg_ids_of_one_detector(stream, settings):
     call_command("simulate", rooms=6, matches=1, players=3, seed="12", stdout=io.StringIO(), stderr=io.StringIO())
-    events = stored_events()
+    events = stored_game_events()
     run_detectors([MomentDetector()], len(events))
     one = stored_moments()
     assert len(one) > 20
@@ -129,11 +127,7 @@ def test_a_partitions_detector_killed_mid_stream_and_restarted_loses_and_duplica
             assert stream_info().state.messages - events < len(expected), "partition 0 should be killed before the end"
         final = start_partition(0, tmp_path / "partition-0-final.log", env)
         try:
-            try:
-                wait_until(lambda: set(moment_keys()) >= expected, timeout=90)
-            except AssertionError:
-                missing = sorted(expected - set(moment_keys()), key=lambda k: k[2])
-                raise AssertionError(f"{len(missing)} moments missing, e.g. {missing[:5]}") from None
+            wait_for_moments(expected, timeout=90)
             time.sleep(1.0)
         finally:
             final.send_signal(signal.SIGTERM)
@@ -141,8 +135,6 @@ def test_a_partitions_detector_killed_mid_stream_and_restarted_loses_and_duplica
     finally:
         other.send_signal(signal.SIGTERM)
         assert other.wait(timeout=30) == 0
-    keys = moment_keys()
-    assert [key for key, count in Counter(keys).items() if count > 1] == []
-    assert set(keys) == expected
+    assert_stored_once(expected)
     log = (tmp_path / "partition-0-final.log").read_text()
     assert "consumer created" not in log  # setup_stream made the partitions' durables
