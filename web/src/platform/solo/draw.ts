@@ -2,29 +2,11 @@
 import { VISIBLE_HEIGHT, WIDTH, type Board } from '../../game/board';
 import { cellsAt, type Piece } from '../../game/pieces';
 import type { ActivePiece } from '../../game/engine';
+import { cellColour, paintCell, paintGrid } from '../../components/boardPaint';
 
 export const CELL = 28;
 /** Rows shown above the visible field, where pieces spawn, so a new piece is seen at once. */
 export const SPAWN_ROWS = 2;
-
-export const COLOURS: Readonly<Record<string, string>> = {
-  I: '#31c7ef',
-  O: '#f7d308',
-  T: '#ad4d9c',
-  S: '#42b642',
-  Z: '#ef2029',
-  J: '#5a65ad',
-  L: '#ef7921',
-};
-const OTHER = '#8a8a8a';
-
-function cell(ctx: CanvasRenderingContext2D, x: number, y: number, colour: string, rowsShown: number): void {
-  const top = (rowsShown - 1 - y) * CELL;
-  ctx.fillStyle = colour;
-  ctx.fillRect(x * CELL + 1, top + 1, CELL - 2, CELL - 2);
-  ctx.fillStyle = 'rgba(255,255,255,0.18)';
-  ctx.fillRect(x * CELL + 1, top + 1, CELL - 2, 4);
-}
 
 export function drawField(
   ctx: CanvasRenderingContext2D,
@@ -34,33 +16,18 @@ export function drawField(
 ): void {
   const rowsShown = VISIBLE_HEIGHT + SPAWN_ROWS;
   ctx.clearRect(0, 0, WIDTH * CELL, rowsShown * CELL);
-  ctx.fillStyle = '#101218';
-  ctx.fillRect(0, SPAWN_ROWS * CELL, WIDTH * CELL, VISIBLE_HEIGHT * CELL);
-  ctx.strokeStyle = 'rgba(255,255,255,0.06)';
-  ctx.lineWidth = 1;
-  for (let x = 1; x < WIDTH; x += 1) {
-    ctx.beginPath();
-    ctx.moveTo(x * CELL + 0.5, SPAWN_ROWS * CELL);
-    ctx.lineTo(x * CELL + 0.5, rowsShown * CELL);
-    ctx.stroke();
-  }
-  for (let y = 1; y < VISIBLE_HEIGHT; y += 1) {
-    ctx.beginPath();
-    ctx.moveTo(0, (SPAWN_ROWS + y) * CELL + 0.5);
-    ctx.lineTo(WIDTH * CELL, (SPAWN_ROWS + y) * CELL + 0.5);
-    ctx.stroke();
-  }
+  paintGrid(ctx, WIDTH, VISIBLE_HEIGHT, CELL, SPAWN_ROWS * CELL);
   for (let y = 0; y < rowsShown; y += 1) {
     const row = board[y] ?? '';
     for (let x = 0; x < WIDTH; x += 1) {
       const ch = row[x];
       if (ch !== undefined && ch !== '.') {
-        cell(ctx, x, y, COLOURS[ch] ?? OTHER, rowsShown);
+        paintCell(ctx, x, y, cellColour(ch), rowsShown, CELL);
       }
     }
   }
   if (ghost && active && ghost.y !== active.y) {
-    ctx.strokeStyle = COLOURS[ghost.piece] ?? OTHER;
+    ctx.strokeStyle = cellColour(ghost.piece);
     ctx.lineWidth = 2;
     for (const [x, y] of cellsAt(ghost.piece, ghost.state, ghost.x, ghost.y)) {
       if (y < rowsShown) {
@@ -71,7 +38,7 @@ export function drawField(
   if (active) {
     for (const [x, y] of cellsAt(active.piece, active.state, active.x, active.y)) {
       if (y < rowsShown) {
-        cell(ctx, x, y, COLOURS[active.piece] ?? OTHER, rowsShown);
+        paintCell(ctx, x, y, cellColour(active.piece), rowsShown, CELL);
       }
     }
   }
@@ -94,7 +61,7 @@ export function drawPreview(ctx: CanvasRenderingContext2D, pieces: readonly (Pie
     const height = Math.max(...ys) - Math.min(...ys) + 1;
     const left = (5 - width) / 2 - Math.min(...xs);
     const top = index * slot + ((3 - height) / 2) * PREVIEW_CELL;
-    ctx.fillStyle = dim ? '#555' : (COLOURS[piece] ?? OTHER);
+    ctx.fillStyle = dim ? '#555' : cellColour(piece);
     for (const [x, y] of cells) {
       ctx.fillRect((left + x) * PREVIEW_CELL + 1, top + (Math.max(...ys) - y) * PREVIEW_CELL + 1, PREVIEW_CELL - 2, PREVIEW_CELL - 2);
     }
