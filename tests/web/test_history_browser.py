@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -28,7 +27,7 @@ from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
+from devtools.web import build_if_changed, ensure_chromium
 from history.models import Match
 from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
@@ -36,6 +35,7 @@ from tests.conftest import reset_stream
 from tests.history.factories import api_client_for, user_create
 from tests.support import BackgroundConsumer, publish_match, run_async, wait_until
 from tests.web import seed
+from tests.web.browser_script import browser_result
 
 # Every test reads what the module's journey recorded; the marker makes pytest-django create the test
 # database even when this module runs alone (each test's transaction is rolled back, the seed stays).
@@ -55,18 +55,7 @@ JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
 
 def journey(scenario: str, **config) -> dict:
-    done = subprocess.run(
-        ["node", "e2e/history/journey.mjs", scenario, json.dumps(config)],
-        cwd=WEB,
-        env=node_env(),
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0 and lines, f"{scenario} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return json.loads(lines[-1][len("RESULT ") :])
+    return browser_result("e2e/history/journey.mjs", scenario, json.dumps(config), timeout=240)
 
 
 def seed_history(player: User, mallory: User) -> dict:

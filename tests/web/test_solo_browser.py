@@ -18,6 +18,7 @@ import pytest
 from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
 from history.models import Match
 from tests.history.factories import api_client_for, user_create
+from tests.web.browser_script import browser_result
 
 PASSWORD = "correct-horse-battery"  # tests.history.factories.user_create's
 TOPOUT_SEED, TOPOUT_LINES = 11, 12
@@ -62,18 +63,8 @@ def player(transactional_db, settings):
 
 
 def run_scenario(scenario: str, live_server, player, plan: Path, **env: str) -> dict:
-    done = subprocess.run(
-        ["node", "e2e/solo/browser.mjs", scenario, live_server.url, player.username, PASSWORD, str(plan)],
-        cwd=WEB,
-        env={**node_env(), **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0 and lines, f"{scenario} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return json.loads(lines[-1][len("RESULT ") :])
+    args = (scenario, live_server.url, player.username, PASSWORD, str(plan))
+    return browser_result("e2e/solo/browser.mjs", *args, env=env)
 
 
 def solo_matches(player) -> list[dict]:
