@@ -1,5 +1,7 @@
 import asyncio
+import contextlib
 import logging
+import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +37,10 @@ class Command(BaseCommand):
         if problem:
             raise CommandError(problem)
         try:
-            problem = layout_problem(wanted, partition, asyncio.run(_partitions_on_server()))
+            on_server = asyncio.run(_partitions_on_server())
+            if on_server is None:  # SIGTERM or SIGINT while NATS was away: nothing begun, a clean exit
+                return
+            problem = layout_problem(wanted, partition, on_server)
             if problem:
                 raise CommandError(problem)
             stream = PARTITIONED_STREAM if partition is not None else None
@@ -44,12 +49,24 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
 
 
-async def _partitions_on_server() -> int:
-    # Checked before consuming: a detector of another layout would feed rooms that others feed too.
-    client = await connect("moment-detector-setup")
+async def _partitions_on_server() -> int | None:
+    """The server's layout, waiting for NATS as long as it takes; None when stopped by a signal first.
+
+    Checked before consuming: a detector of another layout would feed rooms that others feed too.
+    """
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    try:
+        client = await connect("moment-detector-setup", should_stop=stopping.is_set)
+    except ConnectionError:
+        if stopping.is_set():
+            return None
+        raise
     delays = backoff_delays()
     try:
-        while True:
+        while not stopping.is_set():
             try:
                 return await partitions_on_server(client)
             except (*NATS_UNAVAILABLE, JetStreamApiError) as error:  # an election, no quorum, NATS away
@@ -57,6 +74,10 @@ async def _partitions_on_server() -> int:
                     raise CommandError(f"cannot read the detectors' layout: {error}") from error
                 delay = next(delays)
                 logger.warning("reading the detectors' layout failed (%s); retrying in %.1fs", error, delay)
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), delay)
+        return None
     finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
         await client.close()

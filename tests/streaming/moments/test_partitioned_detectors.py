@@ -138,3 +138,14 @@ def test_a_partitions_detector_killed_mid_stream_and_restarted_loses_and_duplica
     assert_stored_once(expected)
     log = (tmp_path / "partition-0-final.log").read_text()
     assert "consumer created" not in log  # setup_stream made the partitions' durables
+
+
+def test_a_detector_waiting_for_nats_to_read_the_layout_exits_cleanly_on_sigterm(tmp_path):
+    env = {**subprocess_env(), "NATS_URL": "nats://127.0.0.1:1", "MOMENT_DETECTOR_PARTITIONS": "2"}
+    log_path = tmp_path / "partition-1.log"
+    process = start_partition(1, log_path, env)
+    try:
+        wait_until(lambda: "nats unreachable name=moment-detector-setup" in log_path.read_text(), timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0, log_path.read_text()
