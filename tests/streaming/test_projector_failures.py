@@ -52,6 +52,9 @@ def test_projector_killed_mid_backlog_and_restarted_beside_a_second_one_leaves_e
             first.kill()
     restarted = start_projector_process(tmp_path / "restarted.log")
     try:
+        # Up before the second one joins: on a slow machine the in-process projector could otherwise finish
+        # the backlog while this one is still importing Django, and the SIGTERM would find no handler yet.
+        wait_until(lambda: b"nats pull connection open" in (tmp_path / "restarted.log").read_bytes(), timeout=60)
         with BackgroundConsumer(MatchProjector()):  # a second projector on the same durable
             wait_until(lambda: Match.objects.count() == total, timeout=150)
     finally:

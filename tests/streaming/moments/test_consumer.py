@@ -155,7 +155,7 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
         time.sleep(pause_seconds)
     final = start_detector(tmp_path / "detector-final.log", env)
     try:
-        wait_for_moments(expected, timeout=60)
+        wait_for_moments(expected, timeout=150)
         time.sleep(1.0)
     finally:
         final.send_signal(signal.SIGTERM)
