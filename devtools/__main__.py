@@ -126,6 +126,15 @@ def _available_commands() -> set[str]:
     return {path.stem for folder in (commands, game_commands) if folder.exists() for path in folder.glob("*.py")}
 
 
+def detector_processes(env: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The key moment detector, or one a partition with MOMENT_DETECTOR_PARTITIONS=N > 1 (SPEC section 12)."""
+    command = [sys.executable, "manage.py", "run_moment_detector"]
+    partitions = int(env.get("MOMENT_DETECTOR_PARTITIONS", "").strip() or 1)
+    if partitions == 1:
+        return [("detector", command)]
+    return [(f"detector-{i}", [*command, "--partition", str(i)]) for i in range(partitions)]
+
+
 def up(port: int, demo: bool, cluster: bool = False) -> int:
     print(f"Web client: http://127.0.0.1:{port}/ (once the servers below are up)", flush=True)
     web.build_if_changed()
@@ -159,7 +168,8 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     )
     start("projector", [sys.executable, "manage.py", "run_projector"])
     if "run_moment_detector" in commands:
-        start("detector", [sys.executable, "manage.py", "run_moment_detector"])
+        for name, args in detector_processes(env):
+            start(name, args)
     if demo and "simulate" in commands:
         start("demo", [sys.executable, "manage.py", "simulate", "--demo"])
     base = f"http://127.0.0.1:{port}"
