@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from streaming.partitions import SOURCE_HEADER, SourcedFrom, source_in_header_block, sourced_from
-from streaming.pull import parse_headers
+from streaming.pull.wire import parse_headers
 
 _NOT_READ = object()
 

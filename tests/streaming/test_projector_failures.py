@@ -99,6 +99,9 @@ def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, te
         test_servers.nats.start()
         assert publisher.flush(timeout=60)
         wait_until(lambda: Match.objects.count() == 60, timeout=60)
+        # The projector's nats-py client (setup only, idle here) reconnects on its own backoff, which may
+        # end after the matches are in.
+        wait_until(lambda: "nats reconnected name=match-projector " in caplog.text, timeout=30)
     assert publisher.close()
     assert publisher.stats.dropped == 0
     assert MatchPlayer.objects.count() == 120

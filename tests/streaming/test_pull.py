@@ -9,7 +9,8 @@ import time
 import pytest
 
 from devtools.embedded import EmbeddedNats, free_port, port_is_open
-from streaming.pull import FrameParser, PullConnection, UnusableNatsUrl, check_servers, parse_headers
+from streaming.pull.connection import PullConnection
+from streaming.pull.wire import FrameParser, UnusableNatsUrl, check_servers, parse_headers
 from tests.streaming.stall_proxy import StallProxy
 
 PAYLOAD_WITH_PROTOCOL_INSIDE = b'{"text": "HMSG a 1 2 3\r\nPING\r\n"}'

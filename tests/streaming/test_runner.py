@@ -92,7 +92,7 @@ def test_the_pull_connection_cut_mid_backlog_is_reopened_and_nothing_is_lost(str
     sequences = publish_raw([("game.room-1.events", b'{"n": %d}' % n, None) for n in range(3000)])
     with BackgroundConsumer(consumer) as background:
         wait_until(lambda: len(consumer.seen) >= 500)
-        background.loop.call_soon_threadsafe(lambda: background.runner.pull._writer.transport.abort())
+        background.loop.call_soon_threadsafe(lambda: background.runner.pull._connection._writer.transport.abort())
         wait_until(lambda: {seq for seq, _ in consumer.seen} == set(sequences), timeout=30)
         wait_until(lambda: consumer_info("test-runner").num_ack_pending == 0, timeout=30)
     assert "nats pull connection reconnected name=test-runner-pull" in caplog.text

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from streaming.connection import backoff_delays, connect
 from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
-from streaming.pull import UnusableNatsUrl
+from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 from streaming.status import JetStreamApiError
 from streaming.streams import StreamMismatch

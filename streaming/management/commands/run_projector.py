@@ -6,7 +6,7 @@ from nats.js.errors import NotFoundError
 
 from streaming.connection import connect
 from streaming.projector import MatchProjector, MatchReprojector
-from streaming.pull import UnusableNatsUrl
+from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 
 logger = logging.getLogger("streaming.projector")

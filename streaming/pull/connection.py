@@ -1,19 +1,12 @@
-"""A consumer's data path: pull requests, deliveries and acks over a plain NATS connection of its own.
-
-nats-py's receive path (its protocol parser, a parsed header dict, a `Msg` object and a queue hop for
-every message) was half of the projector's CPU on a backlog. This connection carries one subscription
-and nothing else: it splits the server's frames itself, hands them over a read at a time, and writes a
-batch's acks as one buffer. On a backlog in full batches (bench/), the projector went from 74k events/s
-through nats-py to about 125k. Everything else (stream and consumer setup, publishing, direct gets,
-replays) stays on nats-py.
+"""The plain NATS connection a pull client reads and acks over: one inbox subscription, no nats-py.
 
 What it implements of the NATS client protocol: INFO, CONNECT (user and password or a token from the
 URL), PING/PONG both ways, SUB, PUB, MSG/HMSG (with JetStream's status headers), +OK/-ERR; TLS for
 ``tls://`` URLs or servers that require it, verified against the system's CAs. It pings the server
 every third of ``stale_seconds`` and drops a connection that stayed silent that long (a paused or
-half-open server), logging it, so the runner reopens it on another server of NATS_URL.
+half-open server), logging it, so the pull client reopens it on another server of NATS_URL.
 
-What it does not: reconnecting by itself (the runner reopens it with backoff), servers learned from
+What it does not: reconnecting by itself (the pull client reopens it with backoff), servers learned from
 INFO's ``connect_urls`` (only NATS_URL's are used), websocket URLs, NKeys, JWT/creds files, TLS client
 certificates, several subscriptions, UNSUB, the no-echo and verbose modes. A NATS_URL that needs any of
 these is refused at start-up by ``check_servers``.
@@ -31,112 +24,15 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Callable
-from urllib.parse import ParseResult, unquote, urlparse
+from urllib.parse import ParseResult, unquote
+
+from streaming.pull.wire import Frame, FrameParser, parse_server
 
 logger = logging.getLogger("streaming.pull")
 
 READ_SIZE = 1 << 20
 CONNECT_TIMEOUT_SECONDS = 2.0
 ROUND_TRIP_TIMEOUT_SECONDS = 5.0
-STATUS_PREFIX = b"NATS/1.0 "
-
-# A message as read: (subject, reply or None, header block (b"" when none), payload).
-Message = tuple[bytes, bytes | None, bytes, bytes]
-# What one read of the socket yields: messages, and control lines (PING, -ERR ..., INFO {...}) as bytes.
-Frame = Message | bytes
-
-
-class UnusableNatsUrl(ValueError):
-    """A NATS_URL the pull connection cannot use; the message says what to give instead."""
-
-
-def parse_server(url: str) -> ParseResult:
-    """One server of NATS_URL as a URL (``host:port`` means ``nats://host:port``)."""
-    return urlparse(url if "://" in url else f"nats://{url}")
-
-
-def check_servers(servers: list[str]) -> None:
-    """Refuse, with what to do, a NATS_URL whose servers the pull connection cannot reach as given."""
-    if not servers:
-        raise UnusableNatsUrl("NATS_URL names no server; set it to nats://host:4222 (several: comma-separated)")
-    for url in servers:
-        parsed = parse_server(url)
-        address = parsed.netloc.rpartition("@")[2]  # never the credentials
-        if parsed.scheme not in ("nats", "tls"):
-            raise UnusableNatsUrl(
-                f"NATS_URL server {parsed.scheme}://{address} uses {parsed.scheme}://, which the consumers' pull "
-                "connection does not speak; give the nats:// (or tls://) address of the same servers"
-            )
-        try:
-            parsed.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            raise UnusableNatsUrl(f"NATS_URL server {address!r} has no valid port; write it as host:4222") from None
-        if not parsed.hostname:
-            raise UnusableNatsUrl(f"NATS_URL server {url!r} names no host; write it as nats://host:4222")
-
-
-class FrameParser:
-    """Splits the bytes a NATS server sends into frames; pure, keeps an incomplete frame for the next feed."""
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> list[Frame]:
-        buffer = self._buffer
-        buffer += data
-        size = len(buffer)
-        frames: list[Frame] = []
-        pos = 0
-        while True:
-            end = buffer.find(b"\r\n", pos)
-            if end < 0:
-                break
-            first = buffer[pos]
-            if first == 72 or first == 77:  # HMSG or MSG: a control line, then a counted body
-                parts = bytes(buffer[pos:end]).split()
-                total = int(parts[-1])
-                start = end + 2
-                if size < start + total + 2:
-                    break  # the body is still on its way
-                if parts[0] == b"HMSG":  # HMSG subject sid [reply] header-size total-size
-                    header_size = int(parts[-2])
-                    reply = parts[3] if len(parts) == 6 else None
-                else:  # MSG subject sid [reply] size
-                    header_size = 0
-                    reply = parts[3] if len(parts) == 5 else None
-                frames.append(
-                    (
-                        parts[1],
-                        reply,
-                        bytes(buffer[start : start + header_size]),
-                        bytes(buffer[start + header_size : start + total]),
-                    )
-                )
-                pos = start + total + 2
-            else:
-                frames.append(bytes(buffer[pos:end]))
-                pos = end + 2
-        del buffer[:pos]
-        return frames
-
-
-def parse_headers(block: bytes) -> dict[str, str]:
-    """The headers of a header block (``NATS/1.0[ status [description]]\\r\\nName: value\\r\\n...``).
-
-    A status line gives ``Status`` and ``Description``, as nats-py reports them.
-    """
-    lines = block.split(b"\r\n")
-    headers: dict[str, str] = {}
-    if lines[0].startswith(STATUS_PREFIX):
-        status, _, description = lines[0][len(STATUS_PREFIX) :].strip().partition(b" ")
-        headers["Status"] = status.decode()
-        if description:
-            headers["Description"] = description.decode(errors="replace")
-    for line in lines[1:]:
-        name, colon, value = line.partition(b":")
-        if colon:
-            headers[name.strip().decode(errors="replace")] = value.strip().decode(errors="replace")
-    return headers
 
 
 class PullConnection:
@@ -278,7 +174,7 @@ class PullConnection:
                 self._on_frames(frames)
         except (OSError, ssl.SSLError) as error:
             logger.warning("nats pull connection lost name=%s: %s", self.name, error.__class__.__name__)
-        except Exception:  # a bug: drop the connection (the runner opens another), say why
+        except Exception:  # a bug: drop the connection (the pull client opens another), say why
             logger.exception("nats pull connection reader failed name=%s", self.name)
         finally:  # round trips waiting on this connection will never be answered
             for pong in self._pongs:
