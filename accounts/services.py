@@ -1,5 +1,6 @@
 """Writes for accounts."""
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,3 +28,13 @@ def user_register(*, username: str, password: str) -> User:
     except IntegrityError as error:
         raise ValidationError({"username": ["A user with that username already exists."]}) from error
     return user
+
+
+DEMO_USERNAMES = ("demo-1", "demo-2", "demo-3", "demo-4")
+
+
+def demo_users_get_or_create(*, usernames: tuple[str, ...] = DEMO_USERNAMES) -> list[User]:
+    """The demo users that simulated matches seat beside guests, created when missing (unusable passwords)."""
+    return [
+        User.objects.get_or_create(username=name, defaults={"password": make_password(None)})[0] for name in usernames
+    ]

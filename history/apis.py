@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from history.selectors import MatchListRow, MatchRow, match_get_for_user, match_page_for_user
+from history.selectors import MatchListRow, match_get_for_user, match_page_for_user
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -124,16 +124,7 @@ class MatchDetailApi(APIView):
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        return Response(MatchOutputSerializer(match_of_caller(request, match_id)).data)
-
-
-def match_of_caller(request: Request, match_id: str) -> MatchRow:
-    """The match with this id if the caller may see it (played in it, or staff); else 404."""
-    try:
-        parsed_id = uuid.UUID(match_id)
-    except ValueError:
-        raise NotFound("No match with this id; a match id is a UUID.") from None
-    match = match_get_for_user(user=request.user, match_id=parsed_id)
-    if match is None:
-        raise NotFound("No match with this id among the matches you played.")
-    return match
+        match = match_get_for_user(user=request.user, match_id=match_id)
+        if match is None:
+            raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
+        return Response(MatchOutputSerializer(match).data)

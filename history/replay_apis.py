@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from history.apis import match_of_caller
+from history.selectors import match_get_for_user
 from streaming.replay import Replay, ReplayGone, ReplayNotFound, replay_match
 from streaming.world import NATS_UNAVAILABLE
 
@@ -91,7 +91,9 @@ class MatchReplayApi(APIView):
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        match = match_of_caller(request, match_id)
+        match = match_get_for_user(user=request.user, match_id=match_id)
+        if match is None:
+            raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
         if not match.room_id:
             raise NotFound("Solo matches have no replay: only their result is recorded.")
         try:

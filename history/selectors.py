@@ -187,6 +187,14 @@ def _match_query(*, of_player: bool) -> sql.SQL:
     return sql.SQL(query.as_string(None))
 
 
-def match_get_for_user(*, user: User, match_id: uuid.UUID) -> MatchRow | None:
-    """The match with its players when ``user`` played in it or is staff; otherwise None."""
+def match_get_for_user(*, user: User, match_id: uuid.UUID | str) -> MatchRow | None:
+    """The match with its players when ``user`` played in it or is staff; otherwise None.
+
+    ``match_id`` may be the text of a URL: one that is not a UUID names no match.
+    """
+    if not isinstance(match_id, uuid.UUID):
+        try:
+            match_id = uuid.UUID(match_id)
+        except ValueError:
+            return None
     return match_get(match_id=match_id, player=None if user.is_staff else user)

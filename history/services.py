@@ -102,9 +102,3 @@ def matches_record_from_game_ends(*, ends: Sequence[GameEnd]) -> list[Match]:
         )
         for end, match_id in new
     ]
-
-
-def match_record_from_game_end(*, end: GameEnd) -> Match | None:
-    """Write one finished match; None when it was already recorded."""
-    recorded = matches_record_from_game_ends(ends=[end])
-    return recorded[0] if recorded else None

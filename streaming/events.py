@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any
 
 # The vocabularies and limits live with the definitions both the validator and the JSON Schema read;
 # they are re-exported here for the code that knows them from this module.
@@ -62,41 +62,6 @@ class InvalidRoomId(ValueError):
     """A room id that is not exactly one subject token."""
 
 
-# --- typed shapes of `data` (SPEC section 3) ------------------------------------------------------
-
-
-class PlayerRef(TypedDict):
-    player_id: str
-
-
-class GameStartData(TypedDict, total=False):
-    started_at: str
-    mode: str
-    players: list[PlayerRef]
-    config: dict[str, Any]
-    tournament_id: str | None
-
-
-class InputData(TypedDict, total=False):
-    action: str
-    ok: bool
-    kick: int
-    distance: int
-
-
-class PieceLockData(TypedDict):
-    piece: str
-    rotation: str
-    cells: list[list[int]]
-    board: list[str]
-    score: int
-
-
-class LineClearData(TypedDict):
-    rows: list[int]
-    count: int
-
-
 @dataclass(frozen=True, slots=True)
 class GameEvent:
     """One game event: the envelope of SPEC section 3 with its (validated) data."""
@@ -108,9 +73,6 @@ class GameEvent:
 
     def to_dict(self) -> dict[str, Any]:
         return {"tick": self.tick, "type": self.type, "player_id": self.player_id, "data": self.data}
-
-    def to_json(self) -> bytes:
-        return json.dumps(self.to_dict(), separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +128,22 @@ def room_id_from_subject(subject: str) -> str:
 def event_msg_id(room_id: str, started_at: str, index: int) -> str:
     """`Nats-Msg-Id` of the event at ``index`` of a match (0 is its game_start)."""
     return f"{room_id}:{started_at}:{index}"
+
+
+def event_msg_id_started_at(msg_id: str | None, *, room_id: str | None = None) -> datetime | None:
+    """When the match of an event's `Nats-Msg-Id` (`event_msg_id`) started; None when it is not one.
+
+    ``room_id``: only a Msg-Id of that room counts. A moment's Msg-Id, another writer's or a
+    timestamp that does not parse give None, and the caller looks elsewhere (the event's data).
+    """
+    room, _, rest = (msg_id or "").partition(":")
+    started_text, _, index = rest.rpartition(":")
+    if not started_text or not index.isdigit() or (room_id is not None and room != room_id):
+        return None
+    try:
+        return parse_timestamp(started_text, "Nats-Msg-Id")
+    except InvalidEvent:
+        return None
 
 
 def moment_msg_id(room_id: str, moment_type: str, player_id: str | None, event_seq: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
-from streaming.events import events_subject, moments_subject, parse_timestamp
+from streaming.events import event_msg_id_started_at, events_subject, moments_subject, parse_timestamp
 from streaming.stream_reads import StoredMessage, direct_get_batch, direct_get_one, read_subject
 
 # Server timestamps and the game's clock may differ: start a little early and skip to our game_start.
@@ -97,11 +97,9 @@ async def latest_started_at(client: NATS, room_id: str) -> datetime:
     last = await direct_get_one(client, {"last_by_subj": events_subject(room_id)})
     if last is None:
         raise ReplayNotFound(f"room {room_id!r} has no events in the stream")
-    msg_id = last.headers.get("Nats-Msg-Id", "")
-    parts = msg_id.split(":", 1)
-    if len(parts) == 2 and parts[0] == room_id:
-        started_text = parts[1].rsplit(":", 1)[0]
-        return parse_timestamp(started_text, "Nats-Msg-Id")
+    started_at = event_msg_id_started_at(last.headers.get("Nats-Msg-Id"), room_id=room_id)
+    if started_at is not None:
+        return started_at
     event = _decode(last.data) or {}
     started = (event.get("data") or {}).get("started_at")
     if started is None:
@@ -150,9 +148,9 @@ def _match_start_of(message: StoredMessage, event: dict[str, Any], room_id: str)
     started = (event.get("data") or {}).get("started_at") if event.get("type") in ("game_start", "game_end") else None
     if started is not None:
         return parse_timestamp(started, "data.started_at")
-    parts = message.headers.get("Nats-Msg-Id", "").split(":", 1)
-    if len(parts) == 2 and parts[0] == room_id:
-        return parse_timestamp(parts[1].rsplit(":", 1)[0], "Nats-Msg-Id")
+    started_at = event_msg_id_started_at(message.headers.get("Nats-Msg-Id"), room_id=room_id)
+    if started_at is not None:
+        return started_at
     raise ReplayNotFound(f"cannot tell when room {room_id!r}'s latest match started; pass --started-at")
 
 

@@ -38,6 +38,7 @@ from streaming.events import (
     GameEvent,
     InvalidEvent,
     decode_payload,
+    event_msg_id_started_at,
     events_subject,
     moment_msg_id,
     moments_subject,
@@ -302,14 +303,9 @@ class MomentDetector(Consumer):
         return room
 
     def _rebuild_starts(self, delivery: Delivery) -> list[datetime]:
-        msg_id = delivery.msg_id or ""
-        room_and_rest = msg_id.split(":", 1)
-        if len(room_and_rest) == 2:
-            try:
-                started = parse_timestamp(room_and_rest[1].rsplit(":", 1)[0], "Nats-Msg-Id")
-                return [started - MATCH_START_MARGIN]
-            except InvalidEvent:
-                pass
+        started = event_msg_id_started_at(delivery.msg_id)
+        if started is not None:
+            return [started - MATCH_START_MARGIN]
         stored_at = datetime.fromtimestamp(delivery.timestamp_ns / 1e9, tz=UTC)
         return [stored_at - window for window in REBUILD_WINDOWS]
 

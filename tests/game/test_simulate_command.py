@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 
+from game import simulated_run
 from game.management.commands import simulate
 from streaming.publisher import EventPublisher
 from tests.support import subprocess_env, wait_until
@@ -73,7 +74,7 @@ def test_the_summary_counts_what_the_publisher_stored(stream):
 
 
 def test_an_unreachable_nats_is_a_command_error(settings, monkeypatch):
-    monkeypatch.setattr(simulate, "SETUP_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(simulated_run, "SETUP_TIMEOUT_SECONDS", 0.5)
     settings.NATS_SERVERS = ["nats://127.0.0.1:1"]
     with pytest.raises(CommandError, match=r"NATS at nats://127\.0\.0\.1:1 is unreachable"):
         call_command("simulate", rooms=1, matches=1, stdout=io.StringIO(), stderr=io.StringIO())

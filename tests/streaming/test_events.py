@@ -1,6 +1,7 @@
 """The event schema (pure): room ids, subjects, Msg-Ids and the validator that names the first bad field."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,6 +10,7 @@ from streaming.events import (
     InvalidRoomId,
     check_room_id,
     event_msg_id,
+    event_msg_id_started_at,
     events_subject,
     game_end_from_event,
     moment_msg_id,
@@ -114,3 +116,20 @@ def test_game_end_becomes_a_typed_value():
     assert end.room_id == "r1" and end.mode == "multiplayer"
     assert [p.placement for p in end.players] == [1, 2]
     assert end.ended_at >= end.started_at
+
+
+def test_the_start_of_a_match_is_read_from_its_events_msg_ids_and_nothing_else():
+    started = "2026-11-01T12:00:00.250Z"
+    msg_id = event_msg_id("room-1", started, 17)
+    assert event_msg_id_started_at(msg_id) == datetime(2026, 11, 1, 12, 0, 0, 250000, tzinfo=UTC)
+    assert event_msg_id_started_at(msg_id, room_id="room-1") is not None
+    assert event_msg_id_started_at(msg_id, room_id="room-2") is None  # another room's
+    for not_an_event_id in (
+        None,
+        "",
+        moment_msg_id("room-1", "tetris", "p1", 17),
+        "room-1:2026-11-01T12:00:00Z",  # no index
+        "room-1:yesterday:3",
+        "room-1:2026-11-01T12:00:00Z:x",
+    ):
+        assert event_msg_id_started_at(not_an_event_id) is None, not_an_event_id

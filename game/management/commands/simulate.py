@@ -2,44 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import random
-import signal
-import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
-from nats.errors import NoServersError
 
-from game.room import BotRooms, GameRoom, MatchResult
-from game.simulation import SIMULATION_CONFIG
-from streaming.connection import connect
+from accounts.services import DEMO_USERNAMES, demo_users_get_or_create
+from game.room import MatchResult
+from game.simulated_run import FLUSH_TIMEOUT_SECONDS, SimulatedRun, SimulationSetupError, simulated_run
 from streaming.events import InvalidRoomId, check_room_id
-from streaming.publisher import EventPublisher
-from streaming.streams import StreamMismatch, ensure_stream
 
 logger = logging.getLogger("game.simulate")
 
-DEMO_USERNAMES = ("demo-1", "demo-2", "demo-3", "demo-4")
-# Demo matches are capped at one minute of play so that the first finished match shows up quickly.
-DEMO_CONFIG = replace(SIMULATION_CONFIG, max_ticks=3_600)
-DEMO_PAUSE_SECONDS = 5.0
-FLUSH_TIMEOUT_SECONDS = 60.0
-SETUP_TIMEOUT_SECONDS = 5.0
 MAX_PLAYERS = 16
 
 
 class Command(BaseCommand):
     help = (
         "Play simulated bot matches in GameRooms and publish their events. Guests and the registered demo "
-        "users demo-1..demo-4 (created when missing, with unusable passwords) take part."
+        f"users {DEMO_USERNAMES[0]}..{DEMO_USERNAMES[-1]} (created when missing, with unusable passwords) take part."
     )
 
     def add_arguments(self, parser) -> None:
@@ -89,66 +73,42 @@ class Command(BaseCommand):
             raise CommandError(f"--room-prefix {prefix!r} gives a bad room id: {error}") from None
 
         registered = _demo_user_ids()
-        publisher = EventPublisher(name="simulate")
-        config = DEMO_CONFIG if demo else SIMULATION_CONFIG
         progress = None if demo else Progress(self.stderr, total=rooms * matches)
-        runner = BotRooms(
-            [GameRoom(room_id, publisher, config=config) for room_id in room_ids],
-            matches=None if demo else matches,
-            players=players,
-            seed=seed,
-            registered=registered,
-            realtime=speed == "realtime",
-            pause_seconds=DEMO_PAUSE_SECONDS if demo else 0.0,
-            tournament_id=tournament_id,
-            on_result=_log_match if demo else _logging_too(progress.update),
-        )
-        began = time.perf_counter()
         try:
-            asyncio.run(self._run(runner, publisher, demo=demo, seed=seed))
+            run = simulated_run(
+                room_ids=room_ids,
+                matches=None if demo else matches,
+                players=players,
+                seed=seed,
+                registered=registered,
+                realtime=speed == "realtime",
+                demo=demo,
+                tournament_id=tournament_id,
+                on_result=_log_match if progress is None else _logging_too(progress.update),
+            )
+        except SimulationSetupError as error:
+            raise CommandError(str(error)) from None
         finally:
             if progress is not None:
                 progress.close()
-        elapsed = time.perf_counter() - began
-        flushed = publisher.close(timeout=FLUSH_TIMEOUT_SECONDS)
-        self._summary(runner, publisher, elapsed=elapsed, seed=seed)
-        if not flushed:
-            stats = publisher.stats
+        self._summary(run, seed=seed)
+        if not run.flushed:
             raise CommandError(
-                f"{stats.buffered} events were not stored in GAME_EVENTS within {FLUSH_TIMEOUT_SECONDS:.0f} s: "
-                f"is NATS at {', '.join(publisher.servers)} up? Those matches are incomplete in the stream."
+                f"{run.stats.buffered} events were not stored in GAME_EVENTS within {FLUSH_TIMEOUT_SECONDS:.0f} s: "
+                f"is NATS at {', '.join(run.servers)} up? Those matches are incomplete in the stream."
             )
 
-    async def _run(self, runner: BotRooms, publisher: EventPublisher, *, demo: bool, seed: int) -> None:
-        if publisher.enabled:
-            await _ensure_stream(publisher.servers)
-        if demo:
-            logger.info("demo rooms=%s seed=%s: playing until SIGTERM or SIGINT", len(runner.rooms), seed)
-        loop = asyncio.get_running_loop()
-        installed = []
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            # Only the main thread may install handlers; a caller on another thread stops us itself.
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, runner.stop)
-                installed.append(signum)
-        try:
-            await runner.run()
-        finally:
-            for signum in installed:
-                loop.remove_signal_handler(signum)
-
-    def _summary(self, runner: BotRooms, publisher: EventPublisher, *, elapsed: float, seed: int) -> None:
-        results = runner.results
-        events = sum(r.events for r in results)
-        rate = events / elapsed if elapsed > 0 else 0.0
+    def _summary(self, run: SimulatedRun, *, seed: int) -> None:
+        events = sum(r.events for r in run.results)
+        rate = events / run.elapsed if run.elapsed > 0 else 0.0
         self.stdout.write(
-            f"simulated {len(results)} matches in {len(runner.rooms)} rooms ({runner.players} players each, "
-            f"seed {seed}): {events:,} events in {elapsed:.1f} s, {rate:,.0f} events/s"
+            f"simulated {len(run.results)} matches in {run.rooms} rooms ({run.players} players each, "
+            f"seed {seed}): {events:,} events in {run.elapsed:.1f} s, {rate:,.0f} events/s"
         )
-        if not publisher.enabled:
+        if not run.publisher_enabled:
             self.stdout.write("publisher: disabled (NATS_ENABLED=false), nothing was published")
             return
-        stats = publisher.stats
+        stats = run.stats
         self.stdout.write(
             f"publisher: published {stats.published:,}, dropped {stats.dropped:,}, not stored {stats.buffered:,}"
         )
@@ -223,36 +183,11 @@ def _seed(value: object) -> int:
 
 
 def _demo_user_ids() -> list[str]:
-    """The user ids (player ids) of demo-1..demo-4, creating any that are missing."""
-    user_model = get_user_model()
+    """The user ids (player ids) of the demo users, creating any that are missing."""
     try:
-        users = [
-            user_model.objects.get_or_create(username=name, defaults={"password": make_password(None)})[0]
-            for name in DEMO_USERNAMES
-        ]
+        return [str(user.pk) for user in demo_users_get_or_create()]
     except DatabaseError as error:
         raise CommandError(
             f"cannot read or create the demo users in PostgreSQL ({error.__class__.__name__}: {error}); "
             "check DATABASE_URL and run manage.py migrate"
         ) from None
-    return [str(user.pk) for user in users]
-
-
-async def _ensure_stream(servers: list[str]) -> None:
-    try:
-        # wait_for bounds the attempt: nats-py keeps retrying a first connect itself when reconnects are
-        # unlimited, whatever retry_forever says.
-        client = await asyncio.wait_for(
-            connect("simulate-setup", servers=servers, retry_forever=False), timeout=SETUP_TIMEOUT_SECONDS
-        )
-    except (TimeoutError, OSError, NoServersError) as error:
-        raise CommandError(
-            f"NATS at {', '.join(servers) or '(none)'} is unreachable ({error.__class__.__name__}); start it "
-            "(python3 dev.py servers start), set NATS_URL, or set NATS_ENABLED=false to simulate without publishing"
-        ) from None
-    try:
-        await ensure_stream(client.jetstream())
-    except StreamMismatch as error:
-        raise CommandError(str(error)) from None
-    finally:
-        await client.close()
