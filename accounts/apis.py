@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts.serializers import RegisterInputSerializer, UserOutputSerializer
+from accounts.serializers import RegisterInputSerializer, SignInSerializer, UserOutputSerializer
 from accounts.services import user_register
 from config.addresses import client_address
 
@@ -71,6 +71,7 @@ class RegisterApi(APIView):
     )
 )
 class TokenObtainApi(TokenObtainPairView):
+    serializer_class = SignInSerializer
     throttle_classes = (AuthRateThrottle,)
 
 

@@ -22,12 +22,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.apis import AuthRateThrottle
 from accounts.models import User
+from accounts.serializers import SignInSerializer
 
 FOREIGN_ORIGIN = "This route answers only the site's own pages (the request's Origin is missing or another site's)."
 NO_SESSION = "No valid session: sign in again."
@@ -141,7 +141,7 @@ class SessionApi(SessionBaseApi):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request})
+        serializer = SignInSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)  # 401 for wrong credentials or an inactive user
         refresh = RefreshToken(serializer.validated_data["refresh"])
         response = Response({"access": serializer.validated_data["access"]})

@@ -9,6 +9,9 @@ come from the framework around them are added here, once, from what the view is:
   public routes: JWTAuthentication runs before the permission check);
 - 429 wherever a throttle counts.
 
+Links (OpenAPI 3's `links`) say where an answer's ids lead, so that a client, or a schema-driven
+test's stateful phase, can follow real ids instead of guessing them.
+
 An optional query parameter given empty (`?period=`) is taken as not given (DRF's rule for form
 data): the schema says so with `allowEmptyValue`.
 
@@ -50,6 +53,18 @@ ERROR_DETAIL = ResolvedComponent(
     },
 )
 
+_MATCH_LINKS = {
+    "GetMatch": {"operationId": "matches_retrieve", "parameters": {"match_id": "$response.body#/id"}},
+    "GetReplay": {"operationId": "matches_replay", "parameters": {"match_id": "$response.body#/id"}},
+}
+LINKS: dict[str, dict[str, dict[str, Any]]] = {
+    "solo_results_create": {"201": _MATCH_LINKS, "200": _MATCH_LINKS},
+    "matches_retrieve": {"200": {"GetReplay": _MATCH_LINKS["GetReplay"]}},
+    "auth_register": {
+        "201": {"GetStats": {"operationId": "players_stats", "parameters": {"user_id": "$response.body#/id"}}}
+    },
+}
+
 SHARED_ANSWERS = {
     "400": "Refused input: the fields (or headers) at fault, each with what was wrong.",
     "401": "No valid access token: missing where one is required, or malformed, expired, wrongly signed, "
@@ -75,6 +90,8 @@ class TruthfulAutoSchema(AutoSchema):
             responses.setdefault("429", {"description": SHARED_ANSWERS["429"]})
         self.registry.register_on_missing(FIELD_ERRORS)
         self.registry.register_on_missing(ERROR_DETAIL)
+        for code, links in LINKS.get(operation["operationId"], {}).items():
+            responses[code]["links"] = links
         for code, response in responses.items():
             if code[0] in "45" and "content" not in response:
                 schema = FIELD_ERRORS.ref if code == "400" else ERROR_DETAIL.ref

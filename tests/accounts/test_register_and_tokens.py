@@ -93,3 +93,24 @@ def test_auth_routes_are_throttled_per_client(db, settings):
     assert (
         client.post("/api/auth/register", {"username": "carol", "password": STRONG}, format="json").status_code == 429
     )
+
+
+@pytest.mark.parametrize("password", ["  spaced at both ends  ", "trailing-space-pass "])
+def test_a_password_with_spaces_at_its_ends_signs_in_as_typed(db, password):
+    client = APIClient()
+    assert (
+        client.post("/api/auth/register", {"username": "spacey", "password": password}, format="json").status_code
+        == 201
+    )
+    assert (
+        client.post("/api/auth/token", {"username": "spacey", "password": password}, format="json").status_code == 200
+    )
+    stripped = {"username": "spacey", "password": password.strip()}
+    assert client.post("/api/auth/token", stripped, format="json").status_code == 401
+    session = client.post(
+        "/api/auth/session",
+        {"username": "spacey", "password": password},
+        format="json",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert session.status_code == 200

@@ -469,6 +469,17 @@ export interface components {
             username: string;
             password: string;
         };
+        /**
+         * @description simplejwt's sign-in, with the credentials taken as typed.
+         *
+         *     Its fields trim white space, but registration keeps it (a password may begin or end with a
+         *     space), so a password with a space at either end could never sign in, and one of spaces got
+         *     "may not be blank" for a request the schema calls valid.
+         */
+        SignInRequest: {
+            username: string;
+            password: string;
+        };
         SoloLeaderboard: {
             period: string;
             /** @description At most 100 registered players, by best_score, then the earlier achieved_at, then user_id. */
@@ -574,10 +585,6 @@ export interface components {
         TokenObtainPair: {
             readonly access: string;
             readonly refresh: string;
-        };
-        TokenObtainPairRequest: {
-            username: string;
-            password: string;
         };
         TokenRefresh: {
             readonly access: string;
@@ -787,7 +794,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenObtainPairRequest"];
+                "application/json": components["schemas"]["SignInRequest"];
             };
         };
         responses: {
