@@ -33,6 +33,18 @@ def stream_info():
     return run_async(with_jetstream(lambda js: js.stream_info(settings.GAME_EVENTS_STREAM)))
 
 
+def add_durable_consumers(*durables: str) -> None:
+    """Durable consumers of GAME_EVENTS on game.*.events, as the consumers would create them, without running one."""
+    from nats.js.api import AckPolicy, ConsumerConfig
+
+    async def add(js):
+        for durable in durables:
+            config = ConsumerConfig(durable_name=durable, filter_subject="game.*.events", ack_policy=AckPolicy.EXPLICIT)
+            await js.add_consumer(settings.GAME_EVENTS_STREAM, config)
+
+    run_async(with_jetstream(add))
+
+
 def consumer_info(durable: str):
     """A durable consumer of GAME_EVENTS as the server reports it now; NotFoundError if there is none."""
     return run_async(with_jetstream(lambda js: js.consumer_info(settings.GAME_EVENTS_STREAM, durable)))

@@ -3,22 +3,12 @@ import time
 import pytest
 from django.db import connection
 from django.test import Client
-from nats.js.api import AckPolicy, ConsumerConfig
 
 from tests.streaming.factories import match_events
 from tests.streaming.stall_proxy import StallProxy
-from tests.support import consumer_info, publish_match, run_async, with_jetstream
+from tests.support import add_durable_consumers, consumer_info, publish_match
 
 EXPECTED = ("match-projector", "key-moment-detector")
-
-
-def add_consumers(*durables: str) -> None:
-    async def add(js):
-        for durable in durables:
-            config = ConsumerConfig(durable_name=durable, filter_subject="game.*.events", ack_policy=AckPolicy.EXPLICIT)
-            await js.add_consumer("GAME_EVENTS", config)
-
-    run_async(with_jetstream(add))
 
 
 def healthz():
@@ -28,7 +18,7 @@ def healthz():
 
 
 def test_healthy_when_postgres_nats_and_the_consumers_are_up(db, stream):
-    add_consumers(*EXPECTED)
+    add_durable_consumers(*EXPECTED)
     response, _ = healthz()
     assert response.status_code == 200
     body = response.json()
@@ -39,7 +29,7 @@ def test_healthy_when_postgres_nats_and_the_consumers_are_up(db, stream):
 
 
 def test_pending_is_the_consumer_infos(db, stream):
-    add_consumers(*EXPECTED)
+    add_durable_consumers(*EXPECTED)
     publish_match("room-1", match_events("room-1"))
     info = consumer_info("match-projector")
     assert info.num_pending > 0
@@ -50,7 +40,7 @@ def test_pending_is_the_consumer_infos(db, stream):
 
 
 def test_only_the_expected_consumers_are_listed_and_a_missing_one_degrades(db, stream):
-    add_consumers("match-projector", "someone-elses-reprojection")
+    add_durable_consumers("match-projector", "someone-elses-reprojection")
     response, _ = healthz()
     assert response.status_code == 200 and response.json()["status"] == "degraded"
     consumers = response.json()["consumers"]
@@ -61,7 +51,7 @@ def test_only_the_expected_consumers_are_listed_and_a_missing_one_degrades(db, s
 
 def test_partitioned_detectors_are_the_ones_expected(db, stream, settings):
     settings.MOMENT_DETECTOR_PARTITIONS = 2
-    add_consumers("match-projector")
+    add_durable_consumers("match-projector")
     consumers = healthz()[0].json()["consumers"]
     assert list(consumers) == ["match-projector", "key-moment-detector-0", "key-moment-detector-1"]
     assert consumers["key-moment-detector-1"]["error"]
@@ -92,7 +82,7 @@ def test_nats_down_is_degraded_but_still_200(db, settings, test_servers):
 
 
 def test_a_nats_server_that_stops_answering_cannot_hang_healthz(db, stream, settings, test_servers):
-    add_consumers(*EXPECTED)
+    add_durable_consumers(*EXPECTED)
     proxy = StallProxy(test_servers.nats.url)
     proxy.forward()
     settings.NATS_SERVERS = [proxy.url]

@@ -5,23 +5,13 @@ import time
 
 import pytest
 from django.test import Client
-from nats.js.api import AckPolicy, ConsumerConfig
 
 from tests.history.factories import user_create
 from tests.streaming.factories import match_events
 from tests.streaming.stall_proxy import StallProxy
-from tests.support import consumer_info, publish_match, run_async, stream_info, with_jetstream
+from tests.support import add_durable_consumers, consumer_info, publish_match, stream_info
 
 URL = "/admin/streaming/status/"
-
-
-def add_consumers(*durables: str) -> None:
-    async def add(js):
-        for durable in durables:
-            config = ConsumerConfig(durable_name=durable, filter_subject="game.*.events", ack_policy=AckPolicy.EXPLICIT)
-            await js.add_consumer("GAME_EVENTS", config)
-
-    run_async(with_jetstream(add))
 
 
 def text_of(response) -> str:
@@ -37,7 +27,7 @@ def staff_client(db) -> Client:
 
 
 def test_the_status_page_shows_the_stream_and_each_consumer_as_nats_reports_them(staff_client, stream):
-    add_consumers("match-projector", "key-moment-detector", "a-reprojection")
+    add_durable_consumers("match-projector", "key-moment-detector", "a-reprojection")
     publish_match("room-1", match_events("room-1"))
     stream_now, projector = stream_info(), consumer_info("match-projector")
     response = staff_client.get(URL)
@@ -59,7 +49,7 @@ def test_the_status_page_shows_the_stream_and_each_consumer_as_nats_reports_them
 
 
 def test_a_missing_expected_consumer_is_said_to_be_missing(staff_client, stream):
-    add_consumers("match-projector")
+    add_durable_consumers("match-projector")
     text = text_of(staff_client.get(URL))
     assert "key-moment-detector GAME_EVENTS missing: has it ever run?" in text
 
