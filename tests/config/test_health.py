@@ -1,14 +1,21 @@
+import io
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from streaming.partitions import PARTITIONED_STREAM
 from tests.streaming.factories import match_events
 from tests.streaming.stall_proxy import StallProxy
-from tests.support import add_durable_consumers, consumer_info, publish_match
+from tests.support import add_durable_consumers, consumer_info, publish_match, run_async, wait_until, with_jetstream
 
 EXPECTED = ("match-projector", "key-moment-detector")
+
+
+def stream_info_of(name: str):
+    return run_async(with_jetstream(lambda js: js.stream_info(name)))
 
 
 def healthz():
@@ -49,12 +56,19 @@ def test_only_the_expected_consumers_are_listed_and_a_missing_one_degrades(db, s
     assert "no such consumer" in consumers["key-moment-detector"]["error"]
 
 
-def test_partitioned_detectors_are_the_ones_expected(db, stream, settings):
+def test_partitioned_detectors_are_the_ones_expected_and_read_from_the_partitioned_stream(db, stream, settings):
     settings.MOMENT_DETECTOR_PARTITIONS = 2
+    call_command("setup_stream", stdout=io.StringIO())  # GAME_EVENTS_PARTITIONED and the partitions' durables
     add_durable_consumers("match-projector")
+    matches = {room: match_events(room, index=index) for index, room in enumerate(("room-1", "room-2", "room-3"))}
+    for room, events in matches.items():
+        publish_match(room, events)
+    total = sum(len(events) for events in matches.values())
+    wait_until(lambda: stream_info_of(PARTITIONED_STREAM).state.messages == total)
     consumers = healthz()[0].json()["consumers"]
     assert list(consumers) == ["match-projector", "key-moment-detector-0", "key-moment-detector-1"]
-    assert consumers["key-moment-detector-1"]["error"]
+    assert consumers["key-moment-detector-0"]["pending"] + consumers["key-moment-detector-1"]["pending"] == total
+    assert all(state["stalled"] is False for state in consumers.values())
 
 
 def test_healthz_is_not_in_the_api_schema(db):
