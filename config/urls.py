@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.metrics_web import metrics_view
 from config.web_client import client_urlpatterns
 from streaming.admin import streaming_status_view
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/", healthz),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include("accounts.urls")),
     path("api/", include("history.urls")),
     path("api/", include("solo.urls")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics_web.RequestMetricsMiddleware",  # outside even the errors layer: counts the final answer
     "config.errors.ApiErrorsMiddleware",  # outermost: sees the answer of every other layer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -191,6 +192,14 @@ AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
 # How many proxies in front of gunicorn append to X-Forwarded-For (SPEC section 11); 0 ignores the
 # header. The client's address is decided from it in one place: config/addresses.py.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# GET /metrics (SPEC section 11, config/metrics_web.py): with a token, only `Authorization: Bearer
+# {METRICS_TOKEN}` reads it; without one it is a 404, except that the development settings open it to
+# a loopback peer that came through no proxy. PROMETHEUS_MULTIPROC_DIR is prometheus-client's own
+# switch (gunicorn sets it, config/gunicorn.py): where every worker's values are added up.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+METRICS_LOOPBACK_WITHOUT_TOKEN = False
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
 
 # The admin's sign-in (SPEC section 11), the way into every match: after AXES_FAILURE_LIMIT wrong
 # passwords for one username from one address, that pair is refused (429) for the cool-off, counted in

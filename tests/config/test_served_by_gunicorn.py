@@ -9,7 +9,6 @@ import http.client
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools.embedded import free_port, port_is_open
 from tests.config.client_build import FAKE_INDEX, parse_csp, write_build
+from tests.config.gunicorn_process import gunicorn_serving
 from tests.support import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,22 +73,8 @@ def site(tmp_path_factory, test_servers, django_db_setup) -> Iterator[Site]:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
     )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 90  # a loaded machine starts Django slowly
-        while not port_is_open(port):
-            assert process.poll() is None, "gunicorn exited"
-            assert time.monotonic() < deadline, "gunicorn did not start within 90 s"
-            time.sleep(0.2)
+    with gunicorn_serving(env) as port:
         yield Site(port)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_app_page_and_its_hashed_assets_as_gunicorn_serves_them(site):
