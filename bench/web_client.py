@@ -18,7 +18,8 @@ from pathlib import Path
 from bench.events import synthetic_match
 from bench.harness import Row, load_stream, match_messages, median, node_bench_line, verdict
 from bench.webserver import Gunicorn
-from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
+from devtools.debian import ensure_chromium
+from devtools.web import WEB, build_if_changed, node_env
 
 JS_BUDGET_KB = 250
 FIRST_ROW_BUDGET_MS = 500

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from devtools import web
+from devtools import debian, web
 from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,7 +223,8 @@ def test(pytest_args: list[str]) -> int:
         return code
     # The browser tests (tests/browser) load the built client through gunicorn, in Chromium.
     web.build_if_changed()
-    web.ensure_chromium()
+    debian.ensure_chromium()
+    debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
     return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 

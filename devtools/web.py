@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+# Where browser tests on other branches still look for it; the one install function is devtools/debian.py.
+from devtools.debian import ensure_chromium as ensure_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 CI_STAMP = WEB / "node_modules" / ".ci-from"
 BUILD_STAMP = WEB / ".build-stamp"
 BUILD_INPUTS = ("src", "public", "index.html", "package-lock.json", "vite.config.ts", "tsconfig.json")
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def node_env() -> dict[str, str]:
@@ -82,19 +83,3 @@ def check_client() -> int:
         if code != 0:
             return code
     return 0
-
-
-def ensure_chromium() -> None:
-    """The browser tests use Debian's Chromium (browser downloads are impossible here)."""
-    if CHROMIUM.exists():
-        return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        print("installing Debian's chromium for the browser tests ...", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
-    if not CHROMIUM.exists():
-        sys.exit(
-            f"The browser tests need Chromium at {CHROMIUM}: install Debian's package as root "
-            "(apt-get install -y chromium) and run the tests again."
-        )

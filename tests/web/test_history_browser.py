@@ -27,7 +27,8 @@ from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from devtools.web import build_if_changed, ensure_chromium
+from devtools.debian import ensure_chromium
+from devtools.web import build_if_changed
 from history.models import Match
 from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools.web import WEB, build_if_changed, ensure_chromium, node_env
+from devtools.debian import ensure_chromium
+from devtools.web import WEB, build_if_changed, node_env
 from history.models import Match
 from tests.history.factories import api_client_for, user_create
 from tests.web.browser_script import browser_result
