@@ -181,6 +181,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
         f"  admin      {base}/admin/   user {username!r}, password {password!r}\n"
         f"  API login  user {DEMO_PLAYER!r} (plays in the demo games), the same password\n"
         f"  health     {base}/healthz\n"
+        f"  metrics    {base}/metrics   from this machine (or with METRICS_TOKEN)\n"
         f"  processes  {', '.join(processes)}\n",
         flush=True,
     )
