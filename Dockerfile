@@ -14,6 +14,7 @@ COPY config config
 COPY accounts accounts
 COPY history history
 COPY solo solo
+COPY stats stats
 COPY streaming streaming
 COPY game game
 COPY devtools devtools

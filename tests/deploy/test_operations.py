@@ -7,6 +7,7 @@ import importlib
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,15 @@ def test_compose_runs_one_service_per_detector_partition_and_can_turn_the_single
         assert service["restart"] == "unless-stopped"
     assert "profiles" not in services["detector"]  # the default stays one detector
     assert services["detector"]["scale"] == "${SINGLE_DETECTOR:-1}"
+
+
+def test_the_image_and_the_package_hold_every_app_of_the_project():
+    # The stats app once ran in development (imported from the checkout) while the image lacked it.
+    from django.conf import settings
+
+    ours = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    copied = {line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")}
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        included = tomllib.load(file)["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert ours - copied == set(), "apps the Dockerfile does not copy"
+    assert {f"{app}*" for app in ours} - set(included) == set(), "apps pyproject.toml does not package"
