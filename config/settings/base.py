@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.metrics_web.RequestMetricsMiddleware",  # outside even the errors layer: counts the final answer
-    "config.errors.ApiErrorsMiddleware",  # outermost: sees the answer of every other layer
+    "config.errors.ApiErrorsMiddleware",  # outside every layer but the metrics: sees their answers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself: the policy is for pages (CONTENT_SECURITY_POLICY).
