@@ -96,11 +96,21 @@ class DebouncedRefresh:
                 connections.close_all()  # this thread's own connection: a fresh one next time
 
 
+# One round trip for the whole answer: whether any match has this tournament_id, the view's refreshed_at
+# and its rows (at least one row, the header's, even with no standings yet). The route's time was
+# mostly the three statements' round trips and Django's ORM around two of them, not the view's read.
+# user_id as text: JSON shows it so, and psycopg's UUID objects then cost an encoder call a row.
 _STANDINGS_SQL = """
-SELECT s.rank, s.player_id, u.id, u.username, s.matches, s.wins, s.points,
+WITH head AS (
+    SELECT EXISTS (SELECT 1 FROM matches WHERE tournament_id = %(tournament_id)s) AS known,
+           (SELECT refreshed_at FROM tournament_standings_refresh WHERE id = 1) AS refreshed_at
+)
+SELECT head.known, head.refreshed_at,
+       s.rank, s.player_id, u.id::text, u.username, s.matches, s.wins, s.points,
        CAST(s.average_placement AS float8), s.total_score
-FROM tournament_standings s LEFT JOIN users u ON u.id = s.user_id
-WHERE s.tournament_id = %s
+FROM head
+LEFT JOIN (tournament_standings s LEFT JOIN users u ON u.id = s.user_id)
+       ON s.tournament_id = %(tournament_id)s
 ORDER BY s.rank
 """
 _STANDING_FIELDS = (
@@ -113,17 +123,14 @@ def tournament_standings(*, tournament_id: str) -> dict | None:
 
     A user deleted since shows as a guest (user_id and username null), as in a match.
     """
-    from history.models import Match
-    from stats.models import StandingsRefresh
-
-    if not Match.objects.filter(tournament_id=tournament_id).exists():
-        return None
     with connection.cursor() as cursor:
-        cursor.execute(_STANDINGS_SQL, [tournament_id])
-        rows = [dict(zip(_STANDING_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    refresh = StandingsRefresh.objects.filter(id=1).first()
+        cursor.execute(_STANDINGS_SQL, {"tournament_id": tournament_id})
+        rows = cursor.fetchall()
+    known, refreshed_at = rows[0][:2]
+    if not known:
+        return None
     return {
         "tournament_id": tournament_id,
-        "refreshed_at": refresh.refreshed_at if refresh else None,
-        "standings": rows,
+        "refreshed_at": refreshed_at,
+        "standings": [dict(zip(_STANDING_FIELDS, row[2:], strict=True)) for row in rows if row[2] is not None],
     }
