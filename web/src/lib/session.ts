@@ -13,6 +13,9 @@ export type SessionState = 'unknown' | 'signed-in' | 'signed-out';
 let accessToken: string | null = null;
 let state: SessionState = 'unknown';
 let refreshing: Promise<boolean> | null = null;
+// Settles as soon as a refresh knows its answer, before the listeners re-render the app: the pages'
+// requests waiting on it (apiFetch) are sent first, and React renders while they travel.
+let refreshSettled: Promise<void> | null = null;
 const listeners = new Set<() => void>();
 
 function setSession(token: string | null): void {
@@ -89,7 +92,12 @@ async function sessionCall(method: 'POST' | 'DELETE', path: string, body?: unkno
 
 /** Ask for a new access token with the refresh cookie; false when there is no live session. */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
+  if (refreshing) return refreshing;
+  let settle: () => void = () => undefined;
+  refreshSettled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  refreshing = (async () => {
     try {
       const response = await sessionCall('POST', '/api/auth/session/refresh');
       if (!response.ok) {
@@ -97,6 +105,9 @@ export function refreshSession(): Promise<boolean> {
         return false;
       }
       const { access } = (await response.json()) as { access: string };
+      accessToken = access;
+      state = 'signed-in';
+      settle();
       setSession(access);
       return true;
     } catch {
@@ -104,7 +115,9 @@ export function refreshSession(): Promise<boolean> {
       if (state === 'unknown') setSession(null);
       return false;
     } finally {
+      settle();
       refreshing = null;
+      refreshSettled = null;
     }
   })();
   return refreshing;
@@ -129,7 +142,7 @@ export async function signOut(): Promise<void> {
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
   // A page may ask while the session of a reload is still being refreshed: wait for its token
   // rather than be refused, and do not ask at all once it is known there is no session.
-  if (refreshing) await refreshing;
+  if (refreshSettled) await refreshSettled;
   if (state === 'signed-out') throw new ApiError(401, { detail: 'Sign in to see this page.' });
   const send = () => {
     const headers = new Headers(init.headers);
@@ -163,4 +176,5 @@ export function resetSessionForTests(token: string | null = null, known: Session
   accessToken = token;
   state = known;
   refreshing = null;
+  refreshSettled = null;
 }
