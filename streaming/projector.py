@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from config.metrics import MATCHES_PROJECTED, POISON_EVENTS
 from history.services import matches_record_from_game_ends
 from stats.standings import DebouncedRefresh, standings_refresh
 from streaming.consumer import Consumer, Verdict
@@ -76,7 +77,9 @@ class MatchProjector(Consumer):
         if poisons:
             self._record_poisons(poisons)
         if ends:
-            recorded = matches_record_from_game_ends(ends=ends)
+            recorded = matches_record_from_game_ends(ends=ends)  # the new ones: a redelivery writes none
+            if recorded:
+                MATCHES_PROJECTED.inc(len(recorded))
             if any(match.tournament_id is not None for match in recorded):
                 # Requested once the rows are committed, so the refresh sees them.
                 transaction.on_commit(self.standings_refresher.request)
@@ -125,6 +128,7 @@ class MatchProjector(Consumer):
             ],
             ignore_conflicts=True,
         )
+        POISON_EVENTS.labels(consumer=self.durable).inc(len(poisons))
         for poison in poisons:
             logger.error(
                 "poison event terminated subject=%s reason=%s",

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 
+from config.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
 from streaming.connection import backoff_delays, connect
 from streaming.events import GameEvent, InvalidRoomId, check_room_id
 
@@ -122,6 +123,7 @@ class EventPublisher:
 
     def _record_drop(self, room_id: str) -> None:
         self._dropped += 1
+        PUBLISHER_DROPPED.inc()
         now = time.monotonic()
         if now - self._last_drop_log >= DROP_LOG_INTERVAL_SECONDS:
             self._last_drop_log = now
@@ -286,14 +288,17 @@ class EventPublisher:
             raise
         failed = [item for (item, _), future in zip(batch, futures, strict=True) if not _stored(future)]
         self._published += len(batch) - len(failed)
+        PUBLISHER_PUBLISHED.inc(len(batch) - len(failed))
         if failed:
             self._retried += len(failed)
+            PUBLISHER_RETRIES.inc(len(failed))
             buffer.extendleft(reversed(failed))
             errors = {_failure(future) for future in futures if not _stored(future)}
             logger.warning(
                 "publish failed for %d of %d events (%s); retrying", len(failed), len(batch), ", ".join(sorted(errors))
             )
         self._in_flight = 0
+        PUBLISHER_BUFFERED.set(len(buffer))  # once a window, on the sender thread: nothing on the tick path
         if not buffer:
             with self._drained:
                 self._drained.notify_all()

@@ -25,9 +25,11 @@ from django.db import close_old_connections, connections
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
+from config.metrics import CONSUMER_BATCH_SECONDS, CONSUMER_LAST_ACK, CONSUMER_MESSAGES
 from streaming.connection import backoff_delays
 from streaming.consumer import WORLD_ERRORS, Consumer, Verdict, ack_waits
 from streaming.delivery import Delivery
+from streaming.metrics import consumer_series_at_zero, poll_lag
 from streaming.pull.client import PullClient, PullSource
 from streaming.pull.wire import check_servers
 from streaming.streams import ensure_stream
@@ -66,6 +68,13 @@ class ConsumerRunner:
         self._idle = False
         self._failures = backoff_delays(first=1.0)
         self.processed = 0
+        # Bound once: a batch then costs a few additions, not a label lookup each (SPEC section 11).
+        durable = consumer.durable
+        self._settled = {
+            verdict: CONSUMER_MESSAGES.labels(consumer=durable, outcome=verdict.value) for verdict in Verdict
+        }
+        self._last_ack = CONSUMER_LAST_ACK.labels(consumer=durable)
+        self._batch_seconds = CONSUMER_BATCH_SECONDS.labels(consumer=durable)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -92,13 +101,20 @@ class ConsumerRunner:
             if self.stopping:
                 return
             raise
+        consumer_series_at_zero(self.consumer.durable)
+        lag = None
         try:
             await self._ensure_stream_and_consumer()
+            lag = asyncio.create_task(poll_lag(self.consumer.durable, self._consumer_info, self._stopping))
             while not self.stopping:
                 if not await self.run_once() and self.stop_when_idle and await self._caught_up():
                     break
             await self.release_buffered()
         finally:
+            if lag is not None:
+                lag.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await lag
             await self.pull.close()
             await self.consumer.nats.close()
             await loop.run_in_executor(self._executor, connections.close_all)
@@ -118,6 +134,7 @@ class ConsumerRunner:
             return False
         if len(batch) == size:
             await self.pull.ask_ahead(size)
+        started = time.perf_counter()
         try:
             verdicts = await self._process_reporting_progress(batch)
         except WORLD_ERRORS as error:
@@ -131,10 +148,12 @@ class ConsumerRunner:
                 delay,
             )
             await self._settle(batch, [Verdict.NAK] * len(batch), nak_delay=delay)
+            self._batch_seconds.observe(time.perf_counter() - started)
             await self._sleep(delay)
             return True
         self._failures = backoff_delays(first=1.0)
         await self._settle(batch, verdicts, nak_delay=1.0)
+        self._batch_seconds.observe(time.perf_counter() - started)
         return True
 
     async def release_buffered(self) -> None:
@@ -251,12 +270,20 @@ class ConsumerRunner:
             )
             return
         self.processed += len(by_verdict[Verdict.ACK]) + len(by_verdict[Verdict.TERM])
+        for verdict, replies in by_verdict.items():
+            if replies:
+                self._settled[verdict].inc(len(replies))
+        if by_verdict[Verdict.ACK]:
+            self._last_ack.set(time.time())
+
+    async def _consumer_info(self):
+        return await self.consumer.nats.client.jetstream().consumer_info(self.stream, self.consumer.durable)
 
     async def _caught_up(self) -> bool:
         try:
             if self.pull.is_connected:
                 await self.pull.round_trip()  # the acks, sent on the other connection, are counted first
-            info = await self.consumer.nats.client.jetstream().consumer_info(self.stream, self.consumer.durable)
+            info = await self._consumer_info()
         except (TimeoutError, ConnectionError, NatsError):  # NATS away: not known to be caught up
             return False
         return info.num_pending == 0 and info.num_ack_pending == 0

@@ -18,6 +18,7 @@ any replica): a rebuild that did not reach the delivered event is retried instea
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import time
@@ -31,6 +32,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, TooManyStalledMsgsError
 
 from config.logging import MOMENT_LOGGER
+from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT, MOMENTS_PUBLISHED
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
@@ -169,6 +171,7 @@ class MomentDetector(Consumer):
                 self.earlier_matches.pop(room_id, None)
             raise
         self._sweep_idle(now)
+        DETECTOR_LIVE_MATCHES.set(sum(1 for room in self.rooms.values() if room.state is not None))
         return verdicts
 
     async def _feed(
@@ -208,7 +211,7 @@ class MomentDetector(Consumer):
                 gap = await self._stored_between(client, room_id, room.last_seq, delivery)
                 rebuild = gap is None
                 if gap:
-                    self.rebuilt_rooms += 1  # its state caught up from the stream
+                    self._room_rebuilt()  # its state caught up from the stream
                 for gap_seq, gap_event in gap or ():
                     self._apply(room, room_id, gap_seq, gap_event, outgoing)
                     if room.state is not None and room.state.ended:
@@ -221,6 +224,10 @@ class MomentDetector(Consumer):
         if room.state is not None and room.state.ended:
             room.state = None  # the match is over; the room keeps its positions for redeliveries
         return Verdict.ACK
+
+    def _room_rebuilt(self) -> None:
+        self.rebuilt_rooms += 1
+        DETECTOR_ROOMS_REBUILT.inc()
 
     async def _stored_between(
         self, client: NATS, room_id: str, after_seq: int, delivery: Delivery
@@ -278,7 +285,7 @@ class MomentDetector(Consumer):
         """Rebuild the room's match in progress from the stream, up to (not including) ``delivery``."""
         earlier: list[tuple[int, GameEvent]] = []
         if event.type != "game_start":
-            self.rebuilt_rooms += 1
+            self._room_rebuilt()
             for start in self._rebuild_starts(delivery):
                 found = await self._events_before(client, room_id, start, delivery)
                 if found is not None:
@@ -394,6 +401,9 @@ class MomentDetector(Consumer):
                 "publishing %d of %d moments failed (%s); sending them again", len(pending), len(outgoing), reasons
             )
         self.published += len(outgoing)
+        by_type = collections.Counter(item.moment.type for item in outgoing)
+        for moment_type, count in by_type.items():
+            MOMENTS_PUBLISHED.labels(type=moment_type).inc(count)
         for item in outgoing:
             moment_logger.info(
                 "moment published type=%s player_id=%s",

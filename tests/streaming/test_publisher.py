@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.conf import settings
+from prometheus_client import REGISTRY
 
 from streaming.connection import connect
 from streaming.publisher import LIVENESS_CHECK_EVERY, EventPublisher
@@ -92,7 +93,12 @@ def test_publish_with_nats_down_returns_at_once_and_events_arrive_when_it_return
     assert len(stored_events()) == len(events)
 
 
+def metric(name: str) -> float:
+    return REGISTRY.get_sample_value(f"tetris_history_{name}") or 0.0
+
+
 def test_past_its_bound_the_buffer_drops_and_counts(stream, test_servers):
+    dropped_before = metric("publisher_dropped_total")
     test_servers.nats.stop()
     publisher = EventPublisher(servers=[test_servers.nats.url], max_buffer=10)
     try:
@@ -100,6 +106,7 @@ def test_past_its_bound_the_buffer_drops_and_counts(stream, test_servers):
         accepted = [publisher.publish("room-1", event, msg_id=msg_id) for event, msg_id in events]
         assert accepted == [True] * 10 + [False] * (len(events) - 10)
         assert publisher.stats.dropped == len(events) - 10
+        assert metric("publisher_dropped_total") - dropped_before == len(events) - 10
     finally:
         test_servers.nats.start()
     assert publisher.flush(timeout=60)
@@ -140,6 +147,7 @@ def test_an_unencodable_event_is_dropped_and_counted_and_the_rest_are_stored_in_
 
 
 def test_a_publish_the_server_refuses_is_retried_and_stored_once(publisher, caplog):
+    published_before, retries_before = metric("publisher_published_total"), metric("publisher_retries_total")
     run_async(with_jetstream(lambda js: js.delete_stream(settings.GAME_EVENTS_STREAM)))
     events = match_events("room-1")
     with caplog.at_level(logging.WARNING, logger="streaming.publisher"):
@@ -152,6 +160,9 @@ def test_a_publish_the_server_refuses_is_retried_and_stored_once(publisher, capl
     stats = publisher.stats
     assert (stats.published, stats.buffered) == (len(events), 0)
     assert stats.retried >= 1
+    assert metric("publisher_published_total") - published_before == stats.published
+    assert metric("publisher_retries_total") - retries_before == stats.retried
+    assert metric("publisher_buffered_events") == 0
     stored = stored_events()
     assert [m.headers["Nats-Msg-Id"] for m in stored] == [msg_id for _, msg_id in events]
     assert any("NoStreamResponseError" in record.getMessage() for record in caplog.records)

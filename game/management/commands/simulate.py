@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 
@@ -14,6 +15,7 @@ from accounts.services import DEMO_USERNAMES, demo_users_get_or_create
 from game.room import MatchResult
 from game.simulated_run import FLUSH_TIMEOUT_SECONDS, SimulatedRun, SimulationSetupError, simulated_run
 from streaming.events import InvalidRoomId, check_room_id
+from streaming.metrics import serve_metrics
 
 logger = logging.getLogger("game.simulate")
 
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        serve_metrics("SIMULATE_METRICS_PORT", settings.SIMULATE_METRICS_PORT)  # its publisher's (SPEC section 11)
         demo = bool(options["demo"])
         rooms = _positive(options["rooms"], "--rooms")
         matches = _positive(options["matches"], "--matches")

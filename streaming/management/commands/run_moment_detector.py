@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from streaming.connection import backoff_delays, connect
+from streaming.metrics import serve_metrics
 from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
 from streaming.pull.wire import UnusableNatsUrl
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         problem = layout_problem(wanted, partition, wanted)
         if problem:
             raise CommandError(problem)
+        port = settings.DETECTOR_METRICS_PORT
+        serve_metrics("DETECTOR_METRICS_PORT", port + (partition or 0) if port else 0)
         try:
             on_server = asyncio.run(_partitions_on_server())
             if on_server is None:  # SIGTERM or SIGINT while NATS was away: nothing begun, a clean exit

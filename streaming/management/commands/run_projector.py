@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from nats.js.errors import NotFoundError
 
 from streaming.connection import connect
+from streaming.metrics import serve_metrics
 from streaming.projector import MatchProjector, MatchReprojector
 from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, from_start: bool = False, **options) -> None:
+        from django.conf import settings
+
+        serve_metrics("PROJECTOR_METRICS_PORT", settings.PROJECTOR_METRICS_PORT)
         try:
             if from_start:
                 asyncio.run(self._reproject())
