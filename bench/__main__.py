@@ -14,6 +14,7 @@ from bench.harness import Servers, print_table, write_json
 SUITES = [
     "publishing",
     "consumers",
+    "consumer_metrics",
     "partitions",
     "replay",
     "api",

@@ -28,18 +28,13 @@ from streaming.connection import connect
 from streaming.metrics import poll_lag
 from streaming.models import PoisonEvent
 from streaming.stream_reads import read_subject
+from tests.ops.test_json_logs import free_port
 from tests.streaming.moments.test_consumer import EPOCH
 from tests.support import publish_raw, run_async, stored_game_events, subprocess_env, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 PREFIX = "tetris_history_"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def scrape(port: int) -> dict[tuple[str, frozenset], float]:
