@@ -17,6 +17,7 @@ from django.conf import settings
 from nats.aio.client import Client as NATS
 
 from streaming.events import event_msg_id_started_at, events_subject, moments_subject, parse_timestamp
+from streaming.status import parse_server_time
 from streaming.stream_reads import StoredMessage, direct_get_batch, direct_get_one, read_subject
 
 # Server timestamps and the game's clock may differ: start a little early and skip to our game_start.
@@ -170,7 +171,7 @@ async def _stream_starts_after(client: NATS, started_at: datetime) -> bool:
     if first is None:
         return True
     stamp = first.headers.get("Nats-Time-Stamp")
-    return stamp is not None and _parse_server_time(stamp) > started_at
+    return stamp is not None and parse_server_time(stamp) > started_at
 
 
 def _decode(data: bytes) -> dict[str, Any] | None:
@@ -193,13 +194,6 @@ def _is_after(text: object, moment: datetime) -> bool:
         return parse_timestamp(text, "started_at") > moment
     except ValueError:
         return False
-
-
-def _parse_server_time(text: str) -> datetime:
-    # The server writes nanoseconds ("2026-11-25T05:00:00.123456789Z"); Python takes microseconds.
-    head, _, tail = text.partition(".")
-    fraction = tail.rstrip("Z")[:6]
-    return datetime.fromisoformat(f"{head}.{fraction or '0'}+00:00" if tail else head.replace("Z", "+00:00"))
 
 
 def replay_match(room_id: str, started_at: datetime) -> Replay:
