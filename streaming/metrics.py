@@ -28,22 +28,28 @@ logger = logging.getLogger("streaming.metrics")
 LAG_POLL_SECONDS = 2.5
 
 
-def serve_metrics(setting: str, port: int) -> None:
-    """Serve this process's metrics on ``port`` at METRICS_ADDRESS; 0 serves nothing.
+def serve_metrics(setting: str, offset: int = 0, offset_name: str = "") -> None:
+    """Serve this process's metrics at METRICS_ADDRESS on the port ``setting`` names plus ``offset``.
 
-    ``setting``: the name of the setting the port came from, for the message when it is in use.
+    The setting at 0 serves nothing. ``offset``: a detector's partition or a projector's instance
+    (``offset_name`` says which), so that several processes of one kind on a host each have a port.
+    A port in use (or past 65535) stops the process, the message naming the setting.
     """
-    if not port:
+    base = getattr(settings, setting)
+    if not base:
         return
-    address = settings.METRICS_ADDRESS
+    address, port = settings.METRICS_ADDRESS, base + offset
+    source = f"{setting} {base} + {offset_name} {offset}" if offset else setting
     try:
+        if port > 65535:
+            raise OSError("no such port")
         start_http_server(port, addr=address)
     except OSError as error:
         raise CommandError(
-            f"cannot serve metrics on {address}:{port} ({error.strerror or error}); "
+            f"cannot serve metrics on {address}:{port}, from {source} ({error.strerror or error}); "
             f"free the port or set {setting} to another (0 turns the metrics off)"
         ) from None
-    logger.info("metrics served on http://%s:%d/metrics (%s)", address, port, setting)
+    logger.info("metrics served on http://%s:%d/metrics (%s)", address, port, source)
 
 
 def consumer_series_at_zero(durable: str) -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import get_commands
+from django.core.management import CommandError, get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
 # Each unit's NATS user (deploy/nats-cluster/authorization.conf).
 ROLES = {
     "tetris-history-web.service": "web",
-    "tetris-history-projector.service": "projector",
+    "tetris-history-projector@.service": "projector",
     "tetris-history-detector.service": "detector",
     "tetris-history-detector@.service": "detector",
 }
@@ -31,12 +31,17 @@ def environment_files(unit: Path) -> list[str]:
 
 
 def command_exists(argv: list[str]) -> bool:
-    """Whether a container or unit command names something this project ships."""
+    """Whether a container or unit command names something this project ships, with options it takes.
+
+    A template unit's instance (``%i``) stands for 0.
+    """
     if argv[:2] == ["sh", "-c"]:
         return all(command_exists(part.split()) for part in argv[2].split("&&"))
     program = Path(argv[0]).name
     if program in {"python", "python3"} and argv[1] == "manage.py":
-        return argv[2] in get_commands()
+        return argv[2] in get_commands() and manage_py_options_parse(
+            argv[2], [arg.replace("%i", "0") for arg in argv[3:]]
+        )
     if program == "python" and argv[1] == "-c":
         return True
     if program == "gunicorn":
@@ -47,6 +52,22 @@ def command_exists(argv: list[str]) -> bool:
         module, _, attribute = args[0].partition(":")
         return hasattr(importlib.import_module(module), attribute or "application")
     return False
+
+
+def manage_py_options_parse(name: str, args: list[str]) -> bool:
+    command = load_command_class(get_commands()[name], name)
+    try:
+        command.create_parser("manage.py", name).parse_args(args)
+    except CommandError:
+        return False
+    return True
+
+
+def test_a_command_with_an_option_it_does_not_take_is_not_a_project_command():
+    assert command_exists(["python", "manage.py", "run_moment_detector", "--partition", "1"])
+    assert not command_exists(["python", "manage.py", "run_moment_detector", "--partition", "one"])
+    assert not command_exists(["python", "manage.py", "run_projector", "--partition", "1"])
+    assert not command_exists(["python", "manage.py", "run_projector", "--instance", "-1"])
 
 
 def test_every_compose_service_runs_a_command_of_the_project():
@@ -105,6 +126,14 @@ def test_the_detector_template_unit_runs_its_instance_as_the_partition():
     parser.read(ROOT / "deploy" / "systemd" / "tetris-history-detector@.service")
     assert parser["Service"]["ExecStart"].split()[1:] == ["manage.py", "run_moment_detector", "--partition", "%i"]
     assert parser["Unit"]["Conflicts"] == "tetris-history-detector.service"
+
+
+def test_the_projector_is_one_template_unit_its_instance_the_projectors_number_on_the_host():
+    assert not (ROOT / "deploy" / "systemd" / "tetris-history-projector.service").exists()
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(ROOT / "deploy" / "systemd" / "tetris-history-projector@.service")
+    assert parser["Service"]["ExecStart"].split()[1:] == ["manage.py", "run_projector", "--instance", "%i"]
 
 
 def test_compose_runs_one_service_per_detector_partition_and_can_turn_the_single_detector_off():

@@ -7,7 +7,6 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 
@@ -51,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        serve_metrics("SIMULATE_METRICS_PORT", settings.SIMULATE_METRICS_PORT)  # its publisher's (SPEC section 11)
+        serve_metrics("SIMULATE_METRICS_PORT")  # its publisher's (SPEC section 11)
         demo = bool(options["demo"])
         rooms = _positive(options["rooms"], "--rooms")
         matches = _positive(options["matches"], "--matches")

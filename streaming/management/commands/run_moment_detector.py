@@ -37,8 +37,7 @@ class Command(BaseCommand):
         problem = layout_problem(wanted, partition, wanted)
         if problem:
             raise CommandError(problem)
-        port = settings.DETECTOR_METRICS_PORT
-        serve_metrics("DETECTOR_METRICS_PORT", port + (partition or 0) if port else 0)
+        serve_metrics("DETECTOR_METRICS_PORT", partition or 0, "partition")
         try:
             on_server = asyncio.run(_partitions_on_server())
             if on_server is None:  # SIGTERM or SIGINT while NATS was away: nothing begun, a clean exit

@@ -1,3 +1,4 @@
+import argparse
 import asyncio
 import logging
 
@@ -13,8 +14,18 @@ from streaming.runner import ConsumerRunner
 logger = logging.getLogger("streaming.projector")
 
 
+def instance_number(text: str) -> int:
+    """``--instance``'s value: a non-negative integer (a systemd instance, tetris-history-projector@N)."""
+    if not text.isdigit() or not text.isascii():
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer (a systemd instance number), got {text!r}")
+    return int(text)
+
+
 class Command(BaseCommand):
-    help = "Run the match projector (durable consumer match-projector) until SIGTERM or SIGINT."
+    help = (
+        "Run the match projector (durable consumer match-projector) until SIGTERM or SIGINT. "
+        "Several may run at once; on one host each with its own --instance."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -23,11 +34,16 @@ class Command(BaseCommand):
             help="Reproject the whole stream from its first message through a separate consumer, then exit. "
             "Matches already recorded are left as they are.",
         )
+        parser.add_argument(
+            "--instance",
+            type=instance_number,
+            default=0,
+            help="This projector's number on its host (0, 1, ...; systemd's tetris-history-projector@N): "
+            "its metrics are served on PROJECTOR_METRICS_PORT plus it.",
+        )
 
-    def handle(self, *args, from_start: bool = False, **options) -> None:
-        from django.conf import settings
-
-        serve_metrics("PROJECTOR_METRICS_PORT", settings.PROJECTOR_METRICS_PORT)
+    def handle(self, *args, from_start: bool = False, instance: int = 0, **options) -> None:
+        serve_metrics("PROJECTOR_METRICS_PORT", instance, "instance")
         try:
             if from_start:
                 asyncio.run(self._reproject())
