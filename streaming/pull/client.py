@@ -34,6 +34,7 @@ from streaming.connection import backoff_delays
 from streaming.delivery import Delivery
 from streaming.pull.connection import PullConnection
 from streaming.pull.wire import STATUS_PREFIX, Frame, parse_headers
+from streaming.world import RepeatedWarnings
 
 logger = logging.getLogger("streaming.pull")
 
@@ -97,6 +98,7 @@ class PullClient:
         self._sent_at = 0.0
         self._heard_at = 0.0  # when it last sent anything: a message or a status
         self._refused = False
+        self._repeated = RepeatedWarnings(logger)  # a refusal comes back every pause while it lasts
         self._first_arrival = 0.0
         self._overtaking_until = 0.0
 
@@ -141,8 +143,9 @@ class PullClient:
         """
         if self._refused:
             self._refused = False
-            logger.warning(
-                "pull request refused (no responders: the consumer has no leader); asking again in %.1fs",
+            self._repeated.warning(
+                "pull request refused (no responders: the consumer has no leader) name=%s; asking again in %.1fs",
+                self.name,
                 REFUSED_REQUEST_PAUSE_SECONDS,
             )
             await self._sleep(REFUSED_REQUEST_PAUSE_SECONDS)
