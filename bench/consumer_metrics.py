@@ -27,7 +27,8 @@ COUNTED_IN = {
         "POISON_EVENTS",
     ],
     "streaming.projector": ["MATCHES_PROJECTED", "POISON_EVENTS"],
-    "streaming.moments.consumer": ["DETECTOR_LIVE_MATCHES", "DETECTOR_ROOMS_REBUILT", "MOMENTS_PUBLISHED"],
+    "streaming.moments.consumer": ["DETECTOR_LIVE_MATCHES", "DETECTOR_ROOMS_REBUILT"],
+    "streaming.moments.stored": ["MOMENTS_PUBLISHED"],
 }
 
 

@@ -13,26 +13,23 @@ stream leader lost mid-batch on a cluster) can store a match's later moments and
 and a high-water mark then skipped the earlier one for good (moments lost although every event was
 acknowledged). Reads for a rebuild may be answered by a replica that lags behind (direct gets go to
 any replica): a rebuild that did not reach the delivered event is retried instead of trusted.
+
+The reads and writes of a match's moments themselves (the stored set, publishing new ones) are in
+`streaming.moments.stored`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import json
 import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
-from nats.js.errors import APIError, TooManyStalledMsgsError
 
-from config.logging import MOMENT_LOGGER
-from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT, MOMENTS_PUBLISHED
+from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
@@ -42,30 +39,46 @@ from streaming.events import (
     decode_payload,
     event_msg_id_started_at,
     events_subject,
-    moment_msg_id,
-    moments_subject,
-    parse_timestamp,
     room_id_from_subject,
     validate_envelope,
 )
-from streaming.moments.detection import MatchState, Moment, detect_moments
+from streaming.moments.detection import MatchState, detect_moments
+
+# Importable from here as before: the stored moments and their publishing live in `stored`.
+from streaming.moments.stored import (
+    LATER_MOMENTS_LOOKAHEAD,
+    MATCH_START_MARGIN,
+    PUBLISH_ATTEMPTS,
+    PUBLISH_TIMEOUT_SECONDS,
+    MomentKey,
+    OutgoingMoment,
+    StoredMoments,
+    moments_not_stored,
+    publish_moments,
+    read_stored_moments,
+)
 from streaming.partitions import partition_durable, partition_subject
 from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
-from streaming.world import NATS_UNAVAILABLE
+
+__all__ = [
+    "LATER_MOMENTS_LOOKAHEAD",
+    "MATCH_START_MARGIN",
+    "PUBLISH_ATTEMPTS",
+    "PUBLISH_TIMEOUT_SECONDS",
+    "LaggingReplica",
+    "MomentDetector",
+    "MomentKey",
+    "OutgoingMoment",
+    "Room",
+    "StoredMoments",
+    "moments_not_stored",
+]
 
 logger = logging.getLogger("streaming.moments")
-# The per-moment lines, on a logger of their own so MOMENT_LOG_LEVEL turns them down alone.
-moment_logger = logging.getLogger(MOMENT_LOGGER)
 
 # How far back to look for a match's game_start when its events carry no Msg-Id (which names it).
 REBUILD_WINDOWS = (timedelta(minutes=15), timedelta(hours=3), timedelta(days=2))
-MATCH_START_MARGIN = timedelta(seconds=30)
-PUBLISH_TIMEOUT_SECONDS = 10.0
-# Moments whose publish failed are sent again (same Msg-Ids) this many times before the batch is given
-# back: a leader election takes a few seconds, well inside the stream's 2-minute duplicate window.
-PUBLISH_ATTEMPTS = 3
-LATER_MOMENTS_LOOKAHEAD = 2000
 # A rebuild that did not reach the delivered event was read from a replica behind the leader: the
 # batch is retried, up to this many deliveries; past them (a replica that never catches up, or a
 # game server's clock far ahead of the stream's) the rebuild goes on with what it read.
@@ -78,17 +91,6 @@ class LaggingReplica(RetryLater):
     """A read for a rebuild was answered by a replica that does not hold the delivered event yet."""
 
 
-MomentKey = tuple[int, str, str | None]  # (event_seq, type, player_id): what a moment's Msg-Id names
-
-
-@dataclass(slots=True)
-class StoredMoments:
-    """The moments of one match that are stored, or will be before any of their events is acked."""
-
-    started_at: str
-    keys: set[MomentKey]
-
-
 @dataclass(slots=True)
 class Room:
     state: MatchState | None
@@ -96,32 +98,6 @@ class Room:
     last_seq: int  # stream sequence of the last event fed to `state`
     stored: StoredMoments | None  # the moments stored for the match
     last_seen: float
-
-
-@dataclass(frozen=True, slots=True)
-class OutgoingMoment:
-    room_id: str
-    event_seq: int
-    moment: Moment
-    started_at: str | None
-
-    def payload(self) -> bytes:
-        body = self.moment.to_dict()
-        body["data"]["event_seq"] = self.event_seq
-        body["data"]["started_at"] = self.started_at
-        return json.dumps(body, separators=(",", ":")).encode()
-
-    def msg_id(self) -> str:
-        return moment_msg_id(self.room_id, self.moment.type, self.moment.player_id, self.event_seq)
-
-
-def moments_not_stored(
-    stored: StoredMoments | None, started_at: str | None, event_seq: int, moments: list[Moment]
-) -> list[Moment]:
-    """The moments of one event that are not stored yet, given the match's stored moments."""
-    if stored is None or stored.started_at != started_at:
-        return moments
-    return [moment for moment in moments if (event_seq, moment.type, moment.player_id) not in stored.keys]
 
 
 class MomentDetector(Consumer):
@@ -293,7 +269,7 @@ class MomentDetector(Consumer):
                     break
         opening = earlier[0][1] if earlier else event
         started_at = opening.data.get("started_at") if opening.type == "game_start" else None
-        stored = await self._stored_moments(client, room_id, started_at) if isinstance(started_at, str) else None
+        stored = await read_stored_moments(client, room_id, started_at) if isinstance(started_at, str) else None
         known = rooms.get(room_id)
         if known is not None and known.stored is not None and known.stored.started_at == started_at:
             # Moments of this batch are not stored yet, but will be before any ack.
@@ -353,30 +329,6 @@ class MomentDetector(Consumer):
             delivery.num_delivered,
         )
 
-    async def _stored_moments(self, client: NATS, room_id: str, started_at: str) -> StoredMoments | None:
-        """The moments stored for the match (room_id, started_at), read from the room's moments."""
-        try:
-            start = parse_timestamp(started_at, "started_at")
-        except InvalidEvent:
-            return None
-        stored = StoredMoments(started_at, set())
-        later = 0
-        async for message in read_subject(client, moments_subject(room_id), start - MATCH_START_MARGIN):
-            try:
-                body: dict[str, Any] = json.loads(message.data)
-                moment_started = body["data"]["started_at"]
-                if moment_started == started_at:
-                    stored.keys.add((int(body["data"]["event_seq"]), body["type"], body.get("player_id")))
-                elif parse_timestamp(moment_started, "started_at") > start:
-                    # A later match of the room. After a crash, the rest of ours may have been stored after
-                    # some of its moments, so look on a little before concluding.
-                    later += 1
-                    if later > LATER_MOMENTS_LOOKAHEAD:
-                        break
-            except (ValueError, KeyError, TypeError):
-                continue
-        return stored
-
     def _jetstream(self, client: NATS) -> JetStreamContext:
         # One context per connection: each context subscribes an inbox of its own for publish acks.
         if self._js is None or self._js[0] is not client:
@@ -384,75 +336,11 @@ class MomentDetector(Consumer):
         return self._js[1]
 
     async def _publish(self, client: NATS, outgoing: list[OutgoingMoment]) -> None:
-        """Store every moment of ``outgoing`` or raise RetryLater; each publish ack is awaited and checked."""
+        """Store every moment of ``outgoing`` or raise RetryLater (`publish_moments`)."""
         if not outgoing:
             return
-        js = self._jetstream(client)
-        pending = outgoing
-        for attempt in range(1, PUBLISH_ATTEMPTS + 1):
-            failures = await self._publish_once(js, pending)
-            if not failures:
-                break
-            pending = [item for item, _ in failures]
-            reasons = sorted({error.__class__.__name__ for _, error in failures})
-            if attempt == PUBLISH_ATTEMPTS:
-                raise RetryLater(f"publishing {len(pending)} of {len(outgoing)} moments failed: {', '.join(reasons)}")
-            logger.warning(
-                "publishing %d of %d moments failed (%s); sending them again", len(pending), len(outgoing), reasons
-            )
+        await publish_moments(self._jetstream(client), outgoing, consumer=self.durable)
         self.published += len(outgoing)
-        by_type = collections.Counter(item.moment.type for item in outgoing)
-        for moment_type, count in by_type.items():
-            MOMENTS_PUBLISHED.labels(type=moment_type).inc(count)
-        for item in outgoing:
-            moment_logger.info(
-                "moment published type=%s player_id=%s",
-                item.moment.type,
-                item.moment.player_id,
-                extra={
-                    "room_id": item.room_id,
-                    "stream_seq": item.event_seq,
-                    "started_at": item.started_at,
-                    "consumer": self.durable,
-                },
-            )
-
-    async def _publish_once(
-        self, js: JetStreamContext, outgoing: list[OutgoingMoment]
-    ) -> list[tuple[OutgoingMoment, BaseException]]:
-        """Publish pipelined; what failed, with why (no ack in time, an error ack, disconnected)."""
-        futures: list[asyncio.Future | BaseException] = []
-        try:
-            for item in outgoing:
-                try:
-                    futures.append(
-                        await js.publish_async(
-                            moments_subject(item.room_id),
-                            item.payload(),
-                            # Past nats-py's window of pending acks, a publish waits for a slot: bounded too.
-                            wait_stall=PUBLISH_TIMEOUT_SECONDS,
-                            headers={"Nats-Msg-Id": item.msg_id()},
-                        )
-                    )
-                except (APIError, TooManyStalledMsgsError, *NATS_UNAVAILABLE) as error:
-                    futures.append(error)
-            waiting = [future for future in futures if isinstance(future, asyncio.Future)]
-            if waiting:
-                await asyncio.wait(waiting, timeout=PUBLISH_TIMEOUT_SECONDS)
-        finally:
-            # An ack that never came holds a slot of the window until its future is done: free them all.
-            for future in futures:
-                if isinstance(future, asyncio.Future) and not future.done():
-                    future.cancel()
-        failures: list[tuple[OutgoingMoment, BaseException]] = []
-        for item, future in zip(outgoing, futures, strict=True):
-            if not isinstance(future, asyncio.Future):
-                failures.append((item, future))
-            elif future.cancelled():
-                failures.append((item, TimeoutError("no publish ack in time")))
-            elif future.exception() is not None:
-                failures.append((item, future.exception()))
-        return failures
 
     def _sweep_idle(self, now: float) -> None:
         if now - self._last_sweep < min(60.0, self.idle_seconds):
