@@ -15,7 +15,6 @@ Whatever a consumer publishes or reads goes through the NATS client given in its
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
@@ -26,9 +25,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from streaming.connection import NatsLink
 from streaming.delivery import Delivery
+from streaming.poison import Poison, record_poisons
 from streaming.world import NATS_UNAVAILABLE
-
-logger = logging.getLogger("streaming.runner")
 
 # Runs a blocking function on the runner's worker thread: ``await in_worker_thread(function, *args)``.
 InWorkerThread = Callable[..., Awaitable[Any]]
@@ -101,10 +99,4 @@ class Consumer:
 
     def handle_poison(self, delivery: Delivery, reason: str) -> None:
         """Record a message that can never succeed, on the worker thread; the runner terminates it afterwards."""
-        logger.error(
-            "poison message consumer=%s stream_seq=%d subject=%s reason=%s",
-            self.durable,
-            delivery.stream_seq,
-            delivery.subject,
-            reason,
-        )
+        record_poisons(self.durable, [Poison(delivery, reason)])

@@ -12,6 +12,9 @@ class PoisonEvent(models.Model):
     payload = models.BinaryField()
     reason = models.TextField()
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set by a retry that processed it (the admin's "Retry"), with the match the projector made.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    match = models.ForeignKey("history.Match", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         db_table = "poison_events"

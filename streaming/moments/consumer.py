@@ -33,15 +33,7 @@ from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
-from streaming.events import (
-    GameEvent,
-    InvalidEvent,
-    decode_payload,
-    event_msg_id_started_at,
-    events_subject,
-    room_id_from_subject,
-    validate_envelope,
-)
+from streaming.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
 from streaming.moments.detection import MatchState, detect_moments
 
 # Importable from here as before: the stored moments and their publishing live in `stored`.
@@ -58,6 +50,7 @@ from streaming.moments.stored import (
     read_stored_moments,
 )
 from streaming.partitions import partition_durable, partition_subject
+from streaming.poison import Poison, read_event, record_poisons
 from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
 
@@ -100,6 +93,17 @@ class Room:
     last_seen: float
 
 
+def detector_event(subject: str, payload: bytes) -> tuple[str, GameEvent]:
+    """The room and the event of a message, envelope and data checked (`read_event`, `validate_data`).
+
+    InvalidEvent, the poison's reason, for a message no match can use: the same words the projector
+    gives a `game_end`. An event the rules cannot place (before any game_start, of a player not in
+    the match, a line_clear with no placement) is valid here: the rules skip it, it is not poison.
+    """
+    room_id, event = read_event(subject, payload)
+    return room_id, validate_data(event)
+
+
 class MomentDetector(Consumer):
     """The one detector on GAME_EVENTS or, given a ``partition``, that partition's of GAME_EVENTS_PARTITIONED.
 
@@ -134,11 +138,14 @@ class MomentDetector(Consumer):
         outgoing: list[OutgoingMoment] = []
         touched: set[str] = set()
         verdicts: list[Verdict] = []
+        poisons: list[Poison] = []
         now = time.monotonic()
         try:
             for delivery in batch:
-                verdicts.append(await self._feed(client, delivery, outgoing, touched, now))
+                verdicts.append(await self._feed(client, delivery, outgoing, touched, poisons, now))
             await self._publish(client, outgoing)
+            if poisons:
+                await in_worker_thread(record_poisons, self.durable, poisons)
         except Exception:
             # The states of these rooms may have moved past moments that were not stored: forget them;
             # they are rebuilt from the stream when their events come again.
@@ -151,16 +158,19 @@ class MomentDetector(Consumer):
         return verdicts
 
     async def _feed(
-        self, client: NATS, delivery: Delivery, outgoing: list[OutgoingMoment], touched: set[str], now: float
+        self,
+        client: NATS,
+        delivery: Delivery,
+        outgoing: list[OutgoingMoment],
+        touched: set[str],
+        poisons: list[Poison],
+        now: float,
     ) -> Verdict:
         try:
-            room_id = room_id_from_subject(delivery.origin_subject)
-            event = validate_envelope(decode_payload(delivery.data))
+            room_id, event = detector_event(delivery.origin_subject, delivery.data)
         except InvalidEvent as error:
-            logger.warning(
-                "event skipped stream_seq=%d subject=%s reason=%s", delivery.stream_seq, delivery.origin_subject, error
-            )
-            return Verdict.ACK
+            poisons.append(Poison(delivery, str(error)))
+            return Verdict.TERM
         seq = delivery.stream_seq
         rooms = self.rooms
         room = rooms.get(room_id)
@@ -224,9 +234,9 @@ class MomentDetector(Consumer):
             if message.seq >= before_seq:
                 return between
             try:
-                event = validate_envelope(decode_payload(message.data))
+                _, event = detector_event(subject, message.data)
             except InvalidEvent:
-                continue
+                continue  # poison: terminated, never fed
             if event.type == "game_start":
                 return None
             between.append((message.seq, event))
@@ -296,17 +306,17 @@ class MomentDetector(Consumer):
         self, client: NATS, room_id: str, start: datetime, delivery: Delivery
     ) -> list[tuple[int, GameEvent]] | None:
         """The room's events of the match in progress at ``delivery``: from its game_start, in order."""
-        before_seq = delivery.stream_seq
+        subject, before_seq = events_subject(room_id), delivery.stream_seq
         match_events: list[tuple[int, GameEvent]] | None = None
         reached = False
-        async for message in read_subject(client, events_subject(room_id), start):
+        async for message in read_subject(client, subject, start):
             if message.seq >= before_seq:
                 reached = True
                 break
             try:
-                event = validate_envelope(decode_payload(message.data))
+                _, event = detector_event(subject, message.data)
             except InvalidEvent:
-                continue
+                continue  # poison: terminated, never fed
             if event.type == "game_start":
                 match_events = []
             if match_events is not None:

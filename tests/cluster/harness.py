@@ -224,6 +224,6 @@ def check_after_fault(system: System, cluster: EmbeddedNatsCluster) -> dict[str,
     for name in ("projector", "detector"):
         log = system.log(name)
         # A failure of the world must never be taken for a bug (split the batch) or end as poison.
-        assert "poison message" not in log and "batch failed unexpectedly" not in log, name
+        assert "poison event terminated" not in log and "batch failed unexpectedly" not in log, name
         assert "no game_start before it" not in log, name
     return {"matches": len(played), "events": len(events), "moments": len(moments)}

@@ -117,7 +117,11 @@ def test_the_projector_and_the_detector_ports_count_what_they_wrote(stream, tmp_
 
     assert Match.objects.count() == 6
     assert projector[("matches_projected_total", frozenset())] == Match.objects.count()
-    assert settled(projector, "match-projector", "term") == 1 == PoisonEvent.objects.count()
+    assert (
+        settled(projector, "match-projector", "term")
+        == 1
+        == PoisonEvent.objects.filter(consumer="match-projector").count()
+    )
     assert projector[("poison_events_total", frozenset({("consumer", "match-projector")}))] == 1
     assert settled(projector, "match-projector", "nak") == 0
     assert projector[("consumer_batch_seconds_count", frozenset({("consumer", "match-projector")}))] >= 1
@@ -130,6 +134,10 @@ def test_the_projector_and_the_detector_ports_count_what_they_wrote(stream, tmp_
     }
     assert published == stored
     assert detector[("detector_live_matches", frozenset())] == 0  # every match ended
+    # The same poison, terminated and recorded by the detector too (SPEC section 11: both consumers).
+    assert settled(detector, "key-moment-detector", "term") == 1
+    assert PoisonEvent.objects.filter(consumer="key-moment-detector").count() == 1
+    assert detector[("poison_events_total", frozenset({("consumer", "key-moment-detector")}))] == 1
     assert detector[("matches_projected_total", frozenset())] == 0  # each port: its own process's values
 
 

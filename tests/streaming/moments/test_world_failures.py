@@ -40,7 +40,7 @@ def test_moments_that_no_stream_answers_are_retried_not_recorded_as_poison(strea
         expected = expected_moments()
         wait_until(lambda: set(moment_keys()) >= expected, timeout=60)
     assert "NoStreamResponseError" in caplog.text
-    assert "poison message" not in caplog.text
+    assert "poison event terminated" not in caplog.text
     assert "unexpected" not in caplog.text
     assert "no game_start before it" not in caplog.text
     keys = moment_keys()
