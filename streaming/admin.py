@@ -8,12 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from streaming.models import PoisonEvent
+from streaming.projector import NotProjectorPoison, retry_poison
 from streaming.status import (
     REQUEST_TIMEOUT_SECONDS,
     JetStreamApiError,
@@ -36,12 +38,26 @@ admin.site.index_template = "admin/operators_index.html"
 
 @admin.register(PoisonEvent)
 class PoisonEventAdmin(admin.ModelAdmin):
-    list_display = ("recorded_at", "consumer", "stream_seq", "subject", "reason")
-    list_filter = ("consumer",)
+    list_display = ("recorded_at", "consumer", "stream_seq", "subject", "reason", "resolved_at", "match")
+    list_filter = ("consumer", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("subject", "reason")
     ordering = ("-recorded_at",)
-    fields = ("consumer", "stream_seq", "subject", "reason", "recorded_at", "payload_as_text")
+    fields = ("consumer", "stream_seq", "subject", "reason", "recorded_at", "resolved_at", "match", "payload_as_text")
     readonly_fields = fields
+    actions = ("retry",)
+
+    @admin.action(description="Retry (the projector's own handling on the stored payload)")
+    def retry(self, request: HttpRequest, queryset: QuerySet[PoisonEvent]) -> None:
+        for poison in queryset:
+            try:
+                match = retry_poison(poison)
+            except NotProjectorPoison as refusal:
+                self.message_user(request, f"seq {poison.stream_seq}: {refusal}", messages.WARNING)
+                continue
+            if match is None:
+                self.message_user(request, f"seq {poison.stream_seq}: still poison: {poison.reason}", messages.ERROR)
+            else:
+                self.message_user(request, f"seq {poison.stream_seq}: resolved, match {match.id}", messages.SUCCESS)
 
     @admin.display(description="payload")
     def payload_as_text(self, event: PoisonEvent) -> str:

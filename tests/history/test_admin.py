@@ -134,3 +134,32 @@ def test_the_match_list_shows_seconds_the_winner_players_by_name_duration_and_th
     winner = multiplayer.players.get(placement=1)
     assert (winner.user.username if winner.user else winner.player_id) in page
     assert f'href="/matches/{multiplayer.id}/replay"' in page
+
+
+def test_the_retry_action_resolves_a_fixed_projector_poison_and_refuses_another_consumers(admin_client, db):
+    import json
+
+    from tests.streaming.factories import match_events
+
+    event, _ = match_events("room-r", players=["p1", "p2"])[-1]
+    fixed = PoisonEvent.objects.create(
+        consumer="match-projector",
+        stream_seq=5,
+        subject="game.room-r.events",
+        payload=json.dumps(event).encode(),
+        reason="old bug",
+    )
+    other = PoisonEvent.objects.create(
+        consumer="key-moment-detector", stream_seq=5, subject="game.room-r.events", payload=b"x", reason="x"
+    )
+    response = admin_client.post(
+        "/admin/streaming/poisonevent/", {"action": "retry", "_selected_action": [fixed.pk, other.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "resolved, match" in text and "only match-projector" in text
+    fixed.refresh_from_db()
+    assert fixed.resolved_at is not None and fixed.match.player_count == 2
+    for query in ("?resolved_at__isempty=0", "?resolved_at__isempty=1", "?consumer=key-moment-detector"):
+        assert admin_client.get(f"/admin/streaming/poisonevent/{query}").status_code == 200
+    assert str(fixed.match.id) in admin_client.get(f"/admin/streaming/poisonevent/{fixed.pk}/change/").content.decode()
