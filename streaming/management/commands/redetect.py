@@ -1,0 +1,60 @@
+import asyncio
+
+from django.core.management.base import BaseCommand, CommandError
+
+from streaming.connection import connect
+from streaming.consumer import RetryLater
+from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
+from streaming.moments.redetect import MatchNotFinished, Redetection, redetect_match
+from streaming.replay import ReplayGone, ReplayNotFound, latest_finished_started_at
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the key moment detector's rules again over a stored, finished match (after a fix) and publish "
+        "to game.{room_id}.moments only the moments not stored yet, with the detector's own Msg-Ids."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("room_id")
+        parser.add_argument(
+            "--started-at",
+            help="ISO-8601 start of the match (its game_start's started_at); default: the latest finished match",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="say what would be published; publish nothing")
+
+    def handle(self, *args, room_id: str, started_at: str | None = None, dry_run: bool = False, **options) -> None:
+        try:
+            check_room_id(room_id)
+            when = parse_timestamp(started_at, "--started-at") if started_at else None
+        except (InvalidRoomId, InvalidEvent) as error:
+            raise CommandError(str(error)) from error
+        try:
+            result = asyncio.run(self._redetect(room_id, when, dry_run))
+        except (ReplayNotFound, ReplayGone, MatchNotFinished, RetryLater) as error:
+            raise CommandError(str(error)) from error
+        except (OSError, TimeoutError) as error:
+            raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
+        self._report(result, dry_run)
+
+    async def _redetect(self, room_id: str, when, dry_run: bool) -> Redetection:
+        client = await connect("redetect", retry_forever=False)
+        try:
+            if when is None:
+                when = await latest_finished_started_at(client, room_id)
+                self.stderr.write(f"room {room_id}: the latest finished match, started at {when.isoformat()}")
+            return await redetect_match(client, room_id, when, dry_run=dry_run)
+        finally:
+            await client.close()
+
+    def _report(self, result: Redetection, dry_run: bool) -> None:
+        verb = "would publish" if dry_run else "published"
+        self.stdout.write(
+            f"room {result.room_id}, match started at {result.started_at}: {result.events} event(s), "
+            f"found {len(result.found)} moment(s), {result.already_stored} already stored, {verb} {len(result.new)}"
+        )
+        for item in result.new:
+            self.stdout.write(
+                f"{verb} {item.moment.type} player_id={item.moment.player_id} event_seq={item.event_seq} "
+                f"msg_id={item.msg_id()}"
+            )
