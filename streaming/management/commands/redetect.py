@@ -1,12 +1,10 @@
-import asyncio
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from streaming.connection import connect
 from streaming.consumer import RetryLater
-from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
+from streaming.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
 from streaming.moments.redetect import MatchNotFinished, Redetection, redetect_match
-from streaming.replay import ReplayGone, ReplayNotFound, latest_finished_started_at
+from streaming.replay import latest_finished_started_at
 
 
 class Command(BaseCommand):
@@ -17,24 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("room_id")
-        parser.add_argument(
-            "--started-at",
-            help="ISO-8601 start of the match (its game_start's started_at); default: the latest finished match",
-        )
+        parser.add_argument("--started-at", help=LATEST_FINISHED_HELP)
         parser.add_argument("--dry-run", action="store_true", help="say what would be published; publish nothing")
 
     def handle(self, *args, room_id: str, started_at: str | None = None, dry_run: bool = False, **options) -> None:
-        try:
-            check_room_id(room_id)
-            when = parse_timestamp(started_at, "--started-at") if started_at else None
-        except (InvalidRoomId, InvalidEvent) as error:
-            raise CommandError(str(error)) from error
-        try:
-            result = asyncio.run(self._redetect(room_id, when, dry_run))
-        except (ReplayNotFound, ReplayGone, MatchNotFinished, RetryLater) as error:
-            raise CommandError(str(error)) from error
-        except (OSError, TimeoutError) as error:
-            raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
+        when = match_arguments(room_id, started_at)
+        result = run_on_stream(self._redetect(room_id, when, dry_run), MatchNotFinished, RetryLater)
         self._report(result, dry_run)
 
     async def _redetect(self, room_id: str, when, dry_run: bool) -> Redetection:

@@ -1,17 +1,10 @@
-import asyncio
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from streaming.connection import connect
-from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
-from streaming.replay import (
-    ReplayGone,
-    ReplayNotFound,
-    in_progress_started_at,
-    latest_finished_started_at,
-    read_replay,
-)
+from streaming.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
+from streaming.replay import in_progress_started_at, latest_finished_started_at, read_replay
 
 
 class Command(BaseCommand):
@@ -19,26 +12,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("room_id")
-        parser.add_argument(
-            "--started-at",
-            help="ISO-8601 start of the match (its game_start's started_at); default: the latest finished match",
-        )
+        parser.add_argument("--started-at", help=LATEST_FINISHED_HELP)
         parser.add_argument("--in-progress", action="store_true", help="the match the room is playing now")
 
     def handle(self, *args, room_id: str, started_at: str | None = None, in_progress: bool = False, **options) -> None:
         if started_at and in_progress:
             raise CommandError("--started-at names a match; --in-progress asks for the one being played: give one")
-        try:
-            check_room_id(room_id)
-            when = parse_timestamp(started_at, "--started-at") if started_at else None
-        except (InvalidRoomId, InvalidEvent) as error:
-            raise CommandError(str(error)) from error
-        try:
-            replay = asyncio.run(self._read(room_id, when, in_progress))
-        except (ReplayNotFound, ReplayGone) as error:
-            raise CommandError(str(error)) from error
-        except (OSError, TimeoutError) as error:
-            raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
+        when = match_arguments(room_id, started_at)
+        replay = run_on_stream(self._read(room_id, when, in_progress))
         for item in [*replay.events, *replay.moments]:
             self.stdout.write(json.dumps(item, separators=(",", ":")))
 

@@ -1,4 +1,3 @@
-import asyncio
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -7,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from streaming.connection import connect
 from streaming.contract.match_check import match_violations
-from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, decode_payload, parse_timestamp
-from streaming.replay import ReplayGone, ReplayNotFound, latest_started_at, read_match_messages
+from streaming.events import InvalidEvent, decode_payload
+from streaming.management.matches import match_arguments, run_on_stream
+from streaming.replay import latest_started_at, read_match_messages
 
 
 class Command(BaseCommand):
@@ -51,17 +51,8 @@ class Command(BaseCommand):
             return list(_json_lines(stream))
 
     def _read_stream(self, room_id: str, started_at: str | None) -> list[tuple[int, object]]:
-        try:
-            check_room_id(room_id)
-            when = parse_timestamp(started_at, "--started-at") if started_at else None
-        except (InvalidRoomId, InvalidEvent) as error:
-            raise CommandError(str(error)) from error
-        try:
-            messages, started = asyncio.run(_read(room_id, when))
-        except (ReplayNotFound, ReplayGone) as error:
-            raise CommandError(str(error)) from error
-        except (OSError, TimeoutError) as error:
-            raise CommandError(f"cannot reach NATS ({error.__class__.__name__}); check NATS_URL") from error
+        when = match_arguments(room_id, started_at)
+        messages, started = run_on_stream(_read(room_id, when))
         self.stderr.write(f"room {room_id}, match started at {started.isoformat()}: {len(messages)} event(s)")
         return [(message.seq, _decode(message.data)) for message in messages]
 
