@@ -18,10 +18,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 import streaming.moments.consumer as detector_module
+from streaming.moments.consumer import MomentDetector
 from streaming.moments.detection import detect_moments
+from streaming.partitions import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
 from tests.streaming.factories import match_events, tetris_match_events
+from tests.streaming.moments.test_partitioned_detectors import run_detectors
 from tests.streaming.moments.test_recovery import RecordingDetector, feed, on_nats, stored_deliveries
 from tests.support import publish_match, run_async
 
@@ -145,3 +148,31 @@ def test_a_match_the_stream_no_longer_holds(stream):
     publish_match("room-1", match_events("room-1", index=5))
     with pytest.raises(CommandError, match="no longer holds"):
         redetect("room-1", "--started-at", "1999-01-01T00:00:00Z")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_partitioned_detectors_with_a_rules_gap_redetect_gives_the_moments_of_one_clean_detector(
+    stream, settings, monkeypatch
+):
+    rooms = [f"room-{n}" for n in range(1, 5)]
+    matches = [tetris_match_events(room, index=n) for n, room in enumerate(rooms)]
+    for room, events in zip(rooms, matches, strict=True):
+        publish_match(room, events)
+    run_async(_detect_all())
+    clean = stored_moments()
+
+    run_async(reset_stream())
+    for room, events in zip(rooms, matches, strict=True):
+        publish_match(room, events)
+    settings.MOMENT_DETECTOR_PARTITIONS = 2
+    call_command("setup_stream", stdout=io.StringIO())
+    with monkeypatch.context() as patched:
+        patched.setattr(detector_module, "detect_moments", without_tetrises)
+        run_detectors(
+            [MomentDetector(partition=i) for i in range(2)], sum(map(len, matches)), stream=PARTITIONED_STREAM
+        )
+    assert len(stored_moments()) < len(clean)
+
+    for room, events in zip(rooms, matches, strict=True):
+        redetect(room, "--started-at", events[0][0]["data"]["started_at"])
+    assert sorted(stored_moments()) == sorted(clean)  # GAME_EVENTS sequences in the Msg-Ids, as one detector's
