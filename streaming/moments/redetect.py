@@ -40,8 +40,7 @@ class Redetection:
     started_at: str
     events: int
     found: list[OutgoingMoment] = field(default_factory=list)
-    new: list[OutgoingMoment] = field(default_factory=list)
-    published: bool = False
+    new: list[OutgoingMoment] = field(default_factory=list)  # not stored: published unless a dry run
 
     @property
     def already_stored(self) -> int:
@@ -76,5 +75,4 @@ async def redetect_match(client: NATS, room_id: str, started_at: datetime, *, dr
     result.new = [item for item in found if moments_not_stored(stored, item.started_at, item.event_seq, [item.moment])]
     if result.new and not dry_run:
         await publish_moments(client.jetstream(), result.new, consumer=REDETECT_CONSUMER)
-        result.published = True
     return result
