@@ -46,7 +46,12 @@ class PoisonEventAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ("retry",)
 
-    @admin.action(description="Retry (the projector's own handling on the stored payload)")
+    # Rows are never edited, yet a retry writes a match: it takes the change permission an operator
+    # is given on poison events (a superuser has it), not the view permission alone.
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("streaming.change_poisonevent")
+
+    @admin.action(description="Retry (the projector's own handling on the stored payload)", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[PoisonEvent]) -> None:
         for poison in queryset:
             try:

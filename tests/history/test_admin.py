@@ -1,10 +1,15 @@
 """The admin is a read-only window: every page renders for staff, and nothing can be added or changed."""
 
+import json
+
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
 
 from history.models import Match
 from streaming.models import PoisonEvent
-from tests.history.factories import match_create
+from tests.history.factories import match_create, user_create
+from tests.streaming.factories import match_events
 
 
 @pytest.fixture
@@ -137,10 +142,6 @@ def test_the_match_list_shows_seconds_the_winner_players_by_name_duration_and_th
 
 
 def test_the_retry_action_resolves_a_fixed_projector_poison_and_refuses_another_consumers(admin_client, db):
-    import json
-
-    from tests.streaming.factories import match_events
-
     event, _ = match_events("room-r", players=["p1", "p2"])[-1]
     fixed = PoisonEvent.objects.create(
         consumer="match-projector",
@@ -163,3 +164,39 @@ def test_the_retry_action_resolves_a_fixed_projector_poison_and_refuses_another_
     for query in ("?resolved_at__isempty=0", "?resolved_at__isempty=1", "?consumer=key-moment-detector"):
         assert admin_client.get(f"/admin/streaming/poisonevent/{query}").status_code == 200
     assert str(fixed.match.id) in admin_client.get(f"/admin/streaming/poisonevent/{fixed.pk}/change/").content.decode()
+
+
+def test_the_retry_action_needs_the_change_permission_not_only_the_view(db):
+    event, _ = match_events("room-v", players=["p1", "p2"])[-1]
+    poison = PoisonEvent.objects.create(
+        consumer="match-projector",
+        stream_seq=9,
+        subject="game.room-v.events",
+        payload=json.dumps(event).encode(),
+        reason="old bug",
+    )
+    viewer = user_create(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_poisonevent"))
+    client = Client()
+    client.force_login(viewer)
+    assert client.get("/admin/streaming/poisonevent/").status_code == 200
+    client.post("/admin/streaming/poisonevent/", {"action": "retry", "_selected_action": [poison.pk]})
+    poison.refresh_from_db()
+    assert poison.resolved_at is None and not Match.objects.exists()
+
+    viewer.user_permissions.add(Permission.objects.get(codename="change_poisonevent"))
+    client.post("/admin/streaming/poisonevent/", {"action": "retry", "_selected_action": [poison.pk]})
+    poison.refresh_from_db()
+    assert poison.resolved_at is not None and poison.match is not None
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/history/match/", "{match}/change/", "/admin/streaming/poisonevent/", "/admin/accounts/user/"]
+)
+def test_the_admin_pages_are_refused_to_players_and_to_anyone_signed_out(matches, url):
+    url = url.format(match=f"/admin/history/match/{matches[0].id}")
+    assert Client().get(url).status_code == 302
+    player = Client()
+    player.force_login(user_create(username="player"))
+    response = player.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
