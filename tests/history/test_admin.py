@@ -1,7 +1,5 @@
 """The admin is a read-only window: every page renders for staff, and nothing can be added or changed."""
 
-import json
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -9,7 +7,7 @@ from django.test import Client
 from history.models import Match
 from streaming.models import PoisonEvent
 from tests.history.factories import match_create, user_create
-from tests.streaming.factories import match_events
+from tests.streaming.poison_rows import projector_poison_of_a_valid_game_end
 
 
 @pytest.fixture
@@ -142,14 +140,7 @@ def test_the_match_list_shows_seconds_the_winner_players_by_name_duration_and_th
 
 
 def test_the_retry_action_resolves_a_fixed_projector_poison_and_refuses_another_consumers(admin_client, db):
-    event, _ = match_events("room-r", players=["p1", "p2"])[-1]
-    fixed = PoisonEvent.objects.create(
-        consumer="match-projector",
-        stream_seq=5,
-        subject="game.room-r.events",
-        payload=json.dumps(event).encode(),
-        reason="old bug",
-    )
+    fixed = projector_poison_of_a_valid_game_end("room-r", stream_seq=5, players=["p1", "p2"])
     other = PoisonEvent.objects.create(
         consumer="key-moment-detector", stream_seq=5, subject="game.room-r.events", payload=b"x", reason="x"
     )
@@ -167,14 +158,7 @@ def test_the_retry_action_resolves_a_fixed_projector_poison_and_refuses_another_
 
 
 def test_the_retry_action_needs_the_change_permission_not_only_the_view(db):
-    event, _ = match_events("room-v", players=["p1", "p2"])[-1]
-    poison = PoisonEvent.objects.create(
-        consumer="match-projector",
-        stream_seq=9,
-        subject="game.room-v.events",
-        payload=json.dumps(event).encode(),
-        reason="old bug",
-    )
+    poison = projector_poison_of_a_valid_game_end("room-v", stream_seq=9, players=["p1", "p2"])
     viewer = user_create(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_poisonevent"))
     client = Client()

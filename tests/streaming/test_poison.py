@@ -9,6 +9,7 @@ from streaming.models import PoisonEvent
 from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector, NotProjectorPoison, retry_poison
 from tests.streaming.factories import match_events, tetris_match_events
+from tests.streaming.poison_rows import projector_poison_of_a_valid_game_end
 from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,14 +39,7 @@ def test_the_same_bad_message_is_recorded_by_both_consumers_with_the_same_reason
 
 
 def test_a_retry_after_the_cause_is_fixed_makes_the_match_and_a_bad_payload_keeps_its_new_reason(db):
-    event, _ = match_events("room-r", players=["p1", "p2"])[-1]
-    fixed = PoisonEvent.objects.create(
-        consumer="match-projector",
-        stream_seq=5,
-        subject="game.room-r.events",
-        payload=json.dumps(event).encode(),
-        reason="recorded by an older projector's bug",
-    )
+    fixed = projector_poison_of_a_valid_game_end("room-r", stream_seq=5, players=["p1", "p2"])
     bad = PoisonEvent.objects.create(
         consumer="match-projector",
         stream_seq=6,
