@@ -1,12 +1,13 @@
 import { useSearchParams } from 'react-router';
 import { useSession } from '../../lib/useSession';
+import { filtersFromSearch } from './api';
 import { MatchHistory } from './MatchHistory';
 import { useHistory } from './useHistory';
 
 /** /matches: the filters live in the URL's query string under the API's names (mode, since, until). */
 export function HistoryPage() {
   const [params, setParams] = useSearchParams();
-  const filters = { mode: params.get('mode') ?? '', since: params.get('since') ?? '', until: params.get('until') ?? '' };
+  const filters = filtersFromSearch(params);
   const history = useHistory(filters);
   const { userId } = useSession();
 

@@ -9,6 +9,11 @@ export interface HistoryFilters {
   until: string;
 }
 
+/** The filters of a /matches URL's query string, under the API's names. */
+export function filtersFromSearch(params: URLSearchParams): HistoryFilters {
+  return { mode: params.get('mode') ?? '', since: params.get('since') ?? '', until: params.get('until') ?? '' };
+}
+
 /** The first instant of a local day, as the API's ISO-8601 datetime. */
 export function startOfLocalDay(day: string): string {
   const [year, month, date] = day.split('-').map(Number);

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Match } from '../../api/types';
-import { fetchMatchPage, firstPageUrl, type HistoryFilters } from './api';
+import { firstPageUrl, type HistoryFilters } from './api';
+import { takeMatchPage } from './prefetch';
 
 export interface HistoryState {
   matches: Match[];
@@ -16,7 +17,7 @@ export interface HistoryState {
 export function useHistory(filters: HistoryFilters, pageSize = 20): HistoryState {
   const query = useInfiniteQuery({
     queryKey: ['matches', filters.mode, filters.since, filters.until, pageSize],
-    queryFn: ({ pageParam }) => fetchMatchPage(pageParam),
+    queryFn: ({ pageParam }) => takeMatchPage(pageParam),
     initialPageParam: firstPageUrl(filters, pageSize),
     getNextPageParam: (page) => page.next ?? undefined,
   });
