@@ -35,14 +35,8 @@ from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
 from streaming.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
 from streaming.moments.detection import MatchState, detect_moments
-
-# Importable from here as before: the stored moments and their publishing live in `stored`.
 from streaming.moments.stored import (
-    LATER_MOMENTS_LOOKAHEAD,
     MATCH_START_MARGIN,
-    PUBLISH_ATTEMPTS,
-    PUBLISH_TIMEOUT_SECONDS,
-    MomentKey,
     OutgoingMoment,
     StoredMoments,
     moments_not_stored,
@@ -53,20 +47,6 @@ from streaming.partitions import partition_durable, partition_subject
 from streaming.poison import Poison, read_event, record_poisons
 from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
-
-__all__ = [
-    "LATER_MOMENTS_LOOKAHEAD",
-    "MATCH_START_MARGIN",
-    "PUBLISH_ATTEMPTS",
-    "PUBLISH_TIMEOUT_SECONDS",
-    "LaggingReplica",
-    "MomentDetector",
-    "MomentKey",
-    "OutgoingMoment",
-    "Room",
-    "StoredMoments",
-    "moments_not_stored",
-]
 
 logger = logging.getLogger("streaming.moments")
 

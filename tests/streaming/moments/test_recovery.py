@@ -23,7 +23,8 @@ from streaming.consumer import Verdict
 from streaming.delivery import Delivery
 from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
-from streaming.moments.consumer import MomentDetector, OutgoingMoment
+from streaming.moments.consumer import MomentDetector
+from streaming.moments.stored import OutgoingMoment
 from streaming.stream_reads import read_subject
 from tests.streaming.factories import tetris_match_events
 from tests.support import publish_match, publish_raw
