@@ -21,7 +21,8 @@ from datetime import datetime
 
 from nats.aio.client import Client as NATS
 
-from streaming.events import InvalidEvent, decode_payload, validate_envelope
+from streaming.events import InvalidEvent, events_subject
+from streaming.moments.consumer import detector_event
 from streaming.moments.detection import MatchState, detect_moments
 from streaming.moments.stored import OutgoingMoment, moments_not_stored, publish_moments, read_stored_moments
 from streaming.replay import read_match_messages
@@ -57,9 +58,10 @@ async def redetect_match(client: NATS, room_id: str, started_at: datetime, *, dr
     state: MatchState | None = None
     found: list[OutgoingMoment] = []
     events = 0
+    subject = events_subject(room_id)
     for message in messages:
         try:
-            event = validate_envelope(decode_payload(message.data))
+            _, event = detector_event(subject, message.data)
         except InvalidEvent:
             continue
         events += 1
