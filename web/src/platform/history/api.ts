@@ -9,6 +9,9 @@ export interface HistoryFilters {
   until: string;
 }
 
+/** Rows a history page asks for: the prefetch of main.tsx and the page's hook ask alike. */
+export const HISTORY_PAGE_SIZE = 20;
+
 /** The filters of a /matches URL's query string, under the API's names. */
 export function filtersFromSearch(params: URLSearchParams): HistoryFilters {
   return { mode: params.get('mode') ?? '', since: params.get('since') ?? '', until: params.get('until') ?? '' };

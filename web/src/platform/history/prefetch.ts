@@ -1,5 +1,5 @@
 import type { MatchPage } from '../../api/types';
-import { fetchMatchPage, firstPageUrl, type HistoryFilters } from './api';
+import { fetchMatchPage, firstPageUrl, HISTORY_PAGE_SIZE, type HistoryFilters } from './api';
 
 // The first page asked for by main.tsx on a load of /matches, with the URL it was asked by.
 let prefetched: { url: string; page: Promise<MatchPage> } | null = null;
@@ -8,7 +8,7 @@ let prefetched: { url: string; page: Promise<MatchPage> } | null = null;
  * main.tsx, on a load of /matches: ask for the first page now, so it travels as soon as the session
  * refresh settles (apiFetch waits on it) instead of once the app's chunk has run and the page mounted.
  */
-export function prefetchFirstPage(filters: HistoryFilters, pageSize = 20): void {
+export function prefetchFirstPage(filters: HistoryFilters, pageSize = HISTORY_PAGE_SIZE): void {
   const url = firstPageUrl(filters, pageSize);
   const page = fetchMatchPage(url);
   page.catch(() => undefined); // a failure is met by takeMatchPage asking again

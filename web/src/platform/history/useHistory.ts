@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Match } from '../../api/types';
-import { firstPageUrl, type HistoryFilters } from './api';
+import { firstPageUrl, HISTORY_PAGE_SIZE, type HistoryFilters } from './api';
 import { takeMatchPage } from './prefetch';
 
 export interface HistoryState {
@@ -14,7 +14,7 @@ export interface HistoryState {
 }
 
 /** The caller's matches, newest first, a cursor page at a time (GET /api/matches). */
-export function useHistory(filters: HistoryFilters, pageSize = 20): HistoryState {
+export function useHistory(filters: HistoryFilters, pageSize = HISTORY_PAGE_SIZE): HistoryState {
   const query = useInfiniteQuery({
     queryKey: ['matches', filters.mode, filters.since, filters.until, pageSize],
     queryFn: ({ pageParam }) => takeMatchPage(pageParam),
