@@ -1,5 +1,5 @@
 import type { MatchPage } from '../../api/types';
-import { apiFetch } from '../../lib/session';
+import { fetchEarly } from '../../lib/prefetch';
 
 export interface HistoryFilters {
   /** '' for every mode, else 'multiplayer' or 'solo'. */
@@ -9,7 +9,7 @@ export interface HistoryFilters {
   until: string;
 }
 
-/** Rows a history page asks for: the prefetch of main.tsx and the page's hook ask alike. */
+/** Rows a history page asks for: main.tsx's prefetch and the page's hook ask alike. */
 export const HISTORY_PAGE_SIZE = 20;
 
 /** The filters of a /matches URL's query string, under the API's names. */
@@ -37,8 +37,9 @@ export function firstPageUrl(filters: HistoryFilters, pageSize = 20): string {
   return `/api/matches?${params.toString()}`;
 }
 
-/** A page by URL: the first page's, or the `next` link of the one before (same origin, path kept). */
+/** A page by URL: the first page's (prefetched on a load of /matches), or the `next` link of the one
+ * before (same origin, path kept). */
 export function fetchMatchPage(url: string): Promise<MatchPage> {
   const parsed = new URL(url, window.location.origin);
-  return apiFetch<MatchPage>(`${parsed.pathname}${parsed.search}`);
+  return fetchEarly<MatchPage>(`${parsed.pathname}${parsed.search}`);
 }

@@ -1,7 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Match } from '../../api/types';
-import { firstPageUrl, HISTORY_PAGE_SIZE, type HistoryFilters } from './api';
-import { takeMatchPage } from './prefetch';
+import { fetchMatchPage, firstPageUrl, HISTORY_PAGE_SIZE, type HistoryFilters } from './api';
 
 export interface HistoryState {
   matches: Match[];
@@ -17,7 +16,7 @@ export interface HistoryState {
 export function useHistory(filters: HistoryFilters, pageSize = HISTORY_PAGE_SIZE): HistoryState {
   const query = useInfiniteQuery({
     queryKey: ['matches', filters.mode, filters.since, filters.until, pageSize],
-    queryFn: ({ pageParam }) => takeMatchPage(pageParam),
+    queryFn: ({ pageParam }) => fetchMatchPage(pageParam),
     initialPageParam: firstPageUrl(filters, pageSize),
     getNextPageParam: (page) => page.next ?? undefined,
   });

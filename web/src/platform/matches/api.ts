@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Match } from '../../api/types';
-import { apiFetch } from '../../lib/session';
+import { fetchEarly } from '../../lib/prefetch';
+import { matchPath } from './paths';
 
+/** A match (prefetched on a load of its page or of its replay). */
 export function fetchMatch(id: string): Promise<Match> {
-  return apiFetch<Match>(`/api/matches/${encodeURIComponent(id)}`);
+  return fetchEarly<Match>(matchPath(id));
 }
 
 export function useMatch(id: string) {

@@ -1,14 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import type { GameEvent, Replay } from '../../api/types';
-import { apiFetch } from '../../lib/session';
+import { fetchEarly } from '../../lib/prefetch';
+import { fetchMatch } from '../matches/api';
+import { replayPath } from '../matches/paths';
 
 export interface LoadedReplay extends Omit<Replay, 'events' | 'moments'> {
   events: GameEvent[];
   moments: GameEvent[];
 }
 
+/** A replay (prefetched on a load of its page). */
 export function fetchReplay(matchId: string): Promise<LoadedReplay> {
-  return apiFetch<LoadedReplay>(`/api/matches/${encodeURIComponent(matchId)}/replay`);
+  return fetchEarly<LoadedReplay>(replayPath(matchId));
 }
 
 export function useReplay(matchId: string) {
@@ -18,8 +21,5 @@ export function useReplay(matchId: string) {
 
 /** The match's players, for their names (the same query as the match page, so it is fetched once). */
 export function useMatchPlayers(matchId: string) {
-  return useQuery({
-    queryKey: ['match', matchId],
-    queryFn: () => apiFetch<import('../../api/types').Match>(`/api/matches/${encodeURIComponent(matchId)}`),
-  });
+  return useQuery({ queryKey: ['match', matchId], queryFn: () => fetchMatch(matchId) });
 }

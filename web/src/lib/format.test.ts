@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { formatNumber, formatWhen } from './format';
+
+describe('formatWhen and formatNumber', () => {
+  it('write what toLocaleString writes with the same options', () => {
+    const iso = '2026-11-30T18:04:05Z';
+    expect(formatWhen(iso)).toBe(new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+    expect(formatNumber(1234567)).toBe((1234567).toLocaleString());
+  });
+
+  it('keep each number of digits apart', () => {
+    expect(formatNumber(2.345, 2)).toBe((2.345).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(formatNumber(2.345)).toBe('2');
+    expect(formatNumber(2, 1)).toBe((2).toLocaleString(undefined, { minimumFractionDigits: 1 }));
+  });
+
+  it('write a dash for a missing number', () => {
+    expect(formatNumber(null)).toBe('–');
+    expect(formatNumber(undefined, 2)).toBe('–');
+  });
+});
