@@ -41,6 +41,12 @@ const TIMELINE = () => {
   return ends;
 };
 
+// New-headless Chromium loads its own omnibox popup (a WebUI page, in a renderer of its own) as each
+// window opens: here that renderer held a whole core for the next ~700 ms, the time of a measured
+// load. A player's browser did that long before they navigate, so each visit's tab waits it out.
+const SETTLE_MS = 1500;
+const settle = (page) => page.waitForTimeout(SETTLE_MS);
+
 /**
  * `repeats` pairs of visits of `path`, each pair in a fresh browser context signed in beforehand
  * through the session route (a player whose refresh cookie is set): a first visit, nothing cached,
@@ -53,6 +59,7 @@ async function timeNavigation(path, mark, ready) {
   const timelines = [];
   const visit = async (context) => {
     const page = await context.newPage();
+    await settle(page);
     await page.goto(`${base}${path}`);
     await ready(page).waitFor(WAIT);
     const at = await page.evaluate((name) => window.__marks[name], mark);
