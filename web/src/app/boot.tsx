@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { BrowserRouter, useRoutes } from 'react-router';
 import { routes } from './routes';
 import { ApiError } from '../lib/session';
 import '../styles.css';
@@ -17,12 +17,21 @@ const queryClient = new QueryClient({
   },
 });
 
+// React Router's declarative mode: the pages fetch their own data (TanStack Query) and use no
+// loaders or actions, and the data router (createBrowserRouter) cost 58 KB more of the chunk (315 KB
+// against 257 KB with React, minified), all parsed and compiled before the first render.
+function App() {
+  return useRoutes(routes);
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={createBrowserRouter(routes)} />
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,
 );
