@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { earlyRequests } from './earlyRequests';
 import { firstPageUrl } from '../platform/history/api';
 import { useHistory } from '../platform/history/useHistory';
-import { useMatchPlayers, useReplay } from '../platform/replay/api';
+import { useMatch } from '../platform/matches/api';
+import { useReplay } from '../platform/replay/api';
 import { match } from '../test/fixtures';
 import { server, withMockServer } from '../test/server';
 import { prefetch } from '../lib/prefetch';
@@ -88,7 +89,7 @@ describe('prefetch of a replay and its match', () => {
     );
     prefetch(earlyRequests('/matches/m-1/replay', ''));
     await waitFor(() => expect(asked).toHaveLength(2)); // on the wire before the page mounts
-    const { result } = renderHook(() => ({ replay: useReplay('m-1'), match: useMatchPlayers('m-1') }), { wrapper });
+    const { result } = renderHook(() => ({ replay: useReplay('m-1'), match: useMatch('m-1') }), { wrapper });
     await waitFor(() => expect(result.current.replay.data && result.current.match.data).toBeTruthy());
     expect(result.current.replay.data?.room_id).toBe('room-1');
     expect(result.current.match.data?.id).toBe('m-1');

@@ -29,7 +29,7 @@ export function endOfLocalDay(day: string): string {
   return new Date(year ?? 1970, (month ?? 1) - 1, (date ?? 1) + 1, 0, 0, 0, -1).toISOString();
 }
 
-export function firstPageUrl(filters: HistoryFilters, pageSize = 20): string {
+export function firstPageUrl(filters: HistoryFilters, pageSize = HISTORY_PAGE_SIZE): string {
   const params = new URLSearchParams({ page_size: String(pageSize) });
   if (filters.mode) params.set('mode', filters.mode);
   if (filters.since) params.set('since', startOfLocalDay(filters.since));

@@ -5,7 +5,8 @@ import { formatNumber, minutesSeconds } from '../../lib/format';
 import { ApiError } from '../../lib/session';
 import { BoardCanvas } from './BoardCanvas';
 import { boardsAt, buildReplayIndex, nextTick, previousTick, type ReplayIndex } from './boardModel';
-import { useMatchPlayers, useReplay } from './api';
+import { useMatch } from '../matches/api';
+import { useReplay } from './api';
 import { momentLabel } from './moments';
 import { SPEEDS, usePlayback } from './usePlayback';
 
@@ -26,7 +27,7 @@ function replayFailure(error: Error): string | null {
 export function ReplayPage() {
   const { id = '' } = useParams();
   const replay = useReplay(id);
-  const match = useMatchPlayers(id);
+  const match = useMatch(id); // the players' names: the match page's query, so fetched once
   const index = useMemo(() => (replay.data ? buildReplayIndex(replay.data.events, replay.data.moments) : null), [replay.data]);
 
   if (replay.isPending) return <p role="status">Loading the replay…</p>;

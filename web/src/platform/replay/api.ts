@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { GameEvent, Replay } from '../../api/types';
 import { fetchEarly } from '../../lib/prefetch';
-import { fetchMatch } from '../matches/api';
 import { replayPath } from '../matches/paths';
 
 export interface LoadedReplay extends Omit<Replay, 'events' | 'moments'> {
@@ -17,9 +16,4 @@ export function fetchReplay(matchId: string): Promise<LoadedReplay> {
 export function useReplay(matchId: string) {
   // A replay never changes once the match is over, but a late moment may arrive: keep it a while.
   return useQuery({ queryKey: ['replay', matchId], queryFn: () => fetchReplay(matchId), staleTime: 60_000 });
-}
-
-/** The match's players, for their names (the same query as the match page, so it is fetched once). */
-export function useMatchPlayers(matchId: string) {
-  return useQuery({ queryKey: ['match', matchId], queryFn: () => fetchMatch(matchId) });
 }
