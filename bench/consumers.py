@@ -181,7 +181,7 @@ def run(servers, quick: bool) -> list[Row]:
     )
 
     # detect_moments alone, on the same games.
-    from streaming.events import validate_envelope
+    from contract.events import validate_envelope
     from streaming.moments import detect_moments
 
     events = [validate_envelope(event) for _, match in games for event, _ in match]

@@ -6,7 +6,7 @@ import functools
 import random
 from datetime import UTC, datetime, timedelta
 
-from streaming.events import event_msg_id
+from contract.events import event_msg_id
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -60,8 +60,8 @@ def run(servers, quick: bool) -> list[Row]:
     from django.contrib.auth import get_user_model
     from rest_framework_simplejwt.tokens import AccessToken
 
+    from contract.events import game_end_from_event, validate_envelope
     from history.services import matches_record_from_game_ends
-    from streaming.events import game_end_from_event, validate_envelope
 
     settings.NATS_SERVERS = [servers.nats.url]
     total = 100_000 if quick else 1_000_000

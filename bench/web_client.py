@@ -66,8 +66,8 @@ def _player():
 
 def _seed(servers, player, matches: int):
     """`matches` four-player matches of the player in history, and one 3,000-event match in the stream."""
+    from contract.events import game_end_from_event, validate_envelope
     from history.services import matches_record_from_game_ends
-    from streaming.events import game_end_from_event, validate_envelope
 
     def end_of(room: str, events) -> object:
         end = events[-1][0]

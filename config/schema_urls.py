@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from streaming.contract.apis import EventSchemaApi
+from config.event_schema import EventSchemaApi
 
 # The split view serves Swagger UI's start-up script as a file of its own (/api/docs?script=), so
 # the page runs under the site's Content-Security-Policy with no inline script. Its template keeps a

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from contract.events import check_room_id
 from game.bots import Bot, bot_inputs
 from game.engine import Match, MatchConfig
 from game.simulation import (
@@ -27,7 +28,6 @@ from game.simulation import (
     timestamp,
     to_milliseconds,
 )
-from streaming.events import check_room_id
 
 # As fast as possible still hands the event loop back this often, so that rooms sharing a loop take
 # turns and a signal handler gets to run.

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from contract.events import check_room_id, event_msg_id
 from game.bots import STRENGTHS, Bot, bot_inputs
 from game.engine import EventDict, Match, MatchConfig
-from streaming.events import check_room_id, event_msg_id
 
 TICK_RATE = 60.0
 MODE = "multiplayer"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from contract.events import GameEnd
 from history.models import Match, MatchPlayer
-from streaming.events import GameEnd
 
 _INSERT_MATCHES = """
 INSERT INTO matches (id, game_type, room_id, mode, player_count, started_at, ended_at, inserted_at, tournament_id)

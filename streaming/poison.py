@@ -13,8 +13,8 @@ import logging
 from dataclasses import dataclass
 
 from config.metrics import POISON_EVENTS
+from contract.events import GameEvent, InvalidEvent, decode_payload, room_id_from_subject, validate_envelope
 from streaming.delivery import Delivery
-from streaming.events import GameEvent, InvalidEvent, decode_payload, room_id_from_subject, validate_envelope
 from streaming.models import PoisonEvent
 
 logger = logging.getLogger("streaming.poison")

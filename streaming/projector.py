@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.metrics import MATCHES_PROJECTED
+from contract.events import GameEnd, InvalidEvent, game_end_from_event
 from history.models import Match
 from history.services import matches_record_from_game_ends
 from stats.standings import DebouncedRefresh, standings_refresh
 from streaming.consumer import Consumer, Verdict
 from streaming.delivery import Delivery
-from streaming.events import GameEnd, InvalidEvent, game_end_from_event
 from streaming.models import PoisonEvent
 from streaming.poison import REASON_MAX_LENGTH, Poison, looks_like_object, read_event, record_poisons
 

@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 
 from config.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
+from contract.events import GameEvent, InvalidRoomId, check_room_id
 from streaming.connection import backoff_delays, connect
-from streaming.events import GameEvent, InvalidRoomId, check_room_id
 
 logger = logging.getLogger("streaming.publisher")
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
-from streaming.events import event_msg_id_started_at, events_subject, moments_subject, parse_timestamp
+from contract.events import event_msg_id_started_at, events_subject, moments_subject, parse_timestamp
 from streaming.status import parse_server_time
 from streaming.stream_reads import StoredMessage, direct_get_batch, direct_get_one, read_subject
 

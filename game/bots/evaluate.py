@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contract.vocabulary import BOARD_WIDTH
 from game.bots.search import Plan
 from game.engine.attack import attack_rows
 from game.engine.board import FULL_ROW
 from game.engine.pieces import cells_at
 from game.engine.spin import Spin, is_difficult, t_spin
-from streaming.vocabulary import BOARD_WIDTH
 
 
 @dataclass(frozen=True, slots=True)

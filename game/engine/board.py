@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from contract.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH, EMPTY_CELL
 from game.engine.pieces import PIECES, SHAPES
-from streaming.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH, EMPTY_CELL
 
 FULL_ROW: Final = (1 << BOARD_WIDTH) - 1
 EMPTY_ROW_TEXT: Final = EMPTY_CELL * BOARD_WIDTH

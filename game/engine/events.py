@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streaming.vocabulary import INPUT_ACTIONS
+from contract.vocabulary import INPUT_ACTIONS
 
 EventDict = dict[str, Any]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from streaming.vocabulary import PIECES, ROTATIONS
+from contract.vocabulary import PIECES, ROTATIONS
 
 __all__ = ["PIECES", "ROTATIONS", "SHAPES", "SPAWN_X", "SPAWN_Y", "cells_at", "kick_offsets"]
 SPAWN_X: Final = 4

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from contract.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH
 from game.engine.attack import attack_rows
 from game.engine.board import Board, drop_distance, fits
 from game.engine.config import MatchConfig
@@ -15,7 +16,6 @@ from game.engine.pieces import ROTATIONS, SPAWN_X, SPAWN_Y, cells_at
 from game.engine.randomizer import SevenBag
 from game.engine.scoring import HARD_DROP_POINTS_PER_ROW, SOFT_DROP_POINTS_PER_ROW, clear_points
 from game.engine.spin import Spin, is_difficult, moment_kind, t_spin
-from streaming.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH
 
 
 @dataclass(frozen=True)

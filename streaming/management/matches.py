@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.management.base import CommandError
 
-from streaming.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
+from contract.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
 from streaming.replay import ReplayGone, ReplayNotFound
 
 T = TypeVar("T")

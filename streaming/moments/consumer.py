@@ -30,10 +30,10 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
 from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
+from contract.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
-from streaming.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
 from streaming.moments.detection import MatchState, detect_moments
 from streaming.moments.stored import (
     MATCH_START_MARGIN,

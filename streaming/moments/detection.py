@@ -4,7 +4,7 @@
 The consumer keeps one state per room, feeds it each event in stream order and publishes the moments,
 adding ``event_seq`` and ``started_at`` to their data (this module knows no stream sequence).
 
-``event`` is a `GameEvent` whose envelope was checked (`streaming.events.validate_envelope`: ``tick`` an
+``event`` is a `GameEvent` whose envelope was checked (`contract.events.validate_envelope`: ``tick`` an
 int, ``player_id`` a string or None, ``type`` a string); its ``data`` is checked here, per type.
 
 Contract of the state, chosen for speed (most events are `input` and `piece_spawn`):
@@ -18,7 +18,7 @@ Contract of the state, chosen for speed (most events are `input` and `piece_spaw
 - A `game_start` always starts a fresh state. Events before any `game_start` (or after `game_end`)
   cannot be placed in a match: they are skipped, and with ``state=None`` the result is a waiting state
   whose ``started_at`` is None.
-- Skipped events: an event whose data is malformed for its type (`streaming.events.validate_data`), an
+- Skipped events: an event whose data is malformed for its type (`contract.events.validate_data`), an
   event about a player who is not in the `game_start`, a `line_clear` with no placement before it, a
   `game_end` of another match. Nothing is raised and no moment comes out; the match is unchanged except
   that ``state.skipped`` grows by one and ``state.last_skip`` holds the reason (``"<type>: <why>"``).
@@ -44,9 +44,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from streaming.events import INPUT_ACTIONS, PIECES, ROTATIONS, GameEvent, InvalidEvent, parse_timestamp, validate_data
+from contract.events import INPUT_ACTIONS, PIECES, ROTATIONS, GameEvent, InvalidEvent, parse_timestamp, validate_data
+from contract.vocabulary import ROTATE_ACTIONS
 from streaming.moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
-from streaming.vocabulary import ROTATE_ACTIONS
 
 NEAR_DEATH_HEIGHT = 17  # a placement leaving the board this high (above row 16) arms near-death
 SURVIVAL_HEIGHT = 9  # a line clear leaving it this low (below row 10) is the survival

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from streaming.vocabulary import BOARD_WIDTH, EMPTY_CELL
+from contract.vocabulary import BOARD_WIDTH, EMPTY_CELL
 
 EMPTY_ROW = EMPTY_CELL * BOARD_WIDTH
 

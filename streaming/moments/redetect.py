@@ -21,7 +21,7 @@ from datetime import datetime
 
 from nats.aio.client import Client as NATS
 
-from streaming.events import InvalidEvent, events_subject
+from contract.events import InvalidEvent, events_subject
 from streaming.moments.consumer import detector_event
 from streaming.moments.detection import MatchState, detect_moments
 from streaming.moments.stored import OutgoingMoment, moments_not_stored, publish_moments, read_stored_moments

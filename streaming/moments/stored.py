@@ -23,8 +23,8 @@ from nats.js.errors import APIError, TooManyStalledMsgsError
 
 from config.logging import MOMENT_LOGGER
 from config.metrics import MOMENTS_PUBLISHED
+from contract.events import InvalidEvent, moment_msg_id, moments_subject, parse_timestamp
 from streaming.consumer import RetryLater
-from streaming.events import InvalidEvent, moment_msg_id, moments_subject, parse_timestamp
 from streaming.moments.detection import Moment
 from streaming.stream_reads import read_subject
 from streaming.world import NATS_UNAVAILABLE

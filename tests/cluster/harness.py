@@ -22,10 +22,10 @@ from pathlib import Path
 from django.conf import settings
 from nats.js.errors import NotFoundError
 
+from contract.events import parse_timestamp, room_id_from_subject, validate_envelope
 from devtools.embedded import EmbeddedNatsCluster
 from history.models import Match
 from streaming.connection import connect
-from streaming.events import parse_timestamp, room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.replay import read_subject
 from streaming.streams import ensure_stream

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from streaming.events import validate_envelope
+from contract.events import validate_envelope
 from streaming.moments.detection import detect_moments
 from streaming.moments.placement import SPIN_MINI, SPIN_NONE
 

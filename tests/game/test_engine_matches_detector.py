@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 
+from contract.events import validate_envelope
 from game.engine import MatchConfig
 from game.room import BotRooms, GameRoom
-from streaming.events import validate_envelope
 from streaming.moments.detection import detect_moments
 
 COMPARED = ("tetris", "t_spin_single", "t_spin_double", "t_spin_triple", "back_to_back", "perfect_clear")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contract.events import InvalidRoomId, event_msg_id, parse_timestamp, validate_event
 from game.engine import MatchConfig
 from game.room import BotRooms, GameRoom
 from game.simulation import plan_match, simulate_match_events, simulated_started_at
-from streaming.events import InvalidRoomId, event_msg_id, parse_timestamp, validate_event
 from streaming.publisher import EventPublisher
 from tests.streaming.test_publisher import stored_events
 

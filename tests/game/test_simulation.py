@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contract.events import InvalidRoomId, event_msg_id, parse_timestamp, validate_event
 from game.engine import Match, MatchConfig
 from game.simulation import (
     MatchEventLog,
@@ -14,7 +15,6 @@ from game.simulation import (
     simulated_started_at,
     timestamp,
 )
-from streaming.events import InvalidRoomId, event_msg_id, parse_timestamp, validate_event
 
 SHORT = MatchConfig(margin_ticks=0, margin_rate=0.05, max_ticks=3_000)
 

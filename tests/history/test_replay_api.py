@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from contract.events import game_end_from_event, validate_envelope
 from history.models import Match
 from history.services import matches_record_from_game_ends
-from streaming.events import game_end_from_event, validate_envelope
 from tests.streaming.factories import match_events
 from tests.support import publish_match, publish_raw
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from streaming.events import event_msg_id
+from contract.events import event_msg_id
 
 BASE_TIME = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from streaming.events import event_msg_id
+from contract.events import event_msg_id
 from tests.streaming.factories import iso, match_events
 
 REPLAY_ROOM = "arena-7"

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 
 from accounts.services import DEMO_USERNAMES, demo_users_get_or_create
+from contract.events import InvalidRoomId, check_room_id
 from game.room import MatchResult
 from game.simulated_run import FLUSH_TIMEOUT_SECONDS, SimulatedRun, SimulationSetupError, simulated_run
-from streaming.events import InvalidRoomId, check_room_id
 from streaming.metrics import serve_metrics
 
 logger = logging.getLogger("game.simulate")

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from contract.events import InvalidEvent, decode_payload
+from contract.match_check import match_violations
 from streaming.connection import connect
-from streaming.contract.match_check import match_violations
-from streaming.events import InvalidEvent, decode_payload
 from streaming.management.matches import match_arguments, run_on_stream
 from streaming.replay import latest_started_at, read_match_messages
 

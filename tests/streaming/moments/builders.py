@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from streaming.events import GameEvent
+from contract.events import GameEvent
 from streaming.moments import MatchState, Moment, detect_moments
 
 STARTED_AT = "2026-03-01T18:00:00+00:00"

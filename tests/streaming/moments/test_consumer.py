@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contract.events import room_id_from_subject, validate_envelope
 from streaming.connection import connect
-from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
 from streaming.stream_reads import read_subject

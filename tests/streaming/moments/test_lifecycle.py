@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from streaming.events import GameEvent
+from contract.events import GameEvent
 from streaming.moments import MatchState, Moment, detect_moments
 from tests.streaming.moments.builders import (
     STARTED_AT,

@@ -18,10 +18,10 @@ from itertools import chain, zip_longest
 
 import pytest
 
+from contract.events import room_id_from_subject, validate_envelope
 from streaming.connection import NatsLink, connect
 from streaming.consumer import Verdict
 from streaming.delivery import Delivery
-from streaming.events import room_id_from_subject, validate_envelope
 from streaming.moments import detect_moments
 from streaming.moments.consumer import MomentDetector
 from streaming.moments.stored import OutgoingMoment

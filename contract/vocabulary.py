@@ -1,6 +1,6 @@
 """The words of the event contract (SPEC section 3), written once.
 
-The engine that produces events (game/engine/) and the schema that checks them (streaming/events.py)
+The engine that produces events (game/engine/) and the schema that checks them (contract/events.py)
 both take their pieces, rotations, input actions and board size from here, so the two cannot drift
 apart. Pure constants, no imports: a game server in Python can read it without Django or NATS.
 """

@@ -1,7 +1,7 @@
 """What each game event and key moment holds (SPEC sections 3 and 4), as data.
 
-One definition, two readers: the validator in `streaming.events` walks these tables to check a
-message and name its first bad field, and `streaming.contract.schema` turns them into the JSON
+One definition, two readers: the validator in `contract.events` walks these tables to check a
+message and name its first bad field, and `contract.schema` turns them into the JSON
 Schema other publishers check their output against (GET /api/events/schema), so the two cannot
 differ. Pure: no Django, no NATS.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from streaming import vocabulary
-from streaming.contract.specs import (
+from contract import vocabulary
+from contract.specs import (
     INT32_MAX,
     NULLABLE,
     OPTIONAL,
@@ -33,7 +33,7 @@ from streaming.contract.specs import (
     parse_timestamp,
 )
 
-# The contract's words, as sets for the validator (streaming.vocabulary has them in order).
+# The contract's words, as sets for the validator (contract.vocabulary has them in order).
 PIECES = frozenset(vocabulary.PIECES)
 ROTATIONS = frozenset(vocabulary.ROTATIONS)
 INPUT_ACTIONS = frozenset(vocabulary.INPUT_ACTIONS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from streaming.events import InvalidEvent, validate_event
+from contract.events import InvalidEvent, validate_event
 
 # What a player may do next, by the last thing they did (SPEC section 3's order within one player).
 # garbage_received and elimination may come at any point: they happen to a player, between pieces.

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from streaming.contract.schema import events_json_schema
+from contract.schema import events_json_schema
 
 
 class EventSchemaApi(APIView):

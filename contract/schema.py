@@ -1,4 +1,4 @@
-"""The JSON Schema (2020-12) of game events and key moments, built from `streaming.contract.definitions`.
+"""The JSON Schema (2020-12) of game events and key moments, built from `contract.definitions`.
 
 GET /api/events/schema serves it, so a game server in any language can check what it publishes
 against the same definitions our validator reads. The root schema is a game event (what another
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from streaming.contract.definitions import (
+from contract.definitions import (
     ENVELOPE,
     EVENT_DATA,
     MOMENT_COMMON,
@@ -20,7 +20,7 @@ from streaming.contract.definitions import (
     PLAYER_ID,
     ROOM_WIDE_TYPES,
 )
-from streaming.contract.specs import fields_schema
+from contract.specs import fields_schema
 
 SCHEMA_ID = "https://tetris-history.invalid/api/events/schema"
 

@@ -4,7 +4,7 @@ Each spec checks a value (raising InvalidEvent with the field's path) and descri
 Schema. A few rules relate two fields (`count` and the length of `rows`, `ended_at` after
 `started_at`, unique player ids, a placement within the player count); they are `Rule`s, checked by
 the validator in their place and listed under the schema's `x-rules`, since JSON Schema cannot say
-all of them (`streaming.contract.definitions` holds the definitions). Pure: no Django, no NATS.
+all of them (`contract.definitions` holds the definitions). Pure: no Django, no NATS.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from streaming import vocabulary
+from contract import vocabulary
 
 INT32_MAX = 2**31 - 1
 TICK_MAX = 2**63 - 1

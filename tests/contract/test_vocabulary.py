@@ -1,10 +1,10 @@
-"""One contract vocabulary: the engine and the event schema take their words from streaming.vocabulary."""
+"""One contract vocabulary: the engine and the event schema take their words from contract.vocabulary."""
 
+from contract import events as schema
+from contract import vocabulary
 from game.engine import board as engine_board
 from game.engine import events as engine_events
 from game.engine import pieces as engine_pieces
-from streaming import events as schema
-from streaming import vocabulary
 from streaming.moments import placement
 
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contract.events import InvalidEvent, validate_envelope, validate_event, validate_moment
+from contract.schema import events_json_schema
 from game.engine import MatchConfig
 from game.simulation import simulate_match_events
-from streaming.contract.schema import events_json_schema
-from streaming.events import InvalidEvent, validate_envelope, validate_event, validate_moment
 from streaming.moments.detection import detect_moments
 
 SHORT = MatchConfig(margin_ticks=0, margin_rate=0.05, max_ticks=3_000)

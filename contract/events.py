@@ -14,7 +14,7 @@ from typing import Any
 
 # The vocabularies and limits live with the definitions both the validator and the JSON Schema read;
 # they are re-exported here for the code that knows them from this module.
-from streaming.contract.definitions import (
+from contract.definitions import (
     ENVELOPE,
     EVENT_DATA,
     EVENT_TYPES,
@@ -26,7 +26,7 @@ from streaming.contract.definitions import (
     ROOM_WIDE_TYPES,
     ROTATIONS,
 )
-from streaming.contract.specs import (
+from contract.specs import (
     BOARD_WIDTH,
     INT32_MAX,
     PLAYER_ID_MAX_LENGTH,

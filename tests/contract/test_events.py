@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streaming.events import (
+from contract.events import (
     InvalidEvent,
     InvalidRoomId,
     check_room_id,

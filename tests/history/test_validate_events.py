@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from streaming.contract.match_check import match_violations
+from contract.match_check import match_violations
 from tests.streaming.factories import BASE_TIME, iso, match_events
 from tests.support import publish_match
 
