@@ -11,6 +11,8 @@ ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config config
+COPY contract contract
+COPY telemetry telemetry
 COPY accounts accounts
 COPY history history
 COPY solo solo

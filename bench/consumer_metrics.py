@@ -19,7 +19,7 @@ from streaming.projector import MatchProjector
 # Where each consumer-side metric is looked up at run time (imported by name into these modules).
 COUNTED_IN = {
     "streaming.runner": ["CONSUMER_BATCH_SECONDS", "CONSUMER_LAST_ACK", "CONSUMER_MESSAGES"],
-    "streaming.metrics": [
+    "streaming.metrics_server": [
         "CONSUMER_ACK_PENDING",
         "CONSUMER_LAST_ACK",
         "CONSUMER_MESSAGES",

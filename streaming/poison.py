@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from config.metrics import POISON_EVENTS
 from contract.events import GameEvent, InvalidEvent, decode_payload, room_id_from_subject, validate_envelope
 from streaming.delivery import Delivery
 from streaming.models import PoisonEvent
+from telemetry.metrics import POISON_EVENTS
 
 logger = logging.getLogger("streaming.poison")
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config.metrics import MATCHES_PROJECTED
 from contract.events import GameEnd, InvalidEvent, game_end_from_event
 from history.models import Match
 from history.services import matches_record_from_game_ends
@@ -18,6 +17,7 @@ from streaming.consumer import Consumer, Verdict
 from streaming.delivery import Delivery
 from streaming.models import PoisonEvent
 from streaming.poison import REASON_MAX_LENGTH, Poison, looks_like_object, read_event, record_poisons
+from telemetry.metrics import MATCHES_PROJECTED
 
 logger = logging.getLogger("streaming.projector")
 

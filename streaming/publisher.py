@@ -23,9 +23,9 @@ from typing import Any
 
 from django.conf import settings
 
-from config.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
 from contract.events import GameEvent, InvalidRoomId, check_room_id
 from streaming.connection import backoff_delays, connect
+from telemetry.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
 
 logger = logging.getLogger("streaming.publisher")
 

@@ -25,15 +25,15 @@ from django.db import close_old_connections, connections
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
-from config.metrics import CONSUMER_BATCH_SECONDS, CONSUMER_LAST_ACK, CONSUMER_MESSAGES
 from streaming.connection import backoff_delays
 from streaming.consumer import WORLD_ERRORS, Consumer, Verdict, ack_waits
 from streaming.delivery import Delivery
-from streaming.metrics import consumer_series_at_zero, poll_lag
+from streaming.metrics_server import consumer_series_at_zero, poll_lag
 from streaming.pull.client import PullClient, PullSource
 from streaming.pull.wire import check_servers
 from streaming.streams import ensure_stream
 from streaming.world import NATS_UNAVAILABLE
+from telemetry.metrics import CONSUMER_BATCH_SECONDS, CONSUMER_LAST_ACK, CONSUMER_MESSAGES
 
 logger = logging.getLogger("streaming.runner")
 

@@ -284,7 +284,7 @@ TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", 
 CONSUMER_STALL_SECONDS = float(os.environ.get("CONSUMER_STALL_SECONDS", "").strip() or 120)
 
 # SPEC section 11: each consumer process serves its metrics at http://{METRICS_ADDRESS}:{port}/metrics
-# (streaming/metrics.py); a detector partition i adds i to its port; 0 turns a process's port off.
+# (streaming/metrics_server.py); a detector partition i adds i to its port; 0 turns a process's port off.
 METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "").strip() or "127.0.0.1"
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 9101)
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 9102)

@@ -29,7 +29,6 @@ from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from config.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
 from contract.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
@@ -47,6 +46,7 @@ from streaming.partitions import partition_durable, partition_subject
 from streaming.poison import Poison, read_event, record_poisons
 from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
+from telemetry.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
 
 logger = logging.getLogger("streaming.moments")
 

@@ -22,12 +22,12 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, TooManyStalledMsgsError
 
 from config.logging import MOMENT_LOGGER
-from config.metrics import MOMENTS_PUBLISHED
 from contract.events import InvalidEvent, moment_msg_id, moments_subject, parse_timestamp
 from streaming.consumer import RetryLater
 from streaming.moments.detection import Moment
 from streaming.stream_reads import read_subject
 from streaming.world import NATS_UNAVAILABLE
+from telemetry.metrics import MOMENTS_PUBLISHED
 
 logger = logging.getLogger("streaming.moments")
 # The per-moment lines, on a logger of their own so MOMENT_LOG_LEVEL turns them down alone.

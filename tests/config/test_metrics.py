@@ -8,7 +8,7 @@ from django.test import Client
 from prometheus_client import Counter, Gauge, Histogram
 from prometheus_client.parser import text_string_to_metric_families
 
-from config import metrics
+from telemetry import metrics
 
 TOKEN = "s3cret-metrics-token"
 

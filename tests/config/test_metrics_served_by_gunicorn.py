@@ -44,7 +44,9 @@ def requests_counted(exposition: str, labels: dict[str, str]) -> float:
 
 def leave_a_previous_runs_counts(folder: Path, env: dict[str, str]) -> None:
     """A dead process's files in the folder, as a previous gunicorn would leave them."""
-    count = f"from config.metrics import HTTP_REQUESTS\nHTTP_REQUESTS.labels(**{MATCH_LIST_401!r}).inc({STALE_COUNT})\n"
+    count = (
+        f"from telemetry.metrics import HTTP_REQUESTS\nHTTP_REQUESTS.labels(**{MATCH_LIST_401!r}).inc({STALE_COUNT})\n"
+    )
     subprocess.run(
         [sys.executable, "-c", count], cwd=ROOT, env={**env, "PROMETHEUS_MULTIPROC_DIR": str(folder)}, check=True
     )

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from prometheus_client import Counter, Histogram
 
-from config import metrics
 from devtools.debian import PROMTOOL, ensure_promtool
+from telemetry import metrics
 
 PROMETHEUS = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
 RULES = PROMETHEUS / "alerts.yml"
@@ -55,7 +55,7 @@ def test_every_rule_has_a_unit_test():
 
 
 def exposed_names() -> set[str]:
-    """Every series name config/metrics.py exposes (a counter with _total, a histogram's parts)."""
+    """Every series name telemetry/metrics.py exposes (a counter with _total, a histogram's parts)."""
     names = set()
     for metric in vars(metrics).values():
         if isinstance(metric, Counter):

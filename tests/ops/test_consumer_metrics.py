@@ -25,7 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from history.models import Match
 from streaming.connection import connect
-from streaming.metrics import poll_lag
+from streaming.metrics_server import poll_lag
 from streaming.models import PoisonEvent
 from streaming.stream_reads import read_subject
 from tests.ops.test_json_logs import free_port

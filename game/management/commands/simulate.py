@@ -14,7 +14,7 @@ from accounts.services import DEMO_USERNAMES, demo_users_get_or_create
 from contract.events import InvalidRoomId, check_room_id
 from game.room import MatchResult
 from game.simulated_run import FLUSH_TIMEOUT_SECONDS, SimulatedRun, SimulationSetupError, simulated_run
-from streaming.metrics import serve_metrics
+from streaming.metrics_server import serve_metrics
 
 logger = logging.getLogger("game.simulate")
 

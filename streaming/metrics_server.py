@@ -1,6 +1,6 @@
 """A consumer process's Prometheus side (SPEC section 11): its `/metrics` port and its lag gauges.
 
-The series are defined once in config/metrics.py. Here: serving them on the port a setting names
+The series are defined once in telemetry/metrics.py. Here: serving them on the port a setting names
 (0 turns it off; a port in use stops the process at start, naming the setting), making a consumer's
 series exist at 0 before its first message, and polling its consumer info for the lag gauges on a
 background task, never on the message path. The consumers run in one process each, without
@@ -19,9 +19,15 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from prometheus_client import start_http_server
 
-from config.metrics import CONSUMER_ACK_PENDING, CONSUMER_LAST_ACK, CONSUMER_MESSAGES, CONSUMER_PENDING, POISON_EVENTS
+from telemetry.metrics import (
+    CONSUMER_ACK_PENDING,
+    CONSUMER_LAST_ACK,
+    CONSUMER_MESSAGES,
+    CONSUMER_PENDING,
+    POISON_EVENTS,
+)
 
-logger = logging.getLogger("streaming.metrics")
+logger = logging.getLogger("streaming.metrics_server")
 
 # A read of the consumer info waits at most this long, and the next begins this long after: the lag
 # gauges are at most 5 s old (SPEC section 11).
