@@ -18,6 +18,7 @@ COPY history history
 COPY solo solo
 COPY stats stats
 COPY streaming streaming
+COPY moments moments
 COPY game game
 COPY devtools devtools
 COPY manage.py ./

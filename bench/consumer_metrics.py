@@ -13,7 +13,7 @@ from unittest import mock
 from bench.consumers import _clear_matches, _load, timed_run
 from bench.events import realistic_matches, synthetic_match
 from bench.harness import Row, verdict
-from streaming.moments.consumer import MomentDetector
+from moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
 
 # Where each consumer-side metric is looked up at run time (imported by name into these modules).
@@ -27,8 +27,8 @@ COUNTED_IN = {
         "POISON_EVENTS",
     ],
     "streaming.projector": ["MATCHES_PROJECTED", "POISON_EVENTS"],
-    "streaming.moments.consumer": ["DETECTOR_LIVE_MATCHES", "DETECTOR_ROOMS_REBUILT"],
-    "streaming.moments.stored": ["MOMENTS_PUBLISHED"],
+    "moments.consumer": ["DETECTOR_LIVE_MATCHES", "DETECTOR_ROOMS_REBUILT"],
+    "moments.stored": ["MOMENTS_PUBLISHED"],
 }
 
 

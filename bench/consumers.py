@@ -13,7 +13,7 @@ from nats.js.api import ConsumerConfig
 
 from bench.events import realistic_matches, synthetic_match
 from bench.harness import Row, load_stream, match_messages, verdict
-from streaming.moments.consumer import MomentDetector
+from moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
 from streaming.runner import ConsumerRunner
 
@@ -182,7 +182,7 @@ def run(servers, quick: bool) -> list[Row]:
 
     # detect_moments alone, on the same games.
     from contract.events import validate_envelope
-    from streaming.moments import detect_moments
+    from moments import detect_moments
 
     events = [validate_envelope(event) for _, match in games for event, _ in match]
     started = time.perf_counter()

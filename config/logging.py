@@ -15,10 +15,10 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
+from telemetry.loggers import MOMENT_LOGGER
+
 LOG_IDS = ("room_id", "started_at", "stream_seq", "match_id", "consumer")
 LOG_FORMATS = ("text", "json")
-# The per-moment lines, apart from the per-match ones (MOMENT_LOG_LEVEL).
-MOMENT_LOGGER = "streaming.moments.published"
 
 
 def rfc3339_utc_ms(created: float) -> str:

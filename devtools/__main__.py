@@ -121,9 +121,9 @@ def _demo_admin(env: dict[str, str]) -> tuple[str, str]:
 
 
 def _available_commands() -> set[str]:
-    commands = ROOT / "streaming" / "management" / "commands"
-    game_commands = ROOT / "game" / "management" / "commands"
-    return {path.stem for folder in (commands, game_commands) if folder.exists() for path in folder.glob("*.py")}
+    # Every app that ships commands: the NATS machinery's, the consumers' beside their domains, the game's.
+    folders = [ROOT / app / "management" / "commands" for app in ("streaming", "history", "moments", "game")]
+    return {path.stem for folder in folders if folder.exists() for path in folder.glob("*.py")}
 
 
 def detector_processes(env: dict[str, str]) -> list[tuple[str, list[str]]]:

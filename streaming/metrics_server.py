@@ -27,7 +27,7 @@ from telemetry.metrics import (
     POISON_EVENTS,
 )
 
-logger = logging.getLogger("streaming.metrics_server")
+logger = logging.getLogger("streaming.metrics")
 
 # A read of the consumer info waits at most this long, and the next begins this long after: the lag
 # gauges are at most 5 s old (SPEC section 11).

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "solo",
     "stats",
     "streaming",
+    "moments",
     "game",
 ]
 

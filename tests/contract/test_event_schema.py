@@ -15,7 +15,7 @@ from contract.events import InvalidEvent, validate_envelope, validate_event, val
 from contract.schema import events_json_schema
 from game.engine import MatchConfig
 from game.simulation import simulate_match_events
-from streaming.moments.detection import detect_moments
+from moments.detection import detect_moments
 
 SHORT = MatchConfig(margin_ticks=0, margin_rate=0.05, max_ticks=3_000)
 SCHEMA = events_json_schema()

@@ -5,7 +5,7 @@ from contract import vocabulary
 from game.engine import board as engine_board
 from game.engine import events as engine_events
 from game.engine import pieces as engine_pieces
-from streaming.moments import placement
+from moments import placement
 
 
 def test_the_engine_and_the_schema_use_the_same_words():

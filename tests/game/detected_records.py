@@ -1,4 +1,4 @@
-"""The engine's record of key placements, as streaming.moments.detect_moments reads it from the events.
+"""The engine's record of key placements, as moments.detect_moments reads it from the events.
 
 The engine judges placements on its own board; the detector reads only the published events. To
 compare the two, this feeds a match's events to detect_moments and names what it sees with the
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from contract.events import validate_envelope
-from streaming.moments.detection import detect_moments
-from streaming.moments.placement import SPIN_MINI, SPIN_NONE
+from moments.detection import detect_moments
+from moments.placement import SPIN_MINI, SPIN_NONE
 
 LINE_NAMES = ("zero", "single", "double", "triple")
 RECORDED_MOMENTS = frozenset(

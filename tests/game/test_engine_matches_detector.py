@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from contract.events import validate_envelope
 from game.engine import MatchConfig
 from game.room import BotRooms, GameRoom
-from streaming.moments.detection import detect_moments
+from moments.detection import detect_moments
 
 COMPARED = ("tetris", "t_spin_single", "t_spin_double", "t_spin_triple", "back_to_back", "perfect_clear")
 QUICK = MatchConfig(margin_ticks=0, margin_rate=0.04, max_ticks=6_000)

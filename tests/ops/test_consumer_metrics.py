@@ -28,8 +28,8 @@ from streaming.connection import connect
 from streaming.metrics_server import poll_lag
 from streaming.models import PoisonEvent
 from streaming.stream_reads import read_subject
+from tests.moments.test_consumer import EPOCH
 from tests.ops.test_json_logs import free_port
-from tests.streaming.moments.test_consumer import EPOCH
 from tests.support import publish_raw, run_async, stored_game_events, subprocess_env, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from nats.js.api import RetentionPolicy
 from nats.js.errors import NotFoundError
 
-from streaming.moments.consumer import MomentDetector
+from moments.consumer import MomentDetector
 from streaming.partitions import (
     PARTITIONED_STREAM,
     SourcedFrom,

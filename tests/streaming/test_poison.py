@@ -5,8 +5,8 @@ import json
 import pytest
 
 from history.models import Match, MatchPlayer
+from moments.consumer import MomentDetector
 from streaming.models import PoisonEvent
-from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector, NotProjectorPoison, retry_poison
 from tests.streaming.factories import match_events, tetris_match_events
 from tests.streaming.poison_rows import projector_poison_of_a_valid_game_end

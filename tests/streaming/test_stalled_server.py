@@ -18,9 +18,9 @@ import pytest
 
 from contract.events import room_id_from_subject, validate_envelope
 from history.models import Match, MatchPlayer
+from moments import detect_moments
+from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.moments import detect_moments
-from streaming.moments.consumer import MomentDetector
 from streaming.projector import MatchProjector
 from streaming.publisher import EventPublisher
 from streaming.stream_reads import read_subject

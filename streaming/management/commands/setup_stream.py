@@ -2,8 +2,8 @@ import asyncio
 
 from django.core.management.base import BaseCommand, CommandError
 
+from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.moments.consumer import MomentDetector
 from streaming.partitions import ensure_partitions
 from streaming.status import JetStreamApiError
 from streaming.streams import StreamMismatch, ensure_stream

@@ -17,15 +17,15 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-import streaming.moments.consumer as detector_module
-from streaming.moments.consumer import MomentDetector
-from streaming.moments.detection import detect_moments
+import moments.consumer as detector_module
+from moments.consumer import MomentDetector
+from moments.detection import detect_moments
 from streaming.partitions import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
+from tests.moments.test_partitioned_detectors import run_detectors
+from tests.moments.test_recovery import RecordingDetector, feed, on_nats, stored_deliveries
 from tests.streaming.factories import match_events, tetris_match_events
-from tests.streaming.moments.test_partitioned_detectors import run_detectors
-from tests.streaming.moments.test_recovery import RecordingDetector, feed, on_nats, stored_deliveries
 from tests.support import publish_match, run_async
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

@@ -6,9 +6,9 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from moments.consumer import MomentDetector
 from streaming.connection import backoff_delays, connect
 from streaming.metrics_server import serve_metrics
-from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
 from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner

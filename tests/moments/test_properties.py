@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract.events import INPUT_ACTIONS, PIECES, GameEvent, InvalidEvent, validate_data
-from streaming.moments import MatchState, detect_moments
-from tests.streaming.moments.builders import EMPTY, FULL, GARBAGE, STARTED_AT, game_end, game_start, t_cells
+from moments import MatchState, detect_moments
+from tests.moments.builders import EMPTY, FULL, GARBAGE, STARTED_AT, game_end, game_start, t_cells
 
 MOMENT_FIELDS = {
     "tetris": {"lines"},

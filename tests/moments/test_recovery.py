@@ -19,12 +19,12 @@ from itertools import chain, zip_longest
 import pytest
 
 from contract.events import room_id_from_subject, validate_envelope
+from moments import detect_moments
+from moments.consumer import MomentDetector
+from moments.stored import OutgoingMoment
 from streaming.connection import NatsLink, connect
 from streaming.consumer import Verdict
 from streaming.delivery import Delivery
-from streaming.moments import detect_moments
-from streaming.moments.consumer import MomentDetector
-from streaming.moments.stored import OutgoingMoment
 from streaming.stream_reads import read_subject
 from tests.streaming.factories import tetris_match_events
 from tests.support import publish_match, publish_raw

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 import pytest
 
 from contract.events import room_id_from_subject, validate_envelope
+from moments import detect_moments
+from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.moments import detect_moments
-from streaming.moments.consumer import MomentDetector
 from streaming.stream_reads import read_subject
 from streaming.streams import ensure_stream
 from tests.streaming.factories import tetris_match_events

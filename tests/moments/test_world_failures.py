@@ -9,9 +9,9 @@ from collections import Counter
 
 from django.conf import settings
 
-from streaming.moments.consumer import MomentDetector
+from moments.consumer import MomentDetector
+from tests.moments.test_consumer import expected_moments, moment_keys, read_all
 from tests.streaming.factories import tetris_match_events
-from tests.streaming.moments.test_consumer import expected_moments, moment_keys, read_all
 from tests.support import BackgroundConsumer, publish_match, publish_raw, run_async, wait_until, with_jetstream
 
 

@@ -15,7 +15,7 @@ acknowledged). Reads for a rebuild may be answered by a replica that lags behind
 any replica): a rebuild that did not reach the delivered event is retried instead of trusted.
 
 The reads and writes of a match's moments themselves (the stored set, publishing new ones) are in
-`streaming.moments.stored`.
+`moments.stored`.
 """
 
 from __future__ import annotations
@@ -30,11 +30,8 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
 from contract.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
-from streaming.connection import NatsLink
-from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
-from streaming.delivery import Delivery
-from streaming.moments.detection import MatchState, detect_moments
-from streaming.moments.stored import (
+from moments.detection import MatchState, detect_moments
+from moments.stored import (
     MATCH_START_MARGIN,
     OutgoingMoment,
     StoredMoments,
@@ -42,6 +39,9 @@ from streaming.moments.stored import (
     publish_moments,
     read_stored_moments,
 )
+from streaming.connection import NatsLink
+from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
+from streaming.delivery import Delivery
 from streaming.partitions import partition_durable, partition_subject
 from streaming.poison import Poison, read_event, record_poisons
 from streaming.status import DETECTOR_DURABLE

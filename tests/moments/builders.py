@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from contract.events import GameEvent
-from streaming.moments import MatchState, Moment, detect_moments
+from moments import MatchState, Moment, detect_moments
 
 STARTED_AT = "2026-03-01T18:00:00+00:00"
 ENDED_AT = "2026-03-01T18:05:00+00:00"

@@ -1,5 +1,5 @@
 """Key moments (SPEC section 4): the pure rules live in `detection`, the consumer around them in `consumer`."""
 
-from streaming.moments.detection import MatchState, Moment, PlayerState, detect_moments
+from moments.detection import MatchState, Moment, PlayerState, detect_moments
 
 __all__ = ["MatchState", "Moment", "PlayerState", "detect_moments"]

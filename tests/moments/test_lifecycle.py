@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from contract.events import GameEvent
-from streaming.moments import MatchState, Moment, detect_moments
-from tests.streaming.moments.builders import (
+from moments import MatchState, Moment, detect_moments
+from tests.moments.builders import (
     STARTED_AT,
     event,
     feed,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
-from tests.streaming.moments.builders import FULL, board, feed, game_start, kinds, place, press, t_cells
+from moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
+from tests.moments.builders import FULL, board, feed, game_start, kinds, place, press, t_cells
 
 # A T-spin double slot: the T points down into rows 0-1, an overhang at (3, 2) is the third corner.
 TSD_ROTATION, TSD_CELLS = t_cells(4, 1, "down")

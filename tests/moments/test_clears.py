@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.streaming.moments.builders import (
+from tests.moments.builders import (
     FULL,
     GARBAGE,
     board,

@@ -14,12 +14,12 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
-from tests.streaming.moments.test_consumer import (
+from tests.moments.test_consumer import (
     EPOCH,
     assert_stored_once,
     expected_moments,

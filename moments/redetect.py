@@ -22,9 +22,9 @@ from datetime import datetime
 from nats.aio.client import Client as NATS
 
 from contract.events import InvalidEvent, events_subject
-from streaming.moments.consumer import detector_event
-from streaming.moments.detection import MatchState, detect_moments
-from streaming.moments.stored import OutgoingMoment, moments_not_stored, publish_moments, read_stored_moments
+from moments.consumer import detector_event
+from moments.detection import MatchState, detect_moments
+from moments.stored import OutgoingMoment, moments_not_stored, publish_moments, read_stored_moments
 from streaming.replay import read_match_messages
 
 # The name the per-moment log lines carry (where the detector's carry its durable name).

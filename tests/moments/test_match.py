@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.streaming.moments.builders import event, feed, filler, game_end, game_start, kinds
+from tests.moments.builders import event, feed, filler, game_end, game_start, kinds
 
 
 def sent(player: str, rows: int, tick: int = 1, to: str = "b"):

@@ -46,7 +46,7 @@ from typing import Any
 
 from contract.events import INPUT_ACTIONS, PIECES, ROTATIONS, GameEvent, InvalidEvent, parse_timestamp, validate_data
 from contract.vocabulary import ROTATE_ACTIONS
-from streaming.moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
+from moments.placement import SPIN_FULL, SPIN_MINI, SPIN_NONE, classify_t_spin, height_after_clear
 
 NEAR_DEATH_HEIGHT = 17  # a placement leaving the board this high (above row 16) arms near-death
 SURVIVAL_HEIGHT = 9  # a line clear leaving it this low (below row 10) is the survival

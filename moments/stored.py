@@ -21,12 +21,12 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.errors import APIError, TooManyStalledMsgsError
 
-from config.logging import MOMENT_LOGGER
 from contract.events import InvalidEvent, moment_msg_id, moments_subject, parse_timestamp
+from moments.detection import Moment
 from streaming.consumer import RetryLater
-from streaming.moments.detection import Moment
 from streaming.stream_reads import read_subject
 from streaming.world import NATS_UNAVAILABLE
+from telemetry.loggers import MOMENT_LOGGER
 from telemetry.metrics import MOMENTS_PUBLISHED
 
 logger = logging.getLogger("streaming.moments")
