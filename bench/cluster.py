@@ -22,7 +22,7 @@ from bench.consumers import _clear_matches, timed_run
 from bench.events import realistic_matches, synthetic_match
 from bench.harness import Row, match_messages
 from devtools.embedded import EmbeddedNatsCluster
-from streaming.projector import MatchProjector
+from history.projector import MatchProjector
 from streaming.streams import ensure_stream
 from streaming.world import NATS_UNAVAILABLE
 

@@ -13,8 +13,8 @@ from unittest import mock
 from bench.consumers import _clear_matches, _load, timed_run
 from bench.events import realistic_matches, synthetic_match
 from bench.harness import Row, verdict
+from history.projector import MatchProjector
 from moments.consumer import MomentDetector
-from streaming.projector import MatchProjector
 
 # Where each consumer-side metric is looked up at run time (imported by name into these modules).
 COUNTED_IN = {
@@ -26,7 +26,7 @@ COUNTED_IN = {
         "CONSUMER_PENDING",
         "POISON_EVENTS",
     ],
-    "streaming.projector": ["MATCHES_PROJECTED", "POISON_EVENTS"],
+    "history.projector": ["MATCHES_PROJECTED", "POISON_EVENTS"],
     "moments.consumer": ["DETECTOR_LIVE_MATCHES", "DETECTOR_ROOMS_REBUILT"],
     "moments.stored": ["MOMENTS_PUBLISHED"],
 }

@@ -13,8 +13,8 @@ from nats.js.api import ConsumerConfig
 
 from bench.events import realistic_matches, synthetic_match
 from bench.harness import Row, load_stream, match_messages, verdict
+from history.projector import MatchProjector
 from moments.consumer import MomentDetector
-from streaming.projector import MatchProjector
 from streaming.runner import ConsumerRunner
 
 

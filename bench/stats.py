@@ -44,7 +44,7 @@ def _raw_p95(query: str, params: dict, runs: int) -> float:
 def _projector_rows(servers, quick: bool) -> list[Row]:
     from django.conf import settings
 
-    from streaming.projector import MatchProjector
+    from history.projector import MatchProjector
 
     settings.NATS_SERVERS = [servers.nats.url]
     count = 200 if quick else 1500

@@ -72,7 +72,7 @@ class GameRoom:
     ``clock`` gives the wall-clock time (aware) for started_at and, in real time, ended_at. Every
     match starts at the clock's time, cut to milliseconds, and at least 1 ms after the room's previous
     match, so (room_id, started_at) names each match once. Wall-clock starts also in fast mode:
-    replays find a match by the stream's own timestamps (streaming/replay.py), so started_at must stay
+    replays find a match by the stream's own timestamps (history/replay.py), so started_at must stay
     near the time the events are stored.
     """
 

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
-from streaming.replay import ReplayGone, ReplayNotFound, read_replay
+from history.replay import ReplayGone, ReplayNotFound, read_replay
 from streaming.status import REQUEST_TIMEOUT_SECONDS, brief_connection
 
 # A match's page reads its key moments from the stream: it answers within this whatever NATS does.

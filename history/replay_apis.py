@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from history.replay import Replay, ReplayGone, ReplayNotFound, replay_match
 from history.selectors import match_get_for_user
-from streaming.replay import Replay, ReplayGone, ReplayNotFound, replay_match
 from streaming.world import NATS_UNAVAILABLE
 
 

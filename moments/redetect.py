@@ -1,6 +1,6 @@
 """Re-running the detector's rules over one stored match, after a fix: only the moments not yet stored go out.
 
-The match's events are read from GAME_EVENTS (`streaming.replay.read_match_messages`), fed to
+The match's events are read from GAME_EVENTS (`history.replay.read_match_messages`), fed to
 `detect_moments` in stream order exactly as the live detector feeds them (undecodable or invalid
 events skipped), and each moment found is the detector's own `OutgoingMoment` (same payload, same
 Msg-Id, named by the event's GAME_EVENTS sequence whether the detectors are partitioned or not). The
@@ -22,10 +22,10 @@ from datetime import datetime
 from nats.aio.client import Client as NATS
 
 from contract.events import InvalidEvent, events_subject
+from history.replay import read_match_messages
 from moments.consumer import detector_event
 from moments.detection import MatchState, detect_moments
 from moments.stored import OutgoingMoment, moments_not_stored, publish_moments, read_stored_moments
-from streaming.replay import read_match_messages
 
 # The name the per-moment log lines carry (where the detector's carry its durable name).
 REDETECT_CONSUMER = "redetect"

@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from history.projector import NotProjectorPoison, retry_poison
 from streaming.models import PoisonEvent
-from streaming.projector import NotProjectorPoison, retry_poison
 from streaming.status import (
     REQUEST_TIMEOUT_SECONDS,
     JetStreamApiError,

@@ -25,9 +25,9 @@ from nats.js.errors import NotFoundError
 from contract.events import parse_timestamp, room_id_from_subject, validate_envelope
 from devtools.embedded import EmbeddedNatsCluster
 from history.models import Match
+from history.replay import read_subject
 from moments import detect_moments
 from streaming.connection import connect
-from streaming.replay import read_subject
 from streaming.streams import ensure_stream
 from streaming.world import NATS_UNAVAILABLE
 from tests.support import subprocess_env, wait_until

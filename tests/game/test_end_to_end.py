@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from game.simulation import simulate_match_events, timestamp
 from history.models import Match, MatchPlayer
-from streaming.projector import MatchProjector
-from streaming.replay import replay_match
+from history.projector import MatchProjector
+from history.replay import replay_match
 from tests.support import BackgroundConsumer, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from history.models import Match
+from history.projector import MatchProjector
 from solo.services import solo_result_record
-from streaming.projector import MatchProjector
 from tests.stats import reference
 from tests.stats.builders import BASE, match_of, seat, solo
 from tests.streaming.factories import match_events

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from history.models import Match
+from history.projector import MatchProjector
 from stats.models import StandingsRefresh
 from stats.standings import DebouncedRefresh, tournament_standings
-from streaming.projector import MatchProjector
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, publish_match, wait_until
 

@@ -4,8 +4,8 @@ import time
 import pytest
 
 from devtools.embedded import free_port
+from history.projector import MatchProjector
 from streaming.connection import connect
-from streaming.projector import MatchProjector
 from tests.support import BackgroundConsumer
 
 

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from history.models import Match, MatchPlayer
+from history.projector import MatchProjector, NotProjectorPoison, retry_poison
 from moments.consumer import MomentDetector
 from streaming.models import PoisonEvent
-from streaming.projector import MatchProjector, NotProjectorPoison, retry_poison
 from tests.streaming.factories import match_events, tetris_match_events
 from tests.streaming.poison_rows import projector_poison_of_a_valid_game_end
 from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until

@@ -18,10 +18,10 @@ import pytest
 
 from contract.events import room_id_from_subject, validate_envelope
 from history.models import Match, MatchPlayer
+from history.projector import MatchProjector
 from moments import detect_moments
 from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.projector import MatchProjector
 from streaming.publisher import EventPublisher
 from streaming.stream_reads import read_subject
 from tests.streaming.factories import tetris_match_events

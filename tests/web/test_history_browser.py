@@ -30,8 +30,8 @@ from accounts.models import User
 from devtools.debian import ensure_chromium
 from devtools.web import build_if_changed
 from history.models import Match
+from history.projector import MatchProjector
 from moments.consumer import MomentDetector
-from streaming.projector import MatchProjector
 from tests.conftest import reset_stream
 from tests.history.factories import api_client_for, user_create
 from tests.support import BackgroundConsumer, publish_match, run_async, wait_until

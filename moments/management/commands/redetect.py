@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
+from history.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
+from history.replay import latest_finished_started_at
 from moments.redetect import MatchNotFinished, Redetection, redetect_match
 from streaming.connection import connect
 from streaming.consumer import RetryLater
-from streaming.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
-from streaming.replay import latest_finished_started_at
 
 
 class Command(BaseCommand):

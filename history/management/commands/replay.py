@@ -2,9 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from history.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
+from history.replay import in_progress_started_at, latest_finished_started_at, read_replay
 from streaming.connection import connect
-from streaming.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
-from streaming.replay import in_progress_started_at, latest_finished_started_at, read_replay
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from django.core.management.base import CommandError
 
 from contract.events import InvalidEvent, InvalidRoomId, check_room_id, parse_timestamp
-from streaming.replay import ReplayGone, ReplayNotFound
+from history.replay import ReplayGone, ReplayNotFound
 
 T = TypeVar("T")
 

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from history.models import Match, MatchPlayer
+from history.projector import MatchProjector
 from streaming.consumer import RetryLater, Verdict
 from streaming.delivery import Delivery
 from streaming.models import PoisonEvent
-from streaming.projector import MatchProjector
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, consumer_info, publish_match, publish_raw, wait_until
 

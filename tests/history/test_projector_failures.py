@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from history.models import Match, MatchPlayer
-from streaming.projector import MatchProjector
+from history.projector import MatchProjector
 from streaming.publisher import EventPublisher
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, publish_match, subprocess_env, wait_until

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contract.events import InvalidEvent, decode_payload
 from contract.match_check import match_violations
+from history.management.matches import match_arguments, run_on_stream
+from history.replay import latest_started_at, read_match_messages
 from streaming.connection import connect
-from streaming.management.matches import match_arguments, run_on_stream
-from streaming.replay import latest_started_at, read_match_messages
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ import logging
 from django.core.management.base import BaseCommand, CommandError
 from nats.js.errors import NotFoundError
 
+from history.projector import MatchProjector, MatchReprojector
 from streaming.connection import connect
 from streaming.metrics_server import serve_metrics
-from streaming.projector import MatchProjector, MatchReprojector
 from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 

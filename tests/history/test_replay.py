@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from contract.events import moment_msg_id
+from history.replay import ReplayGone, ReplayNotFound, replay_match
 from streaming.connection import connect
-from streaming.replay import ReplayGone, ReplayNotFound, replay_match
 from tests.streaming.factories import BASE_TIME, iso, match_events
 from tests.support import publish_match, publish_raw
 
