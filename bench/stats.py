@@ -3,7 +3,9 @@ the standings view's refresh; the projector's throughput with tournament refresh
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 
 import psycopg
 from django.db import connection
@@ -59,10 +61,6 @@ def _projector_rows(servers, quick: bool) -> list[Row]:
     class Off(MatchProjector):
         durable = "bench-projector-refresh-off"
 
-        @property
-        def standings_refresher(self):
-            return _NoRefresh()
-
     class On(MatchProjector):
         durable = "bench-projector-refresh-on"
 
@@ -70,8 +68,9 @@ def _projector_rows(servers, quick: bool) -> list[Row]:
     for name, consumer in (("off", Off()), ("on", On())):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE matches, match_players CASCADE")
-        timings[name] = timed_run(consumer)
-        consumer.close()
+        with _standings_hook(connected=name == "on"):
+            timings[name] = timed_run(consumer)
+            consumer.close()
     ratio = timings["off"] / timings["on"]
     return [
         Row(
@@ -86,12 +85,20 @@ def _projector_rows(servers, quick: bool) -> list[Row]:
     ]
 
 
-class _NoRefresh:
-    def request(self) -> None:
-        pass
+@contextlib.contextmanager
+def _standings_hook(*, connected: bool) -> Iterator[None]:
+    """Without it: stats' standings refresh unhooked from the projected matches for the block."""
+    from history.signals import matches_projected
+    from stats.projection_hooks import refresh_after_tournament_matches
 
-    def close(self) -> None:
-        pass
+    if connected:
+        yield
+        return
+    matches_projected.disconnect(dispatch_uid="stats.standings-refresh")
+    try:
+        yield
+    finally:
+        matches_projected.connect(refresh_after_tournament_matches, dispatch_uid="stats.standings-refresh")
 
 
 def run(servers, quick: bool) -> list[Row]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from contract.events import GameEnd, InvalidEvent, game_end_from_event
 from history.models import Match
 from history.services import matches_record_from_game_ends
-from stats.standings import DebouncedRefresh, standings_refresh
+from history.signals import matches_projected, projector_closed
 from streaming.consumer import Consumer, Verdict
 from streaming.delivery import Delivery
 from streaming.models import PoisonEvent
@@ -70,9 +69,8 @@ class MatchProjector(Consumer):
         recorded = matches_record_from_game_ends(ends=ends)
         if recorded:
             MATCHES_PROJECTED.inc(len(recorded))
-        if any(match.tournament_id is not None for match in recorded):
-            # Requested once the rows are committed, so the refresh sees them.
-            transaction.on_commit(self.standings_refresher.request)
+            # Sent once the rows are committed, so what reacts (stats' standings refresh) reads them.
+            transaction.on_commit(lambda: matches_projected.send(sender=type(self), projector=self, matches=recorded))
         for match in recorded:
             logger.info(
                 "match projected players=%d",
@@ -87,19 +85,10 @@ class MatchProjector(Consumer):
             )
         return recorded
 
-    @property
-    def standings_refresher(self) -> DebouncedRefresh:
-        """The tournament standings' debounced refresh (SPEC section 10), made on first use."""
-        if getattr(self, "_standings_refresher", None) is None:
-            self._standings_refresher = DebouncedRefresh(
-                standings_refresh, interval=settings.TOURNAMENT_REFRESH_SECONDS
-            )
-        return self._standings_refresher
-
     def close(self) -> None:
-        """Run a pending standings refresh now; call once the runner has stopped."""
-        if getattr(self, "_standings_refresher", None) is not None:
-            self._standings_refresher.close()
+        """Let what hooked into the projected matches finish now (a pending standings refresh); call once
+        the runner has stopped."""
+        projector_closed.send(sender=type(self), projector=self)
 
 
 class MatchReprojector(MatchProjector):

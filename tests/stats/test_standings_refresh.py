@@ -10,6 +10,7 @@ from django.core.management import call_command
 from history.models import Match
 from history.projector import MatchProjector
 from stats.models import StandingsRefresh
+from stats.projection_hooks import refresher_for
 from stats.standings import DebouncedRefresh, tournament_standings
 from tests.streaming.factories import match_events
 from tests.support import BackgroundConsumer, publish_match, wait_until
@@ -80,7 +81,7 @@ def test_the_last_tournament_match_with_no_traffic_after_it_reaches_the_standing
         began = time.monotonic()
         wait_until(lambda: standing_players("cup") == {"a", "b", "c"}, timeout=20)
         assert time.monotonic() - began < 10  # within the debounce (1 s), with room for a loaded machine
-        assert projector.standings_refresher.refreshes == 2
+        assert refresher_for(projector).refreshes == 2
     projector.close()
 
 
@@ -120,7 +121,7 @@ def test_two_projectors_refreshing_at_once_never_fail(stream, settings):
     settings.TOURNAMENT_REFRESH_SECONDS = 0.05
     failures = []
     projectors = [MatchProjector(), MatchProjector()]
-    original = [p.standings_refresher._refresh for p in projectors]
+    original = [refresher_for(p)._refresh for p in projectors]
 
     def watched(refresh):
         def run():
@@ -133,7 +134,7 @@ def test_two_projectors_refreshing_at_once_never_fail(stream, settings):
         return run
 
     for projector, refresh in zip(projectors, original, strict=True):
-        projector.standings_refresher._refresh = watched(refresh)
+        refresher_for(projector)._refresh = watched(refresh)
     with BackgroundConsumer(projectors[0]), BackgroundConsumer(projectors[1]):
         for n in range(30):
             publish_match(
