@@ -33,7 +33,7 @@ from bench.consumers import _load
 from bench.events import realistic_matches
 from bench.harness import ROOT, Row
 from bench.webserver import database_url
-from streaming.partitions import PARTITIONED_STREAM, partition_durable
+from streaming.durables import PARTITIONED_STREAM, partition_durable
 from streaming.streams import ensure_stream
 
 POLL_SECONDS = 0.05

@@ -14,6 +14,7 @@ from history.services import matches_record_from_game_ends
 from history.signals import matches_projected, projector_closed
 from streaming.consumer import Consumer, Verdict
 from streaming.delivery import Delivery
+from streaming.durables import PROJECTOR_DURABLE, REPROJECTOR_DURABLE
 from streaming.models import PoisonEvent
 from streaming.poison import REASON_MAX_LENGTH, Poison, looks_like_object, read_event, record_poisons
 from telemetry.metrics import MATCHES_PROJECTED
@@ -40,7 +41,7 @@ def classify(delivery: Delivery) -> GameEnd | Poison | None:
 
 
 class MatchProjector(Consumer):
-    durable = "match-projector"
+    durable = PROJECTOR_DURABLE
     filter_subject = "game.*.events"
 
     def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
@@ -94,7 +95,7 @@ class MatchProjector(Consumer):
 class MatchReprojector(MatchProjector):
     """Projects the whole stream again from sequence 1 through a consumer of its own, then stops."""
 
-    durable = "match-reprojector"
+    durable = REPROJECTOR_DURABLE
 
 
 class NotProjectorPoison(ValueError):

@@ -42,9 +42,9 @@ from moments.stored import (
 from streaming.connection import NatsLink
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
-from streaming.partitions import partition_durable, partition_subject
+from streaming.durables import DETECTOR_DURABLE, partition_durable
+from streaming.partitions import partition_subject
 from streaming.poison import Poison, read_event, record_poisons
-from streaming.status import DETECTOR_DURABLE
 from streaming.stream_reads import direct_get_one, read_subject
 from telemetry.metrics import DETECTOR_LIVE_MATCHES, DETECTOR_ROOMS_REBUILT
 

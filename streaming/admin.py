@@ -4,6 +4,7 @@ process, and a status page of the streams and their consumers read live from NAT
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,8 +15,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from history.projector import NotProjectorPoison, retry_poison
 from streaming.models import PoisonEvent
+from streaming.registry import UnknownConsumer, registered_consumer, retriable_durables
 from streaming.status import (
     REQUEST_TIMEOUT_SECONDS,
     JetStreamApiError,
@@ -36,6 +37,14 @@ SERVER_ZERO_TIME = "0001-01-01T00:00:00Z"
 admin.site.index_template = "admin/operators_index.html"
 
 
+def _retry_of(durable: str) -> Callable[[PoisonEvent], Any] | None:
+    """The consumer's own retry of its poison rows, as its app registered it (history's projector), or None."""
+    try:
+        return registered_consumer(durable).retry_poison
+    except UnknownConsumer:
+        return None
+
+
 @admin.register(PoisonEvent)
 class PoisonEventAdmin(admin.ModelAdmin):
     list_display = ("recorded_at", "consumer", "stream_seq", "subject", "reason", "resolved_at", "match")
@@ -54,11 +63,13 @@ class PoisonEventAdmin(admin.ModelAdmin):
     @admin.action(description="Retry (the projector's own handling on the stored payload)", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[PoisonEvent]) -> None:
         for poison in queryset:
-            try:
-                match = retry_poison(poison)
-            except NotProjectorPoison as refusal:
+            retry = _retry_of(poison.consumer)
+            if retry is None:
+                only = ", ".join(retriable_durables()) or "no consumer"
+                refusal = f"{poison.consumer} recorded this event: only {only}'s are retried"
                 self.message_user(request, f"seq {poison.stream_seq}: {refusal}", messages.WARNING)
                 continue
+            match = retry(poison)
             if match is None:
                 self.message_user(request, f"seq {poison.stream_seq}: still poison: {poison.reason}", messages.ERROR)
             else:

@@ -39,7 +39,8 @@ from nats.js.api import (
 )
 from nats.js.errors import APIError, NotFoundError
 
-from streaming.status import DETECTOR_DURABLE, PARTITIONED_STREAM, JetStreamApiError, jetstream_api, parse_server_time
+from streaming.durables import DETECTOR_DURABLE, PARTITIONED_STREAM, partition_durable
+from streaming.status import JetStreamApiError, jetstream_api, parse_server_time
 from streaming.streams import DAY_SECONDS, StreamMismatch
 
 SOURCE_HEADER = "Nats-Stream-Source"
@@ -86,10 +87,6 @@ def source_in_header_block(block: bytes) -> SourcedFrom | None:
     start += len(_SOURCE_LINE)
     end = block.find(b"\r\n", start)
     return sourced_from(block[start : end if end >= 0 else len(block)].strip().decode(errors="replace"))
-
-
-def partition_durable(partition: int) -> str:
-    return f"{DETECTOR_DURABLE}-{partition}"
 
 
 def partition_subject(partition: int) -> str:

@@ -20,10 +20,8 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
-PROJECTOR_DURABLE = "match-projector"  # SPEC section 7
-DETECTOR_DURABLE = "key-moment-detector"
-# SPEC section 12: the partitioned detectors read this stream, one durable a partition.
-PARTITIONED_STREAM = "GAME_EVENTS_PARTITIONED"
+from streaming.durables import DETECTOR_DURABLE, PARTITIONED_STREAM, PROJECTOR_DURABLE, partition_durable
+
 REQUEST_TIMEOUT_SECONDS = 1.0
 
 
@@ -60,7 +58,7 @@ def expected_consumers() -> list[ExpectedConsumer]:
     if partitions == 1:
         consumers.append(ExpectedConsumer(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE))
     else:
-        consumers += [ExpectedConsumer(PARTITIONED_STREAM, f"{DETECTOR_DURABLE}-{i}") for i in range(partitions)]
+        consumers += [ExpectedConsumer(PARTITIONED_STREAM, partition_durable(i)) for i in range(partitions)]
     return consumers
 
 

@@ -10,7 +10,7 @@ from nats.js.errors import NotFoundError
 
 from devtools import pytest_servers
 from streaming.connection import connect
-from streaming.partitions import PARTITIONED_STREAM
+from streaming.durables import PARTITIONED_STREAM
 from streaming.streams import ensure_stream
 from tests.support import run_async
 

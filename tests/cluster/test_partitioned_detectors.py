@@ -11,7 +11,7 @@ from django.core.management import call_command
 from nats.js.errors import NotFoundError
 
 from moments.consumer import MomentDetector
-from streaming.partitions import PARTITIONED_STREAM, partition_durable
+from streaming.durables import PARTITIONED_STREAM, partition_durable
 from tests.cluster.harness import on_cluster
 from tests.moments.test_consumer import assert_stored_once, expected_moments, moment_keys, publish_rooms
 from tests.support import BackgroundConsumer, wait_until

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from streaming.partitions import PARTITIONED_STREAM
+from streaming.durables import PARTITIONED_STREAM
 from tests.streaming.factories import match_events
 from tests.streaming.stall_proxy import StallProxy
 from tests.support import add_durable_consumers, consumer_info, publish_match, run_async, wait_until, with_jetstream

@@ -19,7 +19,7 @@ from django.test import Client
 from nats.js.api import ConsumerConfig
 
 from history.models import Match
-from streaming.partitions import PARTITIONED_STREAM
+from streaming.durables import PARTITIONED_STREAM
 from tests.support import subprocess_env, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

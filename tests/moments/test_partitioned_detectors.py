@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from moments.consumer import MomentDetector
 from streaming.connection import connect
-from streaming.partitions import PARTITIONED_STREAM
+from streaming.durables import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
 from tests.moments.test_consumer import (

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 import moments.consumer as detector_module
 from moments.consumer import MomentDetector
 from moments.detection import detect_moments
-from streaming.partitions import PARTITIONED_STREAM
+from streaming.durables import PARTITIONED_STREAM
 from streaming.stream_reads import read_subject
 from tests.conftest import reset_stream
 from tests.moments.test_partitioned_detectors import run_detectors

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from moments.consumer import MomentDetector
 from streaming.connection import backoff_delays, connect
+from streaming.durables import PARTITIONED_STREAM
 from streaming.metrics_server import serve_metrics
-from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
+from streaming.partitions import layout_problem, partitions_on_server
 from streaming.pull.wire import UnusableNatsUrl
 from streaming.runner import ConsumerRunner
 from streaming.status import JetStreamApiError

@@ -2,9 +2,10 @@ import asyncio
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moments.consumer import MomentDetector
 from streaming.connection import connect
+from streaming.durables import DETECTOR_DURABLE
 from streaming.partitions import ensure_partitions
+from streaming.registry import registered_consumer
 from streaming.status import JetStreamApiError
 from streaming.streams import StreamMismatch, ensure_stream
 from streaming.world import NATS_UNAVAILABLE
@@ -42,4 +43,5 @@ class Command(BaseCommand):
 
 
 def _detector_config(partition: int | None):
-    return MomentDetector(partition=partition).consumer_config()
+    # The detector registers itself (moments/apps.py): streaming does not import the consumers.
+    return registered_consumer(DETECTOR_DURABLE).factory(partition=partition).consumer_config()
