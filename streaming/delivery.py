@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from streaming.partitions import SOURCE_HEADER, SourcedFrom, source_in_header_block, sourced_from
 from streaming.pull.wire import parse_headers
+from streaming.source_header import SOURCE_HEADER, SourcedFrom, source_in_header_block, sourced_from
 
 _NOT_READ = object()
 

@@ -40,10 +40,10 @@ from nats.js.api import (
 from nats.js.errors import APIError, NotFoundError
 
 from streaming.durables import DETECTOR_DURABLE, PARTITIONED_STREAM, partition_durable
+from streaming.source_header import SOURCE_HEADER, sourced_from
 from streaming.status import JetStreamApiError, jetstream_api, parse_server_time
 from streaming.streams import DAY_SECONDS, StreamMismatch
 
-SOURCE_HEADER = "Nats-Stream-Source"
 TRANSFORM_SOURCE = "game.*.events"
 # setup_stream may wait longer than /healthz for an answer: a cluster's leaders are being elected.
 API_TIMEOUT_SECONDS = 5.0
@@ -56,37 +56,6 @@ _PARTITIONS = re.compile(r"\{\{\s*partition\(\s*(\d+)\s*,\s*1\s*\)\s*\}\}")
 
 
 # --- pure ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SourcedFrom:
-    """Where a sourced copy came from: its stream, its sequence there, its original subject (None if not said)."""
-
-    stream: str
-    seq: int
-    subject: str | None
-
-
-def sourced_from(value: str | None) -> SourcedFrom | None:
-    """Parse ``Nats-Stream-Source`` (``<stream> <seq> <filter> <destination> <subject> ...``); None if unusable."""
-    fields = (value or "").split(" ")
-    if len(fields) < 2 or not fields[1].isdigit():
-        return None
-    subject = fields[4] if len(fields) > 4 and fields[4] else None
-    return SourcedFrom(fields[0], int(fields[1]), subject)
-
-
-_SOURCE_LINE = b"\r\n" + SOURCE_HEADER.encode() + b":"
-
-
-def source_in_header_block(block: bytes) -> SourcedFrom | None:
-    """``sourced_from`` of a raw header block (``NATS/1.0\\r\\nName: value\\r\\n...``), the other headers unread."""
-    start = block.find(_SOURCE_LINE)
-    if start < 0:
-        return None
-    start += len(_SOURCE_LINE)
-    end = block.find(b"\r\n", start)
-    return sourced_from(block[start : end if end >= 0 else len(block)].strip().decode(errors="replace"))
 
 
 def partition_subject(partition: int) -> str:

@@ -11,17 +11,9 @@ from nats.js.api import RetentionPolicy
 from nats.js.errors import NotFoundError
 
 from moments.consumer import MomentDetector
-from streaming.partitions import (
-    PARTITIONED_STREAM,
-    SourcedFrom,
-    Start,
-    layout_problem,
-    partition_durable,
-    partitioned_config,
-    partitions_of,
-    source_in_header_block,
-    sourced_from,
-)
+from streaming.durables import PARTITIONED_STREAM, partition_durable
+from streaming.partitions import Start, layout_problem, partitioned_config, partitions_of
+from streaming.source_header import SourcedFrom, source_in_header_block, sourced_from
 from tests.streaming.factories import tetris_match_events
 from tests.support import (
     BackgroundConsumer,
