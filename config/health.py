@@ -14,9 +14,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from streaming.connection import brief_connection
 from streaming.status import (
     JetStreamApiError,
-    brief_connection,
     consumer_health,
     expected_consumer_infos,
     expected_consumers,

@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString
 
 from history.models import PLAYER_RESULT_FIELDS, Match, MatchPlayer
 from history.replay import ReplayGone, ReplayNotFound, read_replay
-from streaming.status import REQUEST_TIMEOUT_SECONDS, brief_connection
+from streaming.connection import brief_connection
+from streaming.status import REQUEST_TIMEOUT_SECONDS
 
 # A match's page reads its key moments from the stream: it answers within this whatever NATS does.
 MOMENTS_DEADLINE_SECONDS = 3 * REQUEST_TIMEOUT_SECONDS

@@ -15,13 +15,13 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from streaming.connection import brief_connection
 from streaming.models import PoisonEvent
 from streaming.registry import UnknownConsumer, registered_consumer, retriable_durables
 from streaming.status import (
     REQUEST_TIMEOUT_SECONDS,
     JetStreamApiError,
     StreamingState,
-    brief_connection,
     consumer_health,
     expected_consumers,
     parse_server_time,

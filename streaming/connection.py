@@ -11,9 +11,10 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import nats
 from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.aio.client import Server
@@ -22,6 +23,8 @@ from nats.errors import Error as NatsError
 logger = logging.getLogger("streaming.connection")
 
 MAX_BACKOFF_SECONDS = 30.0
+# A brief connection's connect deadline (one look at the server for /healthz and the status pages).
+BRIEF_TIMEOUT_SECONDS = 1.0
 # Pings a server may leave unanswered: the next ping interval after the last of them calls it dead.
 MAX_OUTSTANDING_PINGS = 2
 
@@ -87,6 +90,33 @@ async def connect(
         delay = next(delays)
         logger.warning("nats unreachable name=%s servers=%s; retrying in %.1fs", name, ",".join(servers), delay)
         await _sleep_unless_stopping(delay, should_stop)
+
+
+@contextlib.asynccontextmanager
+async def brief_connection(connect_timeout: float = BRIEF_TIMEOUT_SECONDS) -> AsyncIterator[NATS]:
+    """A connection for one look at the server: no reconnects, a short connect timeout, and the server's
+    own reason (refused, unknown host, ...) when none of NATS_URL answers."""
+    errors: list[Exception] = []
+
+    async def remember(error: Exception) -> None:
+        errors.append(error)  # reported once by the caller, instead of a traceback per attempt
+
+    try:
+        # max_reconnect_attempts=0 would mean "forever" to nats-py; 1 is one retry per server.
+        client = await nats.connect(
+            servers=settings.NATS_SERVERS,
+            connect_timeout=connect_timeout,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.1,
+            error_cb=remember,
+        )
+    except Exception as error:
+        raise (errors[-1] if errors else error) from error
+    try:
+        yield client
+    finally:
+        await client.close()
 
 
 def _options(client: NATS, name: str, servers: list[str], connect_timeout: float) -> dict[str, Any]:

@@ -10,9 +10,7 @@ Each request has a short deadline: these pages answer quickly whatever NATS does
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,9 +18,11 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
+from streaming.connection import BRIEF_TIMEOUT_SECONDS
 from streaming.durables import DETECTOR_DURABLE, PARTITIONED_STREAM, PROJECTOR_DURABLE, partition_durable
 
-REQUEST_TIMEOUT_SECONDS = 1.0
+# Each request has the deadline of a brief connection: these pages answer quickly whatever NATS does.
+REQUEST_TIMEOUT_SECONDS = BRIEF_TIMEOUT_SECONDS
 
 
 class JetStreamApiError(Exception):
@@ -60,35 +60,6 @@ def expected_consumers() -> list[ExpectedConsumer]:
     else:
         consumers += [ExpectedConsumer(PARTITIONED_STREAM, partition_durable(i)) for i in range(partitions)]
     return consumers
-
-
-@contextlib.asynccontextmanager
-async def brief_connection() -> AsyncIterator[NATS]:
-    """A connection for one look at the server: no reconnects, a short connect timeout, and the server's
-    own reason (refused, unknown host, ...) when none of NATS_URL answers."""
-    import nats
-
-    errors: list[Exception] = []
-
-    async def remember(error: Exception) -> None:
-        errors.append(error)  # reported once by the caller, instead of a traceback per attempt
-
-    try:
-        # max_reconnect_attempts=0 would mean "forever" to nats-py; 1 is one retry per server.
-        client = await nats.connect(
-            servers=settings.NATS_SERVERS,
-            connect_timeout=REQUEST_TIMEOUT_SECONDS,
-            allow_reconnect=False,
-            max_reconnect_attempts=1,
-            reconnect_time_wait=0.1,
-            error_cb=remember,
-        )
-    except Exception as error:
-        raise (errors[-1] if errors else error) from error
-    try:
-        yield client
-    finally:
-        await client.close()
 
 
 async def jetstream_api(client: NATS, subject: str, *, wait_seconds: float = REQUEST_TIMEOUT_SECONDS) -> dict[str, Any]:
