@@ -44,7 +44,7 @@ class MatchProjector(Consumer):
     durable = PROJECTOR_DURABLE
     filter_subject = "game.*.events"
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         ends: list[GameEnd] = []
         seq_of_end: dict[tuple[str, datetime], int] = {}  # for the log line of each match
         poisons: list[Poison] = []

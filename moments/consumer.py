@@ -113,7 +113,7 @@ class MomentDetector(Consumer):
         self.rebuilt_rooms = 0
         self._js: tuple[NATS, JetStreamContext] | None = None
 
-    async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+    async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         client = self.nats.client
         outgoing: list[OutgoingMoment] = []
         touched: set[str] = set()

@@ -1,13 +1,12 @@
 """What a consumer is to the runner (STYLE section 4): its names, its verdicts, and the two ways to process a batch.
 
-A consumer says what one batch of messages means, in one of two places:
+A consumer says what one batch of messages means, named for the work it does there:
 
-- ``process_in_worker_thread(batch)``: synchronous code (the ORM), run on the runner's one worker
-  thread, once per batch. The projector works here.
-- ``process_on_event_loop(batch, in_worker_thread)``: a coroutine on the runner's event loop, for a
-  consumer whose work is asynchronous I/O (the detector reads and publishes with NATS); it may hand
-  synchronous work to the worker thread through ``in_worker_thread``. The default does just that
-  with ``process_in_worker_thread``.
+- ``process_with_database(batch)``: blocking work (the ORM), run on the runner's one worker thread,
+  once per batch. The projector writes its matches here.
+- ``process_with_nats(batch, in_worker_thread)``: asynchronous work on the runner's event loop, for a
+  consumer that reads and publishes with NATS (the detector); it may hand blocking work to the worker
+  thread through ``in_worker_thread``. The default does just that with ``process_with_database``.
 
 Whatever a consumer publishes or reads goes through the NATS client given in its constructor (a
 ``NatsLink``, opened by the runner), never through the runner.
@@ -89,11 +88,11 @@ class Consumer:
             num_replicas=settings.GAME_EVENTS_REPLICAS,
         )
 
-    async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+    async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         """One verdict per delivery, on the event loop. The default crosses to the worker thread once per batch."""
-        return await in_worker_thread(self.process_in_worker_thread, batch)
+        return await in_worker_thread(self.process_with_database, batch)
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         """One verdict per delivery, on the runner's worker thread (blocking code, the ORM)."""
         raise NotImplementedError
 

@@ -195,7 +195,7 @@ class ConsumerRunner:
 
     async def _process_isolating_poison(self, batch: list[Delivery]) -> list[Verdict]:
         try:
-            return await self.consumer.process_on_event_loop(batch, self.in_worker_thread)
+            return await self.consumer.process_with_nats(batch, self.in_worker_thread)
         except WORLD_ERRORS:
             raise
         except Exception:

@@ -66,8 +66,8 @@ class AcksLostOnce(MatchProjector):
         self.failed = False
         self.game_end_deliveries: list[int] = []  # num_delivered of each delivery of the game_end
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
-        verdicts = super().process_in_worker_thread(batch)
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
+        verdicts = super().process_with_database(batch)
         for delivery in batch:
             if delivery.stream_seq == self.game_end_seq:
                 self.game_end_deliveries.append(delivery.num_delivered)

@@ -107,7 +107,7 @@ def alternating(*groups: list[Delivery]) -> list[Delivery]:
 
 async def feed(detector: MomentDetector, *batches: list[Delivery]) -> None:
     for batch in batches:
-        assert await detector.process_on_event_loop(batch, asyncio.to_thread) == [Verdict.ACK] * len(batch)
+        assert await detector.process_with_nats(batch, asyncio.to_thread) == [Verdict.ACK] * len(batch)
 
 
 def in_order_moments(rooms: dict[str, list[Delivery]]) -> list[tuple[str, dict]]:

@@ -24,7 +24,7 @@ class Recording(Consumer):
         self.seen: list[tuple[int, int]] = []
         self.lock = threading.Lock()
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         with self.lock:
             first = not self.seen
             self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
@@ -121,9 +121,9 @@ class FailingFirst(Recording):
         super().__init__()
         self.proxy = proxy
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         first = not self.seen
-        verdicts = super().process_in_worker_thread(batch)
+        verdicts = super().process_with_database(batch)
         if first:
             self.proxy.lose_pull_requests(2)  # the backlog's no_wait request, then the long poll
             raise RetryLater("publishing 1 of 1 moments failed: NoStreamResponseError")

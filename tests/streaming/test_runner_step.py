@@ -31,7 +31,7 @@ class Scripted(Consumer):
         self.poisoned: list[tuple[int, str]] = []
         self.threads: set[str] = set()
 
-    def process_in_worker_thread(self, batch: list[Delivery]) -> list[Verdict]:
+    def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         self.threads.add(threading.current_thread().name)
         self.batches.append([d.stream_seq for d in batch])
         if self.world_error is not None:
@@ -102,9 +102,9 @@ def test_a_failure_of_the_world_naks_the_whole_batch_with_a_delay_and_terminates
 class OnTheLoop(Scripted):
     """Works on the event loop, handing one part to the worker thread, as a consumer of NATS would."""
 
-    async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+    async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         self.threads.add(threading.current_thread().name)
-        return await in_worker_thread(super().process_in_worker_thread, batch)
+        return await in_worker_thread(super().process_with_database, batch)
 
 
 def test_a_consumer_on_the_event_loop_may_hand_work_to_the_worker_thread():
