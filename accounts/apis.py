@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from accounts.addresses import client_address
 from accounts.serializers import RegisterInputSerializer, SignInSerializer, UserOutputSerializer
 from accounts.services import user_register
-from config.addresses import client_address
 
 
 class AuthRateThrottle(SimpleRateThrottle):

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
-from config.addresses import client_address
+from accounts.addresses import client_address
 from telemetry.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 
 # Anyone can send any method; an unknown one is counted as "other", so the label's values stay few.

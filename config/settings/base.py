@@ -191,7 +191,7 @@ SPECTACULAR_SETTINGS = {
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
 
 # How many proxies in front of gunicorn append to X-Forwarded-For (SPEC section 11); 0 ignores the
-# header. The client's address is decided from it in one place: config/addresses.py.
+# header. The client's address is decided from it in one place: accounts/addresses.py.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # GET /metrics (SPEC section 11, config/metrics_web.py): with a token, only `Authorization: Bearer
@@ -211,7 +211,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 
 # The web client's session (SPEC sections 6 and 9): the refresh token lives in this cookie only,
 # HttpOnly and SameSite=Strict, sent to the session routes alone; Secure in production.

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from config.addresses import address_from
+from accounts.addresses import address_from
 from tests.history.factories import user_create
 
 
