@@ -34,14 +34,16 @@ logger = logging.getLogger("streaming.metrics")
 LAG_POLL_SECONDS = 2.5
 
 
-def serve_metrics(setting: str, offset: int = 0, offset_name: str = "") -> None:
+def serve_metrics(setting: str, offset: int = 0, offset_name: str = "", *, port: int | None = None) -> None:
     """Serve this process's metrics at METRICS_ADDRESS on the port ``setting`` names plus ``offset``.
 
     The setting at 0 serves nothing. ``offset``: a detector's partition or a projector's instance
     (``offset_name`` says which), so that several processes of one kind on a host each have a port.
-    A port in use (or past 65535) stops the process, the message naming the setting.
+    ``port``: the port given on the command line instead of a setting (``setting`` then names its flag,
+    as `simulate --metrics-port` does). A port in use (or past 65535) stops the process, the message
+    naming the setting or flag.
     """
-    base = getattr(settings, setting)
+    base = getattr(settings, setting) if port is None else port
     if not base:
         return
     address, port = settings.METRICS_ADDRESS, base + offset

@@ -21,15 +21,16 @@ def test_servers() -> pytest_servers.TestServers:
     return pytest_servers.servers
 
 
-async def reset_stream() -> None:
-    """Delete GAME_EVENTS (and GAME_EVENTS_PARTITIONED), then make it again, empty."""
+async def reset_stream(*, duplicate_window_seconds: float | None = None) -> None:
+    """Delete GAME_EVENTS (and GAME_EVENTS_PARTITIONED), then make it again, empty (its duplicate window the
+    SPEC's unless given)."""
     client = await connect("test-reset", retry_forever=False)
     try:
         js = client.jetstream()
         for name in (PARTITIONED_STREAM, django_settings.GAME_EVENTS_STREAM):
             with contextlib.suppress(NotFoundError):
                 await js.delete_stream(name)
-        await ensure_stream(js)
+        await ensure_stream(js, duplicate_window_seconds=duplicate_window_seconds)
     finally:
         await client.close()
 

@@ -258,8 +258,6 @@ NATS_STALE_SECONDS = float(os.environ.get("NATS_STALE_SECONDS", "5") or 5)
 GAME_EVENTS_STREAM = "GAME_EVENTS"
 GAME_EVENTS_MAX_AGE_DAYS = env_int("GAME_EVENTS_MAX_AGE_DAYS", 90)
 GAME_EVENTS_REPLICAS = env_int("GAME_EVENTS_REPLICAS", 1)
-# SPEC: 2 minutes. Tests shorten it to show that nothing relies on it alone.
-GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = env_int("GAME_EVENTS_DUPLICATE_WINDOW_SECONDS", 120)
 # Bound of the publisher's buffer while NATS is away (events, not bytes): a few minutes of a busy server.
 EVENT_PUBLISHER_MAX_BUFFER = 500_000
 # Consumers: how long a delivered message may stay unacknowledged before it is redelivered (seconds),
@@ -285,14 +283,16 @@ TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", 
 CONSUMER_STALL_SECONDS = float(os.environ.get("CONSUMER_STALL_SECONDS", "").strip() or 120)
 
 # SPEC section 11: each consumer process serves its metrics at http://{METRICS_ADDRESS}:{port}/metrics
-# (streaming/metrics_server.py); a detector partition i adds i to its port; 0 turns a process's port off.
+# (streaming/metrics_server.py); the ports and what is added to them: README, "Metrics ports"; 0 turns a
+# process's port off. `simulate` takes its port as --metrics-port.
 METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "").strip() or "127.0.0.1"
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 9101)
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 9102)
-SIMULATE_METRICS_PORT = env_int("SIMULATE_METRICS_PORT", 0)
 
 # SPEC section 11: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
-# per-moment lines apart from the per-match ones. gunicorn's own lines: config/gunicorn.py.
+# per-moment lines apart from the per-match ones. Both levels are an operator's (the log volume of a busy
+# deployment: deploy/systemd's env example), not only the benchmarks', so they stay settings.
+# gunicorn's own lines: config/gunicorn.py.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 MOMENT_LOG_LEVEL = os.environ.get("MOMENT_LOG_LEVEL", "INFO").upper()
 LOGGING = logging_config(

@@ -111,9 +111,19 @@ def test_detector_consumes_only_events_subjects(stream):
     assert running.runner.processed + second.runner.processed == len(events)
 
 
-def start_detector(log_path, env) -> subprocess.Popen:
+# `manage.py run_moment_detector` with the stream's duplicate window given: the process brings the stream to
+# its window on start, and the window is a parameter of the stream's configuration, not a setting.
+DETECTOR_WITH_WINDOW = (
+    "import sys; import streaming.streams as streams; streams.DUPLICATE_WINDOW_SECONDS = float(sys.argv[1]); "
+    "from django.core.management import execute_from_command_line; "
+    "execute_from_command_line(['manage.py', 'run_moment_detector'])"
+)
+
+
+def start_detector(log_path, env, window_seconds: float) -> subprocess.Popen:
     with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "manage.py", "run_moment_detector"], env=env, stdout=log, stderr=log)
+        command = [sys.executable, "-c", DETECTOR_WITH_WINDOW, str(window_seconds)]
+        return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
 
 @pytest.mark.slow
@@ -125,17 +135,15 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
 ):
     # Within: the SPEC's 2-minute duplicate window, every restart inside it. After: a 1-second window and
     # 3-second pauses, so restarts cannot lean on Msg-Ids at all. The detector processes bring the stream
-    # to their own setting on start, so they are given the same one.
-    settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = window_seconds
+    # to their own window on start, so they are given the same one.
     # Short redelivery delays: messages held by a killed process come back within seconds.
     env = {
         **subprocess_env(),
-        "GAME_EVENTS_DUPLICATE_WINDOW_SECONDS": str(window_seconds),
         "CONSUMER_ACK_WAIT_SECONDS": "2",
         "CONSUMER_REDELIVERY_BACKOFF_SECONDS": "3,4",
     }
-    # The fixture's stream gets the duplicate window of the settings, as the detector would on start.
-    run_async(with_jetstream(ensure_stream))
+    # The fixture's stream gets that duplicate window, as the detector would on start.
+    run_async(with_jetstream(lambda js: ensure_stream(js, duplicate_window_seconds=window_seconds)))
     assert stream_window() == window_seconds
     started = time.monotonic()
     publish_rooms(rooms=8, matches_per_room=60, tetrises=4)
@@ -144,7 +152,7 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
     rng = random.Random(7)
     for attempt in range(3):
         before = stored_count()
-        process = start_detector(tmp_path / f"detector-{attempt}.log", env)
+        process = start_detector(tmp_path / f"detector-{attempt}.log", env, window_seconds)
         try:
             wait_until(lambda b=before: stored_count() > b, timeout=60, interval=0.01)
             time.sleep(rng.uniform(0.0, 0.1))
@@ -153,7 +161,7 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
             process.wait(timeout=10)
         assert stored_count() - events < len(expected), "the detector should be killed before the end"
         time.sleep(pause_seconds)
-    final = start_detector(tmp_path / "detector-final.log", env)
+    final = start_detector(tmp_path / "detector-final.log", env, window_seconds)
     try:
         wait_for_moments(expected, timeout=150)
         time.sleep(1.0)

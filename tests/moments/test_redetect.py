@@ -33,9 +33,10 @@ WINDOW_SECONDS = 1
 
 
 @pytest.fixture
-def short_window_stream(stream, settings):
-    settings.GAME_EVENTS_DUPLICATE_WINDOW_SECONDS = WINDOW_SECONDS
-    run_async(reset_stream())
+def short_window_stream(stream, monkeypatch):
+    # The detectors these tests run bring the stream to the default window on start: shortened too.
+    monkeypatch.setattr("streaming.streams.DUPLICATE_WINDOW_SECONDS", WINDOW_SECONDS)
+    run_async(reset_stream(duplicate_window_seconds=WINDOW_SECONDS))
     return stream
 
 

@@ -18,7 +18,7 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from nats.js.api import AckPolicy, ConsumerConfig
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -188,3 +188,14 @@ def test_a_metrics_port_in_use_stops_the_consumer_at_start_naming_the_setting(st
     assert result.returncode != 0
     assert setting in result.stderr
     assert str(port) in result.stderr
+
+
+def test_simulate_takes_its_metrics_port_as_a_flag_and_names_it_when_the_port_is_in_use(stream):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError) as refusal:
+            call_command("simulate", "--metrics-port", str(port), "--rooms", "1", "--matches", "1")
+    assert "--metrics-port" in str(refusal.value)
+    assert str(port) in str(refusal.value)

@@ -52,7 +52,7 @@ def test_a_json_line_has_the_spec_keys_and_the_ids_as_its_own_keys():
 
 def test_a_text_line_shows_the_ids_after_the_message():
     text = TextLineFormatter().format(record(room_id="r1", stream_seq=7))
-    assert text.endswith("INFO history.projector match projected room_id=r1 stream_seq=7")
+    assert text.endswith("INFO streaming.projector match projected room_id=r1 stream_seq=7")
 
 
 def test_an_unknown_log_format_is_refused_naming_the_setting():

@@ -48,9 +48,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--room-prefix", default=None, help="room ids are PREFIX-1, PREFIX-2, ... (default sim-room, demo-room)"
         )
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=0,
+            help="serve the publisher's metrics at http://METRICS_ADDRESS:PORT/metrics (default 0: off)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        serve_metrics("SIMULATE_METRICS_PORT")  # its publisher's (SPEC section 11)
+        serve_metrics("--metrics-port", port=options["metrics_port"])  # its publisher's (SPEC section 11)
         demo = bool(options["demo"])
         rooms = _positive(options["rooms"], "--rooms")
         matches = _positive(options["matches"], "--matches")
