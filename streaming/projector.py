@@ -89,7 +89,7 @@ class MatchProjector(Consumer):
 
     @property
     def standings_refresher(self) -> DebouncedRefresh:
-        """The tournament standings' debounced refresh (SPEC section 10), made on first use."""
+        """The tournament standings' debounced refresh (docs/api.md, stats), made on first use."""
         if getattr(self, "_standings_refresher", None) is None:
             self._standings_refresher = DebouncedRefresh(
                 standings_refresh, interval=settings.TOURNAMENT_REFRESH_SECONDS

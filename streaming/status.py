@@ -1,5 +1,5 @@
 """What the server says now of the streams and of the consumers the settings expect: read-only, for
-`/healthz` and the admin's status page (SPEC section 11).
+`/healthz` and the admin's status page (docs/operations.md).
 
 The JetStream API's own answers (`$JS.API.STREAM.INFO.*`, `$JS.API.CONSUMER.INFO.*.*`) are read as
 JSON rather than through nats-py's dataclasses, which drop what an operator needs: the server's clock
@@ -20,9 +20,9 @@ from typing import Any
 from django.conf import settings
 from nats.aio.client import Client as NATS
 
-PROJECTOR_DURABLE = "match-projector"  # SPEC section 7
+PROJECTOR_DURABLE = "match-projector"  # docs/operations.md, the processes
 DETECTOR_DURABLE = "key-moment-detector"
-# SPEC section 12: the partitioned detectors read this stream, one durable a partition.
+# docs/operations.md: the partitioned detectors read this stream, one durable a partition.
 PARTITIONED_STREAM = "GAME_EVENTS_PARTITIONED"
 REQUEST_TIMEOUT_SECONDS = 1.0
 
@@ -43,7 +43,7 @@ class ExpectedConsumer:
 
 
 def detector_partitions() -> int:
-    """How many key-moment detectors the settings expect (MOMENT_DETECTOR_PARTITIONS, SPEC section 12).
+    """How many key-moment detectors the settings expect (MOMENT_DETECTOR_PARTITIONS, docs/operations.md).
 
     Read here alone, so that a settings module without it (before partitioning) means one detector.
     """
@@ -154,7 +154,7 @@ def parse_server_time(text: str) -> datetime:
 
 
 def consumer_health(info: dict[str, Any], *, stall_seconds: float) -> dict[str, Any]:
-    """`pending`, `ack_pending` and `stalled` of one consumer's info, as SPEC section 11 defines them.
+    """`pending`, `ack_pending` and `stalled` of one consumer's info, as docs/operations.md (health) defines them.
 
     Stalled: messages wait (`num_pending + num_ack_pending > 0`) while the ack floor last moved more
     than ``stall_seconds`` before the info's own `ts`, the server's clock (so no clock of ours and no

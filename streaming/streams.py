@@ -1,4 +1,4 @@
-"""The GAME_EVENTS stream exactly as SPEC section 2, created or brought to that configuration in place."""
+"""The GAME_EVENTS stream exactly as docs/contract.md says, created or brought to that configuration in place."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ DAY_SECONDS = 24 * 60 * 60
 
 
 class StreamMismatch(Exception):
-    """An existing stream that cannot be changed in place to the SPEC's configuration."""
+    """An existing stream that cannot be changed in place to the contract's configuration."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _differences(have: StreamConfig, want: StreamConfig) -> dict[str, tuple[obje
 
 
 async def ensure_stream(js: JetStreamContext) -> StreamSetup:
-    """Create GAME_EVENTS or update it to the SPEC's configuration; raise StreamMismatch when it can't be."""
+    """Create GAME_EVENTS or update it to the contract's configuration; raise StreamMismatch when it can't be."""
     want = game_events_config()
     try:
         info = await js.stream_info(want.name)
@@ -92,7 +92,7 @@ async def ensure_stream(js: JetStreamContext) -> StreamSetup:
         if field in diffs:
             have, wanted = diffs[field]
             raise StreamMismatch(
-                f"stream {want.name} has {field}={_show(have)} but the SPEC requires {_show(wanted)}: "
+                f"stream {want.name} has {field}={_show(have)} but the contract requires {_show(wanted)}: "
                 + advice.format(have=_show(have), want=_show(wanted))
             )
     try:

@@ -1,1 +1,1 @@
-"""The contract for other publishers (SPEC section 11): event and moment definitions, their JSON Schema."""
+"""The contract for other publishers (docs/contract.md): event and moment definitions, their JSON Schema."""

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        serve_metrics("SIMULATE_METRICS_PORT")  # its publisher's (SPEC section 11)
+        serve_metrics("SIMULATE_METRICS_PORT")  # its publisher's (docs/operations.md)
         demo = bool(options["demo"])
         rooms = _positive(options["rooms"], "--rooms")
         matches = _positive(options["matches"], "--matches")
