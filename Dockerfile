@@ -1,4 +1,4 @@
-# The web client (SPEC section 9), built in a Node stage; only its web/dist reaches the image.
+# The web client (docs/web-client-serving.md), built in a Node stage; only its web/dist reaches the image.
 FROM node:24-slim AS web
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./

@@ -1,4 +1,4 @@
-"""Who a request comes from: the one definition of the client's address (SPEC section 11).
+"""Who a request comes from: the one definition of the client's address (docs/configuration.md, TRUSTED_PROXY_COUNT).
 
 The API's throttles, the admin's sign-in lockout (django-axes) and the loopback rule of `/metrics` all
 ask here. `TRUSTED_PROXY_COUNT` says how many proxies in front of gunicorn append to

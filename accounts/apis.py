@@ -1,4 +1,4 @@
-"""Register and JWT endpoints (SPEC section 6). Anyone may call them; they are throttled per client."""
+"""Register and JWT endpoints (docs/api.md). Anyone may call them; they are throttled per client."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError

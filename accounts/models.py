@@ -5,7 +5,7 @@ from django.db import models
 
 
 class User(AbstractUser):
-    """A registered player. The UUID is the player's `player_id` in game events (SPEC section 3)."""
+    """A registered player. The UUID is the player's `player_id` in game events (docs/contract.md, game events)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 

@@ -1,4 +1,4 @@
-"""The web client's session routes (SPEC sections 6 and 9).
+"""The web client's session routes (docs/api.md, authentication).
 
 Sign-in answers with an access token for the app to keep in memory and sets the refresh token as an
 HttpOnly, SameSite=Strict cookie sent to these routes alone, so a script injected into the page can

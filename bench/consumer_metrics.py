@@ -1,4 +1,4 @@
-"""What the consumers' metrics cost (SPEC section 11): the projector and the detector on one backlog,
+"""What the consumers' metrics cost (docs/operations.md, metrics): the projector and the detector on one backlog,
 with their metrics counted and with every metric call made a no-op, in the same run.
 
 The calls are per batch (settled counts, batch time, matches, moments, live matches), so their cost

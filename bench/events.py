@@ -12,7 +12,7 @@ BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def synthetic_match(room_id: str, index: int, players: int = 4, events_per_match: int = 300, seed: int = 0):
-    """A match of about ``events_per_match`` events with the SPEC's shapes and realistic sizes."""
+    """A match of about ``events_per_match`` events with the contract's shapes and realistic sizes."""
     rng = random.Random(seed * 100_003 + index)
     started = BASE + timedelta(seconds=90 * index)
     started_iso = started.isoformat().replace("+00:00", "Z")

@@ -1,4 +1,4 @@
-"""The stats benchmark's baselines: each route's figures as SPEC section 10 defines them, in plain SQL over
+"""The stats benchmark's baselines: each route's figures as docs/api.md defines them, in plain SQL over
 matches and match_players (what the routes computed before player_totals, player_days and the covering
 indexes), so each row shows what the read models buy in the same run."""
 

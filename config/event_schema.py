@@ -1,4 +1,4 @@
-"""GET /api/events/schema: the contract for other publishers (SPEC section 11), public."""
+"""GET /api/events/schema: the contract for other publishers (docs/contract.md), public."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny

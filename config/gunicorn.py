@@ -1,5 +1,5 @@
 """gunicorn's configuration (`gunicorn -c python:config.gunicorn config.wsgi`): its own and access
-logs in LOG_FORMAT, like every other line, and one `/metrics` for all its workers (SPEC section 11).
+logs in LOG_FORMAT, like every other line, and one `/metrics` for all its workers (docs/operations.md).
 
 gunicorn reads this before Django starts, so it reads LOG_FORMAT and PROMETHEUS_MULTIPROC_DIR from the
 environment itself.

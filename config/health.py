@@ -52,7 +52,7 @@ async def _nats_round_trip() -> dict:
 
 
 def _check_nats() -> tuple[dict, dict]:
-    """NATS's state, and each expected consumer's (SPEC section 11)."""
+    """NATS's state, and each expected consumer's (docs/operations.md)."""
     if not settings.NATS_ENABLED:
         return {"ok": True, "disabled": True}, {}
     if not settings.NATS_SERVERS:

@@ -1,4 +1,4 @@
-"""Log lines for every process (SPEC section 11): `LOG_FORMAT=text` (the default) or `json`.
+"""Log lines for every process (docs/operations.md): `LOG_FORMAT=text` (the default) or `json`.
 
 JSON lines come from python-json-logger with the keys `time` (RFC 3339, UTC, milliseconds),
 `level`, `logger`, `message`, and each id a line carries as its own key: call sites pass them with
@@ -26,7 +26,7 @@ def rfc3339_utc_ms(created: float) -> str:
 
 
 class JsonLineFormatter(JsonFormatter):
-    """python-json-logger with SPEC section 11's key names and time format."""
+    """python-json-logger with the key names and time format of docs/operations.md, logs."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})

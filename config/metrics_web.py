@@ -1,4 +1,4 @@
-"""The web process's metrics (SPEC section 11): each request counted and timed, and `GET /metrics`.
+"""The web process's metrics (docs/operations.md): each request counted and timed, and `GET /metrics`.
 
 `/metrics` answers for every gunicorn worker at once: with `PROMETHEUS_MULTIPROC_DIR` set (gunicorn
 sets it, config/gunicorn.py) the workers' files are added up; without it (runserver, tests in one
@@ -64,7 +64,7 @@ class RequestMetricsMiddleware:
 def metrics_refusal(
     *, authorization: str, token: str, loopback_without_token: bool, client: str, forwarded: bool
 ) -> int | None:
-    """The status that refuses a `/metrics` request, or None when it may read: SPEC section 11's rule."""
+    """The status that refuses a `/metrics` request, or None when it may read (docs/operations.md, metrics)."""
     if token:
         scheme, _, given = authorization.partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):

@@ -1,5 +1,5 @@
-"""URL wiring. Every API route answers with and without a trailing slash (SPEC section 6); the web
-client's routes (SPEC section 9) answer with its page, and anything else is a 404."""
+"""URL wiring. Every API route answers with and without a trailing slash (docs/api.md); the web
+client's routes (docs/web-client-serving.md) answer with its page, and anything else is a 404."""
 
 from django.contrib import admin
 from django.urls import include, path

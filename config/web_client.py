@@ -1,4 +1,4 @@
-"""The web client's pages (SPEC section 9): every client route answers with the built index.html.
+"""The web client's pages (docs/web-client-serving.md): every client route answers with the built index.html.
 
 The app routes in the browser, so a deep link or a reload of /matches/{id}/replay must get the same
 page as /. The index is read from where WhiteNoise serves the build: the collected copy under
@@ -34,7 +34,7 @@ python manage.py collectstatic --no-input</pre>
 </html>
 """
 
-# The client routes of SPEC section 9 besides "/"; each answers with and without a trailing slash.
+# The client routes (web/src/app/routes.tsx) besides "/"; each answers with and without a trailing slash.
 CLIENT_ROUTES = (
     r"signin",
     r"register",

@@ -1,4 +1,4 @@
-"""What each game event and key moment holds (SPEC sections 3 and 4), as data.
+"""What each game event and key moment holds (docs/contract.md), as data.
 
 One definition, two readers: the validator in `contract.events` walks these tables to check a
 message and name its first bad field, and `contract.schema` turns them into the JSON
@@ -103,7 +103,7 @@ _END_PLAYER = Object(
 )
 _TOURNAMENT_ID = Field("tournament_id", NullableText(128), NULLABLE)
 
-# `data` of each game event type (SPEC section 3), in the order the validator checks them.
+# `data` of each game event type (docs/contract.md, game events), in the order the validator checks them.
 EVENT_DATA: dict[str, tuple[Field | Rule, ...]] = {
     "game_start": (
         Field("started_at", Timestamp(), description="ISO-8601 UTC; with room_id, the match's identity"),
@@ -158,7 +158,7 @@ EVENT_TYPES = frozenset(EVENT_DATA)
 _LINES = Field("lines", Int(1, 4), description="rows cleared")
 _CLEARS = frozenset({"tetris", "t_spin_single", "t_spin_double", "t_spin_triple", "t_spin_mini"})
 
-# `data` of each key moment (SPEC section 4), besides the `event_seq` and `started_at` all carry.
+# `data` of each key moment (docs/contract.md, key moments), besides the `event_seq` and `started_at` all carry.
 MOMENT_DATA: dict[str, tuple[Field | Rule, ...]] = {
     "tetris": (_LINES,),
     "t_spin_single": (_LINES,),

@@ -1,4 +1,4 @@
-"""Game events as typed values (SPEC section 3): envelope, per-type validation, subjects and Msg-Ids.
+"""Game events as typed values (docs/contract.md, game events): envelope, per-type validation, subjects and Msg-Ids.
 
 Pure: no Django, no NATS. The validator names the first bad field, so an operator reading a poison
 record knows what to fix in the game server that published it.
@@ -64,7 +64,7 @@ class InvalidRoomId(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class GameEvent:
-    """One game event: the envelope of SPEC section 3 with its (validated) data."""
+    """One game event: the envelope of docs/contract.md with its (validated) data."""
 
     tick: int
     type: str
@@ -167,7 +167,7 @@ def validate_envelope(obj: object) -> GameEvent:
 
 
 def validate_data(event: GameEvent) -> GameEvent:
-    """Check ``event.data`` for its type (SPEC section 3); unknown types pass untouched."""
+    """Check ``event.data`` for its type (docs/contract.md, game events); unknown types pass untouched."""
     check = _DATA_CHECKS.get(event.type)
     if check is None:
         return event
@@ -181,7 +181,7 @@ def validate_data(event: GameEvent) -> GameEvent:
 
 
 def validate_moment(obj: object) -> dict[str, Any]:
-    """Check a key moment (SPEC section 4): the envelope, a known type, its player and its data."""
+    """Check a key moment (docs/contract.md, key moments): the envelope, a known type, its player and its data."""
     event = validate_envelope(obj)
     fields = MOMENT_DATA.get(event.type)
     if fields is None:

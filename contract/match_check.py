@@ -1,4 +1,4 @@
-"""Check one match's events against SPEC section 3 as a whole: `manage.py validate_events`.
+"""Check one match's events against docs/contract.md as a whole: `manage.py validate_events`.
 
 Each event must pass the validator; across the match, `tick` never decreases, `game_start` comes
 first and `game_end` last, every acting player is one of game_start's players, and each player's
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from contract.events import InvalidEvent, validate_event
 
-# What a player may do next, by the last thing they did (SPEC section 3's order within one player).
+# What a player may do next, by the last thing they did (docs/contract.md, order within one player).
 # garbage_received and elimination may come at any point: they happen to a player, between pieces.
 _ANY_TIME = frozenset({"garbage_received", "elimination"})
 _NEXT = {
@@ -82,7 +82,7 @@ def match_violations(events: Iterable[tuple[int, object]]) -> list[Violation]:
             continue
         player = event.player_id
         if player is None or (event.type not in _NEXT and event.type not in _ANY_TIME):
-            continue  # a type this version does not know: forward compatibility (SPEC section 3)
+            continue  # a type this version does not know: forward compatibility (docs/contract.md, game events)
         if players and player not in players:
             report("player_id", f"{player!r} is not one of game_start's players")
         if player in eliminated:

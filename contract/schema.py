@@ -41,7 +41,7 @@ def _event() -> dict[str, Any]:
         by_type.append(_if_type(event_type, then))
     return {
         "title": "Game event",
-        "description": "One message of game.{room_id}.events (SPEC section 3); other types pass unchecked",
+        "description": "One message of game.{room_id}.events (docs/contract.md); other types pass unchecked",
         **envelope,
         "allOf": by_type,
     }
@@ -58,7 +58,7 @@ def _moment() -> dict[str, Any]:
     ]
     return {
         "title": "Key moment",
-        "description": "One message of game.{room_id}.moments (SPEC section 4)",
+        "description": "One message of game.{room_id}.moments (docs/contract.md)",
         **envelope,
         "allOf": by_type,
     }

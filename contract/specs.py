@@ -23,7 +23,7 @@ PLAYER_ID_MAX_LENGTH = 128
 BOARD_WIDTH = vocabulary.BOARD_WIDTH
 BOARD_MAX_ROWS = 100
 
-# RFC 3339's date-time with its time zone (SPEC: "ISO-8601 UTC"); fromisoformat then checks the
+# RFC 3339's date-time with its time zone (docs/contract.md: "ISO-8601 UTC"); fromisoformat then checks the
 # calendar. Stricter than fromisoformat alone, which takes week dates and basic formats no other
 # language's JSON library writes.
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
@@ -408,7 +408,7 @@ def fields_schema(fields: tuple[Field | Rule, ...]) -> dict[str, Any]:
 
 
 def parse_timestamp(value: object, field: str) -> datetime:
-    """An ISO-8601 timestamp with a time zone (SPEC: UTC), as an aware datetime."""
+    """An ISO-8601 timestamp with a time zone (UTC in events), as an aware datetime."""
     if not isinstance(value, str):
         raise InvalidEvent(field, f"must be an ISO-8601 UTC timestamp, got {describe(value)}")
     if _TIMESTAMP.match(value) is None:

@@ -1,4 +1,4 @@
-"""The words of the event contract (SPEC section 3), written once.
+"""The words of the event contract (docs/contract.md, game events), written once.
 
 The engine that produces events (game/engine/) and the schema that checks them (contract/events.py)
 both take their pieces, rotations, input actions and board size from here, so the two cannot drift
@@ -27,6 +27,6 @@ ROTATE_ACTIONS: Final = ("rotate_cw", "rotate_ccw", "rotate_180")
 
 # A board is rows of BOARD_WIDTH characters, EMPTY_CELL for an empty cell, anything else filled.
 BOARD_WIDTH: Final = 10
-# Rows 0-19 are visible (SPEC section 9); pieces spawn just above and may lock there.
+# Rows 0-19 are visible (the guideline's 10x20 field); pieces spawn just above and may lock there.
 BOARD_VISIBLE_HEIGHT: Final = 20
 EMPTY_CELL: Final = "."

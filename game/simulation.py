@@ -1,6 +1,6 @@
 """How a match becomes published events, shared by GameRoom and by simulations that need no server.
 
-`MatchEventLog` is the one place that shapes a match's events (SPEC section 3): it adds ``tick``,
+`MatchEventLog` is the one place that shapes a match's events (docs/contract.md, game events): it adds ``tick``,
 numbers events for their `Nats-Msg-Id` and builds `game_start` and `game_end`. `GameRoom` drives it
 from its tick loop; `simulate_match_events` drives it in a plain loop, for benchmarks and tests.
 

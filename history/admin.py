@@ -179,5 +179,5 @@ def _utc(moment: datetime) -> str:
 
 
 def _name(player: MatchPlayer) -> str:
-    """A registered player by username, a guest by player id (SPEC section 9)."""
+    """A registered player by username, a guest by player id, as every page names players."""
     return player.user.username if player.user is not None else player.player_id

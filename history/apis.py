@@ -1,4 +1,4 @@
-"""History API (SPEC section 6): thin views over history.selectors."""
+"""History API (docs/api.md): thin views over history.selectors."""
 
 import re
 import uuid

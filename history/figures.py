@@ -1,4 +1,4 @@
-"""The derived figures of SPEC sections 6 and 10 (pps, apm, rates, averages): one definition, two forms.
+"""The derived figures of docs/api.md (pps, apm, rates, averages): one definition, two forms.
 
 Every derived figure is a quotient rounded half away from zero, from the exact value, to a fixed number
 of decimals, and null where the divisor is 0. The definition is written here in the two forms its
@@ -38,10 +38,10 @@ class Figure:
     places: int
 
 
-# SPEC section 6 and 10: pieces per second and attack (garbage rows sent) per minute, from milliseconds.
+# docs/api.md: pieces per second and attack (garbage rows sent) per minute, from milliseconds.
 PPS = Figure(factor=1000, places=2)  # pieces_placed / (duration_ms / 1000)
 APM = Figure(factor=60000, places=1)  # garbage_sent * 60000 / duration_ms
-# SPEC section 10.
+# docs/api.md, stats.
 WIN_RATE = Figure(factor=1, places=4)  # wins / matches
 AVERAGE_PLACEMENT = Figure(factor=1, places=2)  # sum of placements / matches
 

@@ -1,4 +1,4 @@
-"""Read models projected from the stream (SPEC section 5). The database does the guarding."""
+"""Read models projected from the stream (docs/contract.md, read models). The database does the guarding."""
 
 import uuid
 
@@ -26,7 +26,7 @@ class Match(models.Model):
         db_table = "matches"
         verbose_name_plural = "matches"
         constraints = [
-            # The projector's exactly-once key: a match is (room_id, started_at) (SPEC section 2).
+            # The projector's exactly-once key: a match is (room_id, started_at) (docs/contract.md, the stream).
             models.UniqueConstraint(
                 fields=["room_id", "started_at"],
                 condition=Q(room_id__isnull=False),
@@ -62,7 +62,7 @@ PLAYER_RESULT_FIELDS = (
 )
 
 
-# What a player's stats (SPEC section 10) sum or compare, carried by match_players_user_mode_idx.
+# What a player's stats (docs/api.md, stats) sum or compare, carried by match_players_user_mode_idx.
 STATS_COLUMNS = [
     "ended_at", "placement", "score", "lines_cleared", "garbage_sent", "garbage_received", "pieces_placed",
     "duration_ms", "level",
@@ -86,7 +86,7 @@ class MatchPlayer(models.Model):
     level = models.PositiveIntegerField(null=True, blank=True)
     inserted_at = models.DateTimeField(auto_now_add=True)
     # Denormalised from the match so that "my matches, newest first" is one index range scan, and a
-    # player's stats and the leaderboards (SPEC section 10) are index-only scans, never a join.
+    # player's stats and the leaderboards (docs/api.md, stats) are index-only scans, never a join.
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
     mode = models.TextField(choices=Match.Mode.choices)

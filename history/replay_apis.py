@@ -47,8 +47,8 @@ ReplayOutput = inline_serializer(
         "match_id": serializers.UUIDField(),
         "room_id": serializers.CharField(),
         "started_at": serializers.DateTimeField(),
-        "events": serializers.ListField(child=serializers.DictField(), help_text="SPEC section 3 events, in order"),
-        "moments": serializers.ListField(child=serializers.DictField(), help_text="SPEC section 4 key moments"),
+        "events": serializers.ListField(child=serializers.DictField(), help_text="Events in order (docs/contract.md)"),
+        "moments": serializers.ListField(child=serializers.DictField(), help_text="Key moments (docs/contract.md)"),
     },
 )
 

@@ -1,4 +1,4 @@
-"""Reads of the match history (SPEC section 6): matches as a response shows them, with their players.
+"""Reads of the match history (docs/api.md): matches as a response shows them, with their players.
 
 The queries are written in SQL, composed with psycopg.sql from fixed identifiers and placeholders
 (never from text a caller gives): building and compiling the history page's query through the ORM
@@ -21,7 +21,7 @@ from history.models import Match, MatchPlayer
 
 
 class PlayerRow(TypedDict):
-    """One player of a match, as a response shows it (SPEC section 6); by placement within a match."""
+    """One player of a match, as a response shows it (docs/api.md); by placement within a match."""
 
     user_id: str | None  # null for a guest, or a user deleted since
     username: str | None

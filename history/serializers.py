@@ -1,4 +1,4 @@
-"""Input and output shapes of the history API (SPEC section 6)."""
+"""Input and output shapes of the history API (docs/api.md)."""
 
 import re
 from datetime import UTC, datetime
@@ -68,7 +68,7 @@ class MatchListInputSerializer(serializers.Serializer):
 
 
 class MatchPlayerOutputSerializer(serializers.Serializer):
-    """One player of a match, as history.selectors reads it (SPEC section 6)."""
+    """One player of a match, as history.selectors reads it (docs/api.md)."""
 
     user_id = serializers.UUIDField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
     username = serializers.CharField(allow_null=True, help_text="Null for a guest, or a user deleted since.")
@@ -90,7 +90,7 @@ class MatchPlayerOutputSerializer(serializers.Serializer):
 
 
 class MatchOutputSerializer(serializers.Serializer):
-    """A match with its players (SPEC section 6), from a history.selectors MatchRow."""
+    """A match with its players (docs/api.md), from a history.selectors MatchRow."""
 
     id = serializers.UUIDField()
     game_type = serializers.CharField()

@@ -21,7 +21,7 @@ RETURNING id
 
 
 def _registered_user_ids(player_ids: set[str]) -> set[str]:
-    """The player ids that are user ids of registered players (SPEC section 3); the rest are guests."""
+    """The player ids that are user ids of registered players (docs/contract.md, game events); the rest are guests."""
     candidates = []
     for player_id in player_ids:
         try:

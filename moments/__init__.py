@@ -1,4 +1,4 @@
-"""Key moments (SPEC section 4): the pure rules live in `detection`, the consumer around them in `consumer`."""
+"""Key moments (docs/contract.md): the pure rules live in `detection`, the consumer around them in `consumer`."""
 
 from moments.detection import MatchState, Moment, PlayerState, detect_moments
 

@@ -1,4 +1,4 @@
-"""Key-moment rules (SPEC section 4) as one pure function over a match's events.
+"""Key-moment rules (docs/contract.md, key moments) as one pure function over a match's events.
 
 ``detect_moments(state, event) -> (state, moments)``: no Django, no NATS, no clock, no randomness.
 The consumer keeps one state per room, feeds it each event in stream order and publishes the moments,
@@ -28,7 +28,7 @@ Contract of the state, chosen for speed (most events are `input` and `piece_spaw
 Moments of one event come in this order: the clear (``tetris`` or ``t_spin_*``), ``back_to_back``,
 ``perfect_clear``, ``near_death_survival``. Other events yield at most one moment each.
 
-Decisions where SPEC section 4 is silent:
+Decisions in the detail of the rules (docs/contract.md states them too):
 
 - ``hold`` (when ok) ends the spin: the piece that locks next is not the one that was rotated.
 - A blocked input (``ok`` false) never cancels a spin, even a drop that claims a ``distance``: blocked
@@ -59,7 +59,7 @@ _T_SPIN_MOMENTS = {1: "t_spin_single", 2: "t_spin_double", 3: "t_spin_triple"}
 
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """One key moment: the envelope of SPEC section 4 without ``event_seq`` and ``started_at``."""
+    """One key moment: the envelope of docs/contract.md without ``event_seq`` and ``started_at``."""
 
     type: str
     tick: int

@@ -1,7 +1,7 @@
-"""What a published placement shows (SPEC section 4): its height and its T-spin by the 3-corner rule.
+"""What a published placement shows (docs/contract.md, key moments): its height and its T-spin by the 3-corner rule.
 
 Read from a `piece_lock`'s ``cells`` and ``board`` alone, as the detector sees them: the board of
-SPEC section 3, row strings of 10 characters, ``board[0]`` the bottom row, ``.`` empty, rows above
+docs/contract.md, row strings of 10 characters, ``board[0]`` the bottom row, ``.`` empty, rows above
 the list empty. Not to be confused with game/engine/board.py, the engine's own playfield (bit masks
 it moves pieces on). Pure: values in, values out.
 """

@@ -1,4 +1,4 @@
-"""POST /api/solo_results (SPEC section 6)."""
+"""POST /api/solo_results (docs/api.md)."""
 
 import re
 

@@ -44,7 +44,7 @@ MAX_SCORE_PER_LINE_AND_LEVEL = 2000
 def impossible_result_errors(
     *, score: int, lines_cleared: int, level: int, pieces_placed: int, duration_ms: int
 ) -> dict[str, list[str]]:
-    """Field errors for each rule of SPEC section 6 the result breaks; empty when a game could produce it."""
+    """Field errors for each rule of docs/api.md the result breaks; empty when a game could produce it."""
     errors: dict[str, list[str]] = {}
     if 10 * lines_cleared > 4 * pieces_placed:
         errors["lines_cleared"] = [
@@ -81,7 +81,7 @@ class SoloResultInputSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict) -> dict:
-        # SPEC section 6: results no game could produce would top a leaderboard; each error names its rule.
+        # docs/api.md, solo results: results no game could produce would top a leaderboard; each error names its rule.
         errors = impossible_result_errors(
             score=attrs["score"],
             lines_cleared=attrs["lines_cleared"],

@@ -1,4 +1,4 @@
-"""Solo results (SPEC section 6): a finished single-player game, reported by the client."""
+"""Solo results (docs/api.md): a finished single-player game, reported by the client."""
 
 import hashlib
 import json

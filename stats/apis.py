@@ -1,4 +1,4 @@
-"""Player stats and leaderboards (SPEC section 10): thin views over stats.selectors."""
+"""Player stats and leaderboards (docs/api.md, stats): thin views over stats.selectors."""
 
 import uuid
 from dataclasses import asdict

@@ -1,4 +1,4 @@
-"""Stored read models of SPEC section 10: the standings view's bookkeeping and the players' all-time totals."""
+"""Stored read models of the stats (docs/api.md): the standings view's bookkeeping and the players' all-time totals."""
 
 from django.db import models
 

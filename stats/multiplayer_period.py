@@ -1,4 +1,4 @@
-"""The multiplayer leaderboard of a period (SPEC section 10), from player_days and the first day's rows.
+"""The multiplayer leaderboard of a period (docs/api.md, stats), from player_days and the first day's rows.
 
 A period starting at ``start`` is the rest of start's UTC day, read from match_players_ended_idx, and
 the whole days after it, read from player_days (one row a player a day). Grouping every player of a

@@ -1,4 +1,4 @@
-"""Player stats and leaderboards (SPEC section 10), read from matches and match_players.
+"""Player stats and leaderboards (docs/api.md, stats), read from matches and match_players.
 
 Counts and sums come from one grouped query; the derived figures are computed from them by the shared
 definition (history.figures), exactly, so a figure never depends on where it was summed. Leaderboards
@@ -19,7 +19,7 @@ from accounts.models import User
 from history import figures
 from stats.multiplayer_period import LEADERBOARD_SIZE, multiplayer_period_rows
 
-# SPEC section 10: the last 24 hours, 7 days, 30 days by ended_at; "all" has no bound.
+# docs/api.md, stats: the last 24 hours, 7 days, 30 days by ended_at; "all" has no bound.
 PERIODS: dict[str, timedelta | None] = {
     "day": timedelta(days=1),
     "week": timedelta(days=7),
@@ -93,7 +93,7 @@ GROUP BY p.mode
 
 
 def player_stats(*, user: User, since: datetime | None = None, until: datetime | None = None) -> dict:
-    """SPEC section 10's stats of ``user`` over the matches started in [since, until)."""
+    """The stats of ``user`` (docs/api.md) over the matches started in [since, until)."""
     conditions, params = [], [user.pk]
     if since is not None:
         conditions.append("AND p.started_at >= %s")
@@ -129,7 +129,7 @@ class SoloLeaderboardRow:
 
 
 # Each registered player's best solo score, its earliest match when reached twice (then the lower
-# match id: the SPEC is silent there), ranked by score, then the earlier achieved_at, then user_id.
+# match id: a choice, for a stable order), ranked by score, then the earlier achieved_at, then user_id.
 # A period is an index-only scan of match_players_ended_idx (mode, ended_at); "all" reads the
 # player_totals the triggers keep (stats/migrations/0002) in the order of its own index, where
 # ranking every solo row of 1,000,000 matches took 150 ms.

@@ -1,4 +1,4 @@
-"""Input and output shapes of the stats, leaderboard and standings routes (SPEC section 10).
+"""Input and output shapes of the stats, leaderboard and standings routes (docs/api.md, stats).
 
 The help texts are the figures' definitions: the OpenAPI schema shows them.
 """

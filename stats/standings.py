@@ -1,4 +1,4 @@
-"""Tournament standings (SPEC section 10): the view's refresh, debounced for the projector, and reads."""
+"""Tournament standings (docs/api.md, stats): the view's refresh, debounced for the projector, and reads."""
 
 from __future__ import annotations
 

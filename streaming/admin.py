@@ -1,4 +1,4 @@
-"""The operators' window on the streaming side (SPEC section 11): the events the consumers could never
+"""The operators' window on the streaming side (docs/operations.md, the admin): the events the consumers could never
 process, and a status page of the streams and their consumers read live from NATS."""
 
 import asyncio

@@ -56,7 +56,7 @@ class Delivery:
 
     @property
     def stream_seq(self) -> int:
-        """Its GAME_EVENTS sequence: a sourced copy's (GAME_EVENTS_PARTITIONED) is its original's (SPEC section 12)."""
+        """Its GAME_EVENTS sequence: a copy in GAME_EVENTS_PARTITIONED has its original's (docs/operations.md)."""
         return self._parsed_position()[0]
 
     @property

@@ -1,4 +1,4 @@
-"""A consumer process's Prometheus side (SPEC section 11): its `/metrics` port and its lag gauges.
+"""A consumer process's Prometheus side (docs/operations.md): its `/metrics` port and its lag gauges.
 
 The series are defined once in telemetry/metrics.py. Here: serving them on the port a setting names
 (0 turns it off; a port in use stops the process at start, naming the setting), making a consumer's
@@ -30,7 +30,7 @@ from telemetry.metrics import (
 logger = logging.getLogger("streaming.metrics")
 
 # A read of the consumer info waits at most this long, and the next begins this long after: the lag
-# gauges are at most 5 s old (SPEC section 11).
+# gauges are at most 5 s old (docs/operations.md).
 LAG_POLL_SECONDS = 2.5
 
 

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class PoisonEvent(models.Model):
-    """A message a consumer terminated because it can never succeed (SPEC section 5)."""
+    """A message a consumer terminated because it can never succeed (docs/operations.md, poison events)."""
 
     consumer = models.TextField()
     stream_seq = models.BigIntegerField()

@@ -1,4 +1,4 @@
-"""Partitioned key moment detectors (SPEC section 12): GAME_EVENTS_PARTITIONED and the detectors' durables.
+"""Partitioned key moment detectors (docs/operations.md): GAME_EVENTS_PARTITIONED and the detectors' durables.
 
 With MOMENT_DETECTOR_PARTITIONS=N > 1, a work-queue stream sources the events of GAME_EVENTS with the
 subject transform ``game.*.events`` -> ``part.{{partition(N,1)}}.{{wildcard(1)}}``: NATS hashes the

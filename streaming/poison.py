@@ -1,4 +1,4 @@
-"""Poison (SPEC section 11): a message a consumer can never process, recorded where an operator sees it.
+"""Poison events (docs/operations.md): a message a consumer can never process, recorded where an operator sees it.
 
 One reader for both consumers (`read_event`): the same message gets the same reason from the
 projector and the detector, in the validator's words (`InvalidEvent`: the first bad field and why).

@@ -2,7 +2,7 @@
 
 On a cluster, a stream or consumer without a leader (an election, a lost quorum) answers nothing or
 answers 5xx for a while: nats-py then raises `NoStreamResponseError` ("no response from stream"),
-which is neither an `APIError` nor a `TimeoutError` (shared/FACTS.md), or `ServiceUnavailableError` /
+which is neither an `APIError` nor a `TimeoutError` (seen on a 3-node cluster), or `ServiceUnavailableError` /
 `ServerError`, or a timeout. A lost connection raises one of the connection errors. Code that sorts
 the world's failures from bugs lists them from here, so that none of them ends as poison.
 

@@ -1,4 +1,4 @@
-"""Every Prometheus metric of the system (SPEC section 11), defined once, for every process to import.
+"""Every Prometheus metric of the system (docs/operations.md), defined once, for every process to import.
 
 The web process, the consumers and the publishers all import from here, so a name, type or label set
 cannot differ between the code that counts and the alert rules (deploy/prometheus/) that read it.

@@ -11,7 +11,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // Shared pieces never import from features; features never import each other (STYLE.md section 9).
+      // Shared pieces never import from features; features never import each other.
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/index', '**/index.ts'], message: 'Import files directly, no barrels.' }] },

@@ -8,7 +8,7 @@ from .base import DATABASE_URL, LOCAL_DIR, NATS_URL, database_config, env_bool, 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["*"])
-# Without METRICS_TOKEN, /metrics answers this machine's own Prometheus or curl (SPEC section 11).
+# Without METRICS_TOKEN, /metrics answers this machine's own Prometheus or curl (docs/operations.md).
 METRICS_LOOPBACK_WITHOUT_TOKEN = True
 
 # `python3 dev.py up` (devtools) writes the embedded servers' addresses here.

@@ -9,6 +9,6 @@ SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": "test-signing-key-that-is-long-enough
 # Static files are not served in tests; WhiteNoise would warn about the missing STATIC_ROOT on every request.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # Consumers started by tests serve no metrics port unless a test asks for one: tests of several
-# worktrees run at once on one machine, and a fixed port would stop the second (SPEC section 11).
+# worktrees run at once on one machine, and a fixed port would stop the second (docs/operations.md).
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 0)  # noqa: F405
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 0)  # noqa: F405

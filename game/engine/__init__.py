@@ -1,7 +1,7 @@
 """Pure, deterministic Tetris rules: no Django, no I/O, no wall clock, no global randomness.
 
 ``Match(player_ids, seed, MatchConfig(...))`` is the entry point; ``start()`` spawns the first
-pieces and ``step({player_id: [action, ...]})`` advances one tick. Both return SPEC section 3 event
+pieces and ``step({player_id: [action, ...]})`` advances one tick. Both return docs/contract.md's event
 dicts without ``tick`` (the room adds it). When ``over``, ``stats()`` holds each player's line of
 ``game_end`` (with ``duration_ticks``) and ``records()`` the engine's own count of tetrises,
 T-spins, back-to-backs and perfect clears.

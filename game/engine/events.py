@@ -1,4 +1,4 @@
-"""Event dicts as SPEC section 3 shapes them, without ``tick`` (the room adds it)."""
+"""Event dicts as docs/contract.md shapes them, without ``tick`` (the room adds it)."""
 
 from __future__ import annotations
 

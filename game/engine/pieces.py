@@ -1,6 +1,6 @@
 """The seven tetrominoes, their SRS rotation states and kick tables.
 
-Coordinates follow SPEC section 3: x is the column (0 at the left), y the row (0 at the bottom), so
+Coordinates follow docs/contract.md: x is the column (0 at the left), y the row (0 at the bottom), so
 +y is UP. That is also the convention of the SRS kick tables as usually published (the Tetris wiki
 lists (x, y) offsets with +y up), so the tables below are copied as they are.
 
@@ -86,7 +86,7 @@ _I_KICKS: dict[tuple[int, int], Offsets] = {
 }
 
 # 180-degree turns test only the zero offset. SRS itself has no 180 turn, and the common 180 tables
-# (TETR.IO's SRS+) have six tests, which would not fit the SPEC's kick index 0-4 and would blur the
+# (TETR.IO's SRS+) have six tests, which would not fit the contract's kick index 0-4 and would blur the
 # "kick 4" mini exception; so a blocked 180 simply fails.
 _ZERO: Offsets = ((0, 0),)
 

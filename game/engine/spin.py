@@ -1,4 +1,4 @@
-"""T-spin recognition by the guideline's 3-corner rule, exactly as SPEC section 4 states it.
+"""T-spin recognition by the guideline's 3-corner rule, exactly as docs/contract.md states it.
 
 The key-moment detector applies the same rule to the published events, so every input that counts
 here must be visible in those events: the engine's record and the detector's must agree.

@@ -1,5 +1,5 @@
 """match_players.ended_at, denormalised from the match (as started_at and mode are), and the indexes
-that make a player's stats and the leaderboards index-only scans (SPEC section 10; bench/stats.py)."""
+that make a player's stats and the leaderboards index-only scans (docs/api.md, stats; bench/stats.py)."""
 
 from django.db import migrations, models
 from django.db.models import Q

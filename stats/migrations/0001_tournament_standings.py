@@ -1,4 +1,4 @@
-"""The tournament standings: a materialized view over matches and match_players (SPEC section 10).
+"""The tournament standings: a materialized view over matches and match_players (docs/api.md, stats).
 
 Ranked in the view, so a read is one index range scan of (tournament_id, rank). average_placement is
 history.figures' AVERAGE_PLACEMENT written out (the SQL form of the shared definition, frozen here as a

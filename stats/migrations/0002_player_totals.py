@@ -6,7 +6,7 @@ delete of player rows (a deleted user's rows set to null, a deleted match) recou
 touched from match_players, since a best score cannot be un-maxed. The best score's tie rule is the
 solo leaderboard's: the earliest ended_at, then the lower match id.
 
-The two ranking indexes hold the leaderboards' orders for period "all" (SPEC section 10), so a board
+The two ranking indexes hold the leaderboards' orders for period "all" (docs/api.md, stats), so a board
 is its first 100 index entries. The average placement in the multiplayer one is history.figures'
 AVERAGE_PLACEMENT written out (frozen here, as a migration must be; the selectors use the same
 expression, and the tests hold both to a plain-Python reference).

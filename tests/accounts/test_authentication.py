@@ -1,4 +1,4 @@
-"""Every way a bearer token can be wrong gets 401, never 403 or 500 (SPEC section 6)."""
+"""Every way a bearer token can be wrong gets 401, never 403 or 500 (docs/api.md)."""
 
 import base64
 import json

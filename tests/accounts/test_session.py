@@ -1,4 +1,4 @@
-"""The web client's session routes (SPEC sections 6 and 9): the refresh token lives in a cookie only."""
+"""The web client's session routes (docs/api.md, authentication): the refresh token lives in a cookie only."""
 
 from __future__ import annotations
 

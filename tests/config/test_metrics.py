@@ -1,4 +1,4 @@
-"""The metrics of SPEC section 11: every name defined once, the web process's requests counted, and who
+"""The metrics of docs/operations.md: every name defined once, the web process's requests counted, and who
 may read `GET /metrics` (through the whole middleware stack, the way a request arrives)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from telemetry import metrics
 
 TOKEN = "s3cret-metrics-token"
 
-# SPEC section 11's table, written out by hand: (name without the prefix, type, labels).
+# docs/operations.md's table, written out by hand: (name without the prefix, type, labels).
 SPEC_TABLE = [
     ("consumer_messages_total", Counter, ("consumer", "outcome")),
     ("consumer_pending_messages", Gauge, ("consumer",)),

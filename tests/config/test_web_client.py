@@ -1,4 +1,4 @@
-"""The web client served at / (SPEC section 9): its page at every client route, under an enforced CSP."""
+"""The web client served at / (docs/web-client-serving.md): its page at every client route, under an enforced CSP."""
 
 from __future__ import annotations
 

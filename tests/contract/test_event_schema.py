@@ -1,5 +1,5 @@
-"""The JSON Schema of events and moments (SPEC section 11): it accepts what our game publishes and the
-detector finds, refuses each broken field of SPEC section 3, and gives the validator's verdicts."""
+"""The JSON Schema of events and moments (docs/contract.md): it accepts what our game publishes and the
+detector finds, refuses each broken field of docs/contract.md, and gives the validator's verdicts."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def with_data(event_type: str, **changes) -> dict:
 
 MISSING = object()
 
-# Hand-written from SPEC section 3: each breaks one field of an otherwise good event.
+# Hand-written from docs/contract.md: each breaks one field of an otherwise good event.
 BROKEN = {
     "tick negative": lambda: {**sample("piece_spawn"), "tick": -1},
     "tick a string": lambda: {**sample("piece_spawn"), "tick": "12"},

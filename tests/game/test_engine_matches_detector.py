@@ -1,6 +1,6 @@
 """The engine's own record of key placements equals what detect_moments reads from the published events.
 
-Two independent implementations of SPEC section 4 (the engine judges placements on its board, the
+Two independent implementations of docs/contract.md's key moments (the engine judges placements on its board, the
 detector reads only the events), so any difference is a bug in one of them.
 
 300 matches, as the issue asks; to keep this well under a minute they are 2-player matches of hard

@@ -44,7 +44,7 @@ def test_a_bad_room_id_is_refused_before_anything_is_published(room_id):
 
 
 def check_spec_order(events: list[dict]) -> None:
-    """SPEC section 3 order per player: piece_lock -> line_clear? -> garbage_sent... -> next piece_spawn."""
+    """docs/contract.md's order per player: piece_lock -> line_clear? -> garbage_sent... -> next piece_spawn."""
     assert events[0]["type"] == "game_start" and events[-1]["type"] == "game_end"
     assert [e["type"] for e in events].count("game_start") == 1
     assert [e["type"] for e in events].count("game_end") == 1

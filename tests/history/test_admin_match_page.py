@@ -1,4 +1,4 @@
-"""A match's admin page: its key moments read from the stream, its web replay, no edit history (SPEC section 11)."""
+"""A match's admin page: its key moments read from the stream, its web replay, no edit history (docs/operations.md)."""
 
 import html
 import json

@@ -1,4 +1,4 @@
-"""The database guards the read models (SPEC section 5): raw ORM writes that bypass every serializer."""
+"""The database guards the read models (docs/contract.md, read models): raw ORM writes that bypass every serializer."""
 
 from datetime import timedelta
 

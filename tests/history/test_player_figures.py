@@ -1,4 +1,4 @@
-"""username, pps and apm of every player of a match (SPEC section 6), in the list and in the detail."""
+"""username, pps and apm of every player of a match (docs/api.md), in the list and in the detail."""
 
 import json
 

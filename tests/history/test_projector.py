@@ -130,7 +130,7 @@ def projected_lines(caplog) -> list[logging.LogRecord]:
 
 def assert_one_projected_line_per_match(caplog, matches) -> None:
     """One INFO line per newly written match, naming it; none for anything else."""
-    keys = ("match_id", "room_id", "started_at")  # the line's ids, as its own fields (SPEC section 11)
+    keys = ("match_id", "room_id", "started_at")  # the line's ids, as its own fields (docs/operations.md)
     logged = sorted(tuple(getattr(record, key, "") for key in keys) for record in projected_lines(caplog))
     assert logged == sorted((str(m.id), m.room_id, m.started_at.isoformat()) for m in matches)
 

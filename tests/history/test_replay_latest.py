@@ -1,4 +1,4 @@
-"""`manage.py replay ROOM` without --started-at (SPEC section 7): the room's latest finished match, stderr
+"""`manage.py replay ROOM` without --started-at (docs/operations.md, commands): the room's latest finished match, stderr
 says which; --in-progress takes the match being played."""
 
 import io

@@ -1,4 +1,4 @@
-"""`manage.py validate_events` (SPEC section 11): a stored match or a file, each violation with its
+"""`manage.py validate_events` (docs/operations.md): a stored match or a file, each violation with its
 stream sequence (or line) and first bad field, exit status 1 when any."""
 
 from __future__ import annotations

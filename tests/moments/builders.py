@@ -1,4 +1,4 @@
-"""Small builders of realistic game events for the key-moment rules (SPEC section 3 shapes)."""
+"""Small builders of realistic game events for the key-moment rules (docs/contract.md shapes)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ FULL = "XXXXXXXXXX"
 GARBAGE = "XXXXXXXXX."  # one hole in the right column: never a full row
 EMPTY = ".........."
 
-# The T's cells around its centre, by the side it points to (SPEC: the side of the arm opposite the
+# The T's cells around its centre, by the side it points to (docs/contract.md: the side of the arm opposite the
 # missing one), with the rotation state that shape has in SRS.
 _T_ARMS = {
     "up": ("0", ((-1, 0), (1, 0), (0, 1))),

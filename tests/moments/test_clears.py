@@ -1,4 +1,4 @@
-"""Line-clear moments (SPEC section 4): tetris, back-to-back chains, perfect clears, and their order."""
+"""Line-clear moments (docs/contract.md, key moments): tetris, back-to-back chains, perfect clears, and their order."""
 
 from __future__ import annotations
 

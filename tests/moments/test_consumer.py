@@ -133,7 +133,7 @@ def start_detector(log_path, env, window_seconds: float) -> subprocess.Popen:
 def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set(
     stream, tmp_path, settings, window_seconds, pause_seconds
 ):
-    # Within: the SPEC's 2-minute duplicate window, every restart inside it. After: a 1-second window and
+    # Within: the contract's 2-minute duplicate window, every restart inside it. After: a 1-second window and
     # 3-second pauses, so restarts cannot lean on Msg-Ids at all. The detector processes bring the stream
     # to their own window on start, so they are given the same one.
     # Short redelivery delays: messages held by a killed process come back within seconds.

@@ -1,4 +1,4 @@
-"""Moments that span placements or players (SPEC section 4): garbage surge, near death, elimination, comeback."""
+"""Moments that span placements or players (docs/contract.md): garbage surge, near death, elimination, comeback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Partitioned detectors on a real NATS server (SPEC section 12): the moments of one detector, whatever is killed."""
+"""Partitioned detectors on a real NATS server (docs/operations.md): the moments of one detector, whatever is killed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""T-spins (SPEC section 4): the last effective action, the 3-corner rule, minis and their upgrades."""
+"""T-spins (docs/contract.md, key moments): the last effective action, the 3-corner rule, minis and their upgrades."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The admin's streaming status page (SPEC section 11): staff only, read live, and an answer while NATS is away."""
+"""The admin's streaming status page (docs/operations.md): staff only, read live, and an answer while NATS is away."""
 
 import re
 import time

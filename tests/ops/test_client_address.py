@@ -1,4 +1,4 @@
-"""Who is asking (SPEC section 11): one client address for the throttles and the admin's lockout."""
+"""Who is asking (docs/configuration.md): one client address for the throttles and the admin's lockout."""
 
 import pytest
 from django.core.cache import cache

@@ -1,4 +1,4 @@
-"""The consumers' own `/metrics` ports (SPEC section 11), scraped from real processes after real traffic.
+"""The consumers' own `/metrics` ports (docs/operations.md), scraped from real processes after real traffic.
 
 The projector and the detector run as the processes operators run (`manage.py run_projector`,
 `run_moment_detector`) on a stream a simulation filled, plus one message that is not JSON; what their
@@ -134,7 +134,7 @@ def test_the_projector_and_the_detector_ports_count_what_they_wrote(stream, tmp_
     }
     assert published == stored
     assert detector[("detector_live_matches", frozenset())] == 0  # every match ended
-    # The same poison, terminated and recorded by the detector too (SPEC section 11: both consumers).
+    # The same poison, terminated and recorded by the detector too (docs/operations.md: both consumers).
     assert settled(detector, "key-moment-detector", "term") == 1
     assert PoisonEvent.objects.filter(consumer="key-moment-detector").count() == 1
     assert detector[("poison_events_total", frozenset({("consumer", "key-moment-detector")}))] == 1

@@ -1,4 +1,4 @@
-"""`/healthz` calls a consumer stalled when its process stops while events keep arriving (SPEC section 11).
+"""`/healthz` calls a consumer stalled when its process stops while events keep arriving (docs/operations.md).
 
 The projector runs as its own process; SIGSTOP freezes it with its connections open, as a hung
 process would, while a publisher keeps storing events. The web side keeps no state: every answer is

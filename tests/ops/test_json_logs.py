@@ -1,4 +1,4 @@
-"""LOG_FORMAT=json (SPEC section 11): real log lines of the projector, the detector, the web process and
+"""LOG_FORMAT=json (docs/operations.md): real log lines of the projector, the detector, the web process and
 gunicorn's access log parse as JSON and carry time, level, logger, message and their ids as keys."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Several projectors on one host (SPEC sections 5 and 11): `run_projector --instance N`, as
+"""Several projectors on one host (docs/operations.md): `run_projector --instance N`, as
 tetris-history-projector@N runs it, serves its metrics on PROJECTOR_METRICS_PORT + N.
 """
 

@@ -1,4 +1,4 @@
-"""POST /api/solo_results refuses results no game could produce (SPEC section 6), each rule at its edge."""
+"""POST /api/solo_results refuses results no game could produce (docs/api.md), each rule at its edge."""
 
 import pytest
 

@@ -62,7 +62,7 @@ def test_ended_at_defaults_to_now(player):
 
 
 # Each field at 0 and at its largest possible value, the other fields set so that a game could produce
-# the result (SPEC section 6's rules): 2^31 - 1 for score, level and duration_ms; pieces are bounded by
+# the result (docs/api.md's rules): 2^31 - 1 for score, level and duration_ms; pieces are bounded by
 # 30 a second of a 2^31 - 1 ms game, and lines by what those pieces can fill.
 MOST_PIECES = 30 * INT32_MAX // 1000
 MOST_LINES = 4 * MOST_PIECES // 10

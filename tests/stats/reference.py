@@ -1,4 +1,4 @@
-"""SPEC section 10 computed in plain Python from the raw rows, the reference the routes are held to."""
+"""docs/api.md's stats computed in plain Python from the raw rows, the reference the routes are held to."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET /api/leaderboards/solo and /multiplayer (SPEC section 10): periods, ties, registered players only."""
+"""GET /api/leaderboards/solo and /multiplayer (docs/api.md, stats): periods, ties, registered players only."""
 
 import json
 from dataclasses import asdict

@@ -1,4 +1,4 @@
-"""GET /api/players/{user_id}/stats and /api/me/stats (SPEC section 10) against the raw rows."""
+"""GET /api/players/{user_id}/stats and /api/me/stats (docs/api.md, stats) against the raw rows."""
 
 import json
 from datetime import timedelta

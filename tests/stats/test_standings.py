@@ -1,4 +1,4 @@
-"""Tournament standings (SPEC section 10): the view against the raw rows, its refresh, the route."""
+"""Tournament standings (docs/api.md, stats): the view against the raw rows, its refresh, the route."""
 
 import io
 import json

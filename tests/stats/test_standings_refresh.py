@@ -1,4 +1,4 @@
-"""The projector's debounced refresh of the standings view (SPEC section 10), on real NATS and PostgreSQL."""
+"""The projector's debounced refresh of the standings view (docs/api.md, stats), on real NATS and PostgreSQL."""
 
 import io
 import itertools

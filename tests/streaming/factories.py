@@ -1,4 +1,4 @@
-"""Synthetic matches for streaming tests: plausible SPEC section 3 events, with their Msg-Ids."""
+"""Synthetic matches for streaming tests: plausible docs/contract.md events, with their Msg-Ids."""
 
 from __future__ import annotations
 

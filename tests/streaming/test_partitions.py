@@ -1,4 +1,4 @@
-"""setup_stream and MOMENT_DETECTOR_PARTITIONS (SPEC section 12): the partitioned stream, its start, the refusal."""
+"""setup_stream and MOMENT_DETECTOR_PARTITIONS (docs/operations.md): the partitioned stream, its start, the refusal."""
 
 from __future__ import annotations
 

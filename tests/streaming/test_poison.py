@@ -1,4 +1,4 @@
-"""Poison from both consumers (SPEC section 11): one table, one reason vocabulary, and the projector's retry."""
+"""Poison from both consumers (docs/operations.md): one table, one reason vocabulary, and the projector's retry."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""setup_stream: creates GAME_EVENTS as SPEC section 2, updates it in place, explains what it cannot change."""
+"""setup_stream: creates GAME_EVENTS as docs/contract.md says, updates it in place, explains what it cannot change."""
 
 import asyncio
 

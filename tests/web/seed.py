@@ -1,6 +1,6 @@
 """A player's history for the browser tests, made in seconds rather than by bots playing for minutes.
 
-The matches are SPEC section 3 events published straight to GAME_EVENTS; the real match projector
+The matches are docs/contract.md events published straight to GAME_EVENTS; the real match projector
 and key moment detector then turn them into rows and moments, as they would a game server's. One
 match is built piece by piece (pieces dropped onto real boards, full rows cleared) so that its replay
 has boards worth looking at, a tetris and an elimination; the rest are the streaming tests' small
@@ -16,7 +16,7 @@ from contract.events import event_msg_id
 from tests.streaming.factories import iso, match_events
 
 REPLAY_ROOM = "arena-7"
-# A reused room: its tick counter did not start at 0 for this match (SPEC section 9's t is the room's).
+# A reused room: its tick counter did not start at 0 for this match (the viewer's t is the room's tick).
 FIRST_TICK = 5000
 TICK_RATE = 60
 TICKS_PER_PIECE = 20

@@ -37,7 +37,7 @@ def test_generated_types_match_the_servers_schema(tmp_path: Path) -> None:
 
 
 def test_built_index_has_no_inline_script() -> None:
-    # The app's pages forbid inline scripts (SPEC section 9): every <script> of the build has a src.
+    # The app's pages forbid inline scripts (docs/web-client-serving.md): every <script> of the build has a src.
     index = (WEB / "dist" / "index.html").read_text()
     scripts = index.split("<script")[1:]
     assert scripts, "the build names its script"

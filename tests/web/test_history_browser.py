@@ -1,5 +1,5 @@
-"""The history, match page and replay viewer in headless Chromium on the real stack (issue 13, SPEC
-section 9): Django from pytest-django's live server on the suite's PostgreSQL and NATS, the real
+"""The history, match page and replay viewer in headless Chromium on the real stack (issue 13):
+Django from pytest-django's live server on the suite's PostgreSQL and NATS, the real
 match projector and key moment detector, Debian's Chromium driven by web/e2e/history/journey.mjs.
 
 A player registers through the form; their matches are then published to GAME_EVENTS as a game
@@ -134,7 +134,7 @@ def name_of(player: dict) -> str:
 
 
 def history_row(match: dict, player: User) -> dict:
-    """A history row as SPEC section 9 describes it, from the API's match (When is left to the locale)."""
+    """A history row as the history page shows it, from the API's match (When is left to the locale)."""
     own = next(p for p in match["players"] if p["user_id"] == str(player.id))
     return {
         "Mode": match["mode"],
@@ -151,7 +151,7 @@ def shown(rows: list[dict]) -> list[dict]:
 
 
 def board_at(events: list[dict], player_id: str, tick: int) -> list[str]:
-    """SPEC section 9: the player's last piece_lock at or before `tick`, full rows removed."""
+    """The replay viewer's board: the player's last piece_lock at or before `tick`, full rows removed."""
     locks = [e for e in events if e["type"] == "piece_lock" and e["player_id"] == player_id and e["tick"] <= tick]
     if not locks:
         return []

@@ -1,4 +1,4 @@
-"""The solo game at /play in headless Chromium on the real stack (issue 14, SPEC section 9).
+"""The solo game at /play in headless Chromium on the real stack (issue 14).
 
 Django serves the built client and the API from pytest-django's live server on the suite's real
 PostgreSQL; web/e2e/solo/browser.mjs drives Debian's Chromium through playwright-core with the
@@ -96,7 +96,7 @@ def test_a_seeded_game_that_clears_ten_lines_and_tops_out_is_in_the_history_as_s
     assert result["historyRow"]["Mode"] == "solo"
     assert result["historyRow"]["Level"] == str(result["shown"]["level"])
     body = json.loads(result["posts"][0]["body"])
-    # A result SPEC section 6 accepts: at most 30 pieces a second of play.
+    # A result the API accepts (docs/api.md): at most 30 pieces a second of play.
     assert body["pieces_placed"] / (body["duration_ms"] / 1000) <= 30
     assert datetime.fromisoformat(body["ended_at"]) == datetime.fromisoformat(match["ended_at"])
 

@@ -13,7 +13,7 @@ from streaming.connection import connect
 
 class Command(BaseCommand):
     help = (
-        "Check a match's events against SPEC section 3 (fields, types, tick order, the order within one player, "
+        "Check a match's events against docs/contract.md (fields, types, tick order, the order within one player, "
         "game_end last): a stored match (ROOM_ID [--started-at T]) or a file of JSON lines (--file F, - for "
         "standard input). Prints each violation with its stream sequence (or line) and first bad field; "
         "exit status 1 when any."

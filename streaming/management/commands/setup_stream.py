@@ -13,7 +13,7 @@ from streaming.world import NATS_UNAVAILABLE
 
 class Command(BaseCommand):
     help = (
-        "Create the GAME_EVENTS stream or bring it to the SPEC's configuration, and the key moment detectors' "
+        "Create the GAME_EVENTS stream or bring it to the contract's configuration, and the key moment detectors' "
         "partitions to MOMENT_DETECTOR_PARTITIONS; safe to repeat."
     )
 

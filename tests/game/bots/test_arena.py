@@ -1,4 +1,4 @@
-"""Many seeded bot matches, checked against SPEC sections 3 and 4 as a reader of the events (the detector) sees them."""
+"""Many seeded bot matches, checked against docs/contract.md as a reader of the events (the detector) sees them."""
 
 import random
 from collections import Counter

@@ -5,7 +5,7 @@
 //   node e2e/history/journey.mjs SCENARIO CONFIG_JSON
 // SCENARIO is `register` (a newcomer through the forms) or `tour` (the seeded player's pages, then a
 // second player refused the first one's match). Prints one line, RESULT {json}, with what the pages
-// showed; controls are found by role and accessible name, as SPEC section 9 names them.
+// showed; controls are found by role and accessible name, as the pages name them.
 import { launchChromium, signIn, WAIT } from '../chromium.mjs';
 
 const [scenario, configJson] = process.argv.slice(2);

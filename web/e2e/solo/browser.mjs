@@ -12,7 +12,7 @@ const [scenario, base, username, password, planFile] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const FRAME_MS = 17;
 // Each piece gets a tenth of a second of play (its keys land in the first frame): 10 pieces a
-// second, a pace SPEC section 6 accepts (at most 30), and far too short for gravity to move a piece.
+// second, a pace docs/api.md accepts (at most 30), and far too short for gravity to move a piece.
 const PIECE_MS = 100;
 
 async function openGame(page, seed) {

@@ -1,6 +1,6 @@
 /**
  * Scripted play for the browser tests, computed with the same engine and seed as the page:
- * each piece's keys (SPEC section 9's controls) are found by trying them on the engine, so the page
+ * each piece's keys (the solo game's controls) are found by trying them on the engine, so the page
  * fed the same keys plays the same game. Pure; no browser here.
  */
 import { dropDistance, fits, stackHeight, WIDTH, type Board } from '../../src/game/board';

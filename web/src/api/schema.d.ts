@@ -296,7 +296,7 @@ export interface components {
         FieldErrors: {
             [key: string]: string[] | string;
         };
-        /** @description A match with its players (SPEC section 6), from a history.selectors MatchRow. */
+        /** @description A match with its players (docs/api.md), from a history.selectors MatchRow. */
         MatchOutput: {
             /** Format: uuid */
             id: string;
@@ -327,7 +327,7 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["MatchOutput"][];
         };
-        /** @description One player of a match, as history.selectors reads it (SPEC section 6). */
+        /** @description One player of a match, as history.selectors reads it (docs/api.md). */
         MatchPlayerOutput: {
             /**
              * Format: uuid
@@ -452,11 +452,11 @@ export interface components {
             room_id: string;
             /** Format: date-time */
             started_at: string;
-            /** @description SPEC section 3 events, in order */
+            /** @description Events in order (docs/contract.md) */
             events: {
                 [key: string]: unknown;
             }[];
-            /** @description SPEC section 4 key moments */
+            /** @description Key moments (docs/contract.md) */
             moments: {
                 [key: string]: unknown;
             }[];

@@ -12,7 +12,7 @@ export type MatchPlayer = Schemas['MatchPlayerOutput'];
 export type MatchPage = Schemas['MatchPageOutput'];
 export type Replay = Schemas['Replay'];
 
-/** One event of the stream (SPEC section 3); `data` is read by type where it is used. */
+/** One event of the stream (docs/contract.md, game events); `data` is read by type where it is used. */
 export interface GameEvent {
   tick: number;
   type: string;

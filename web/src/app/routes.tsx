@@ -12,7 +12,7 @@ import { TournamentPage } from '../platform/stats/TournamentPage';
 import { Home } from './Home';
 import { Layout } from './Layout';
 
-/** The client routes of SPEC section 9 (Django answers each with this app: config/web_client.py). */
+/** The client routes (Django answers each with this app: config/web_client.py). */
 export const routes: RouteObject[] = [
   {
     element: <Layout />,

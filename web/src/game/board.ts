@@ -1,6 +1,6 @@
 /**
  * The playfield: 10 columns, 40 rows (20 visible, 20 hidden above for spawning and kicks), y = 0
- * at the bottom. A board is a list of row strings in the SPEC's format (section 3): bottom row
+ * at the bottom. A board is a list of row strings in the contract's format (docs/contract.md): bottom row
  * first, each exactly 10 characters, `.` empty, a piece letter filled. Boards are never changed in
  * place: a placement returns a new list, so any game state can be kept and compared.
  */

@@ -66,7 +66,7 @@ describe('hold', () => {
 });
 
 describe('gravity and level', () => {
-  it('follows the guideline curve from SPEC section 9', () => {
+  it('follows the guideline gravity curve', () => {
     expect(gravityMsPerRow(1)).toBeCloseTo(1000);
     expect(gravityMsPerRow(2)).toBeCloseTo(793);
     expect(gravityMsPerRow(5)).toBeCloseTo(355.2, 0);

@@ -44,7 +44,7 @@ export type Action = (typeof ACTIONS)[number];
 const TURNS: Partial<Record<Action, number>> = { rotate_cw: 1, rotate_ccw: 3, rotate_180: 2 };
 
 export interface Rules {
-  /** ms a grounded piece waits before it locks (SPEC section 9: 500). */
+  /** ms a grounded piece waits before it locks (the guideline's 500). */
   readonly lockDelayMs: number;
   /** Moves or rotations on the ground that restart the lock delay, per lowest row reached. */
   readonly maxLockResets: number;

@@ -2,7 +2,7 @@
  * The seven tetrominoes, their SRS rotation states and kick tables, as game/engine/pieces.py has
  * them (the shared fixture guideline.json holds both engines to the same tables).
  *
- * Coordinates follow SPEC section 3: x is the column (0 at the left), y the row (0 at the bottom),
+ * Coordinates follow docs/contract.md: x is the column (0 at the left), y the row (0 at the bottom),
  * so +y is up, which is also how the SRS kick tables are usually published. A piece's origin is
  * the centre of its 3x3 box (J L S T Z), the second cell from the left of the flat I, or the O's
  * bottom-left cell. Every piece spawns with its origin at (4, 20), just above the visible 20 rows.
@@ -78,7 +78,7 @@ export const I_KICKS: Readonly<Record<string, Cells>> = {
 };
 
 // 180-degree turns test only the zero offset, as the Python engine does: SRS has no 180 turn,
-// and the common 180 tables have six tests, which would not fit the SPEC's kick index 0-4.
+// and the common 180 tables have six tests, which would not fit the contract's kick index 0-4.
 const ZERO: Cells = [[0, 0]];
 
 /** The kick tests, in order, for turning `piece` from state index `start` to `end`. */

@@ -1,6 +1,6 @@
 /**
  * Guideline scoring (the tables of game/engine/scoring.py, held equal by the shared fixture), and
- * the solo game's level and gravity, which SPEC section 9 sets and the Python engine does not have.
+ * the solo game's level and gravity, which the Python engine does not have.
  */
 import type { Spin } from './spin';
 
@@ -44,7 +44,7 @@ export function clearPoints(clear: Clear): number {
   return points;
 }
 
-/** SPEC section 9: level = 1 + lines / 10 (rounded down). */
+/** The guideline's level = 1 + lines / 10 (rounded down). */
 export function levelFor(lines: number): number {
   return 1 + Math.floor(lines / 10);
 }

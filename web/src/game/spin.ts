@@ -1,5 +1,5 @@
 /**
- * T-spin recognition by the guideline's 3-corner rule, as SPEC section 4 states it and
+ * T-spin recognition by the guideline's 3-corner rule, as docs/contract.md states it and
  * game/engine/spin.py implements it. Judged on the board after placement and before clearing.
  */
 import { isFilled, type Board } from './board';

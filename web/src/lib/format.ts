@@ -1,4 +1,4 @@
-/** How a player is named on every page (SPEC section 9): their username, a guest by player_id. */
+/** How a player is named on every page: their username, a guest by player_id. */
 export function playerName(player: { username?: string | null; player_id: string }): string {
   return player.username ?? player.player_id;
 }

@@ -1,5 +1,5 @@
 /**
- * The signed-in session (SPEC section 9, security): the access token lives in this module's memory
+ * The signed-in session (docs/api.md, authentication): the access token lives in this module's memory
  * only, never in localStorage, sessionStorage or IndexedDB; the refresh token is an HttpOnly cookie
  * the page cannot read. After a reload the page asks the refresh route for a new access token.
  *

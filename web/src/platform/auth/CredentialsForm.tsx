@@ -9,7 +9,7 @@ interface Props {
   footer: React.ReactNode;
 }
 
-/** The sign-in and register forms (SPEC section 9): the API's errors beside the field they name. */
+/** The sign-in and register forms: the API's errors beside the field they name. */
 export function CredentialsForm({ title, submitLabel, autoCompletePassword, onSubmit, footer }: Props) {
   const id = useId();
   const [username, setUsername] = useState('');

@@ -14,7 +14,7 @@ function ownRow(match: Match, userId: string | null) {
   return match.players.find((player) => player.user_id === userId) ?? match.players[0];
 }
 
-/** The history table (SPEC section 9): what `useHistory` gives, with its loading, empty and error states. */
+/** The history table: what `useHistory` gives, with its loading, empty and error states. */
 export function MatchHistory({ history, userId }: Props) {
   if (history.isLoading) return <p role="status">Loading your matches…</p>;
   if (history.error && history.matches.length === 0) {

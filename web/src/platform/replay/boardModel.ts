@@ -1,5 +1,5 @@
 /**
- * The replay board model (SPEC section 9), pure: an index built once from a replay's events, then
+ * The replay board model, pure: an index built once from a replay's events, then
  * every position is a few binary searches, so playback never replays the whole match per frame.
  *
  * At position t (the room's own tick), a player's board is their last `piece_lock` with tick ≤ t,

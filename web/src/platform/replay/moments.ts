@@ -1,7 +1,7 @@
 import { minutesSeconds } from '../../lib/format';
 import type { MomentMark, ReplayIndex } from './boardModel';
 
-/** SPEC section 9's names of the moment types. */
+/** The names the pages give the moment types (docs/contract.md lists them). */
 export const MOMENT_TYPE_NAMES: Record<string, string> = {
   tetris: 'Tetris',
   t_spin_single: 'T-spin single',

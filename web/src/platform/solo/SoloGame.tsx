@@ -1,5 +1,5 @@
 /**
- * The solo game at /play (SPEC section 9): a fixed-step simulation driven by the display's frames,
+ * The solo game at /play: a fixed-step simulation driven by the display's frames,
  * drawn on a canvas, with the figures, hold and next queue beside it, and a summary at game over
  * whose result is kept and posted by the result sender until the API has recorded it.
  */

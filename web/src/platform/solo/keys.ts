@@ -1,4 +1,4 @@
-/** SPEC section 9's keyboard controls, by KeyboardEvent.code (the key's place, any layout). */
+/** The solo game's keyboard controls, by KeyboardEvent.code (the key's place, any layout). */
 import type { Control } from '../../game/input';
 
 export const CONTROL_KEYS: Readonly<Record<string, Control>> = {

@@ -2,7 +2,7 @@
  * Finished solo games waiting to be recorded. A result is fixed at game over (its body serialised
  * once, its Idempotency-Key made once), kept in the browser's storage, and posted until the API
  * answers 200 or 201: the very same bytes and key every time, so a retry of a post whose answer was
- * lost is recorded once (SPEC section 6). Pure: storage, clock and the post are passed in.
+ * lost is recorded once (docs/api.md). Pure: storage, clock and the post are passed in.
  */
 import type { Game } from '../../game/engine';
 
@@ -83,7 +83,7 @@ export function afterOutcome(result: KeptResult, outcome: Outcome, now: number):
   }
 }
 
-/** What the status element says about a result (SPEC section 9's words where it gives them). */
+/** What the status element says about a result (web/e2e/solo/browser.mjs waits for its 'Saved'). */
 export function statusText(result: KeptResult, signedIn: boolean): string {
   switch (result.state) {
     case 'saved':

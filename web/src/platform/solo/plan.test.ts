@@ -48,7 +48,7 @@ describe('scripted games for the browser tests', () => {
     expect(isOver(last)).toBe(true);
     expect(figures(last)).toEqual(figures(plan.final));
     expect(last.lines).toBeGreaterThanOrEqual(10);
-    // A result SPEC section 6 accepts.
+    // A result the API accepts (docs/api.md).
     expect(10 * last.lines).toBeLessThanOrEqual(4 * last.pieces);
     expect(last.score).toBeLessThanOrEqual(100 * last.pieces + 2000 * last.level * last.lines);
     expect(last.pieces / (last.elapsedMs / 1000)).toBeLessThanOrEqual(30);

@@ -78,7 +78,7 @@ function MultiplayerBoard({ period }: { period: Period }) {
   );
 }
 
-/** /leaderboards?period=…: both boards of SPEC section 10 for one period, kept in the URL. */
+/** /leaderboards?period=…: both boards of docs/api.md for one period, kept in the URL. */
 export function LeaderboardsPage() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('period');

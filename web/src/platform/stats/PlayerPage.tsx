@@ -62,7 +62,7 @@ function FigureTable({ caption, figures, empty }: { caption: string; figures: Fi
   );
 }
 
-/** /players/{user_id}: a player's stats (SPEC section 10), multiplayer and solo apart. */
+/** /players/{user_id}: a player's stats (docs/api.md, stats), multiplayer and solo apart. */
 export function PlayerPage() {
   const { id = '' } = useParams();
   const query = usePlayerStats(id);

@@ -4,7 +4,7 @@ import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen } from '../../lib/format';
 import { useStandings } from './api';
 
-/** /tournaments/{id}: the standings as of the view's last refresh (SPEC section 10), which the page says. */
+/** /tournaments/{id}: the standings as of the view's last refresh (docs/api.md, stats), which the page says. */
 export function TournamentPage() {
   const { id = '' } = useParams();
   const query = useStandings(id);

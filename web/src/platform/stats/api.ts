@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { MultiplayerLeaderboard, PlayerStats, SoloLeaderboard, Standings } from '../../api/types';
 import { apiFetch } from '../../lib/session';
 
-/** SPEC section 10's periods, by ended_at; `all` is the API's default. */
+/** The leaderboards' periods (docs/api.md), by ended_at; `all` is the API's default. */
 export const PERIODS = [
   { value: 'day', label: 'Last 24 hours' },
   { value: 'week', label: 'Last 7 days' },

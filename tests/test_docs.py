@@ -1,0 +1,128 @@
+"""The project's documents stay true: every setting is documented, every relative link leads somewhere.
+
+Pure: reads files only (no database, no NATS).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_DIR = ROOT / "config" / "settings"
+CONFIGURATION_DOC = ROOT / "docs" / "configuration.md"
+
+# Helpers of config/settings/base.py whose first argument is the variable's name.
+ENV_READERS = {"env_bool", "env_int", "env_list"}
+# Being turned into code parameters (issue 23, item 4): they are not operators' settings, so they
+# are not documented as settings even while the settings modules still read them.
+NOT_SETTINGS = {"GAME_EVENTS_DUPLICATE_WINDOW_SECONDS", "SIMULATE_METRICS_PORT"}
+NOT_SETTINGS_PATTERN = re.compile(r"LOG\w*LEVEL")  # the log-level settings
+# [text](target) in Markdown, target up to a space or the closing parenthesis.
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _is_os(node: ast.AST, attribute: str) -> bool:
+    """Whether ``node`` is ``os.<attribute>``."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == attribute
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    )
+
+
+def _reads_environment(function: ast.AST) -> bool:
+    """Whether a call of ``function`` takes a variable's name first."""
+    if isinstance(function, ast.Name):
+        return function.id in ENV_READERS
+    return _is_os(function, "getenv") or (
+        isinstance(function, ast.Attribute) and function.attr == "get" and _is_os(function.value, "environ")
+    )
+
+
+def _literal(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def environment_reads(source: str) -> set[str]:
+    """The names of the environment variables a module reads by a literal name.
+
+    Finds ``os.environ.get("X")``, ``os.environ["X"]``, ``os.getenv("X")`` and the settings' helpers
+    ``env_bool / env_int / env_list("X", ...)``.
+    """
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _reads_environment(node.func) and node.args:
+            name = _literal(node.args[0])
+        elif isinstance(node, ast.Subscript) and _is_os(node.value, "environ"):
+            name = _literal(node.slice)
+        else:
+            name = None
+        if name is not None:
+            names.add(name)
+    return names
+
+
+def settings_read() -> set[str]:
+    names: set[str] = set()
+    for module in sorted(SETTINGS_DIR.glob("*.py")):
+        names |= environment_reads(module.read_text())
+    return {name for name in names if name not in NOT_SETTINGS and not NOT_SETTINGS_PATTERN.search(name)}
+
+
+def test_environment_reads_finds_every_form():
+    source = (
+        "import os\n"
+        "A = os.environ.get('A', '')\n"
+        "B = os.environ['B']\n"
+        "C = os.getenv('C')\n"
+        "D = env_int('D', 1)\n"
+        "E = env_bool('E', False)\n"
+        "F = env_list('F', [])\n"
+        "G = os.environ.get(name)\n"  # not a literal: the helpers' own bodies
+    )
+    assert environment_reads(source) == {"A", "B", "C", "D", "E", "F"}
+
+
+def test_the_settings_read_the_environment():
+    # A guard against a parser that finds nothing (and so passes the test below vacuously).
+    assert {"DATABASE_URL", "NATS_URL", "DJANGO_SECRET_KEY", "MOMENT_DETECTOR_PARTITIONS"} <= settings_read()
+
+
+def test_every_setting_is_documented():
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", CONFIGURATION_DOC.read_text()))
+    missing = sorted(settings_read() - documented)
+    assert not missing, f"config/settings/*.py reads {missing}; document each in docs/configuration.md"
+
+
+def _documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def relative_links(text: str) -> list[str]:
+    """Link targets that are paths in the repository: not URLs, not mail, not anchors of the same page."""
+    targets = []
+    for target in MARKDOWN_LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("#"):
+            continue
+        targets.append(target)
+    return targets
+
+
+def test_relative_links_finds_paths_only():
+    text = "[a](docs/api.md) [b](https://example.com) [c](#top) [d](ops.md#poison) [e](mailto:x@y.z)"
+    assert relative_links(text) == ["docs/api.md", "ops.md#poison"]
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_relative_links_lead_to_files(document: Path):
+    broken = []
+    for target in relative_links(document.read_text()):
+        path = target.split("#", 1)[0].split("?", 1)[0]
+        if path and not (document.parent / path).exists():
+            broken.append(target)
+    assert not broken, f"{document.relative_to(ROOT)} links to files that do not exist: {broken}"
