@@ -1,7 +1,7 @@
 """The tournament standings kept fresh from the projector's hooks (history.signals), connected in
 StatsConfig.ready(): the projector knows nothing of the standings.
 
-Each projector gets its own debounced refresh (SPEC section 10), made on its first tournament match and
+Each projector gets its own debounced refresh (docs/api.md), made on its first tournament match and
 run at once when it closes.
 """
 

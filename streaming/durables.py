@@ -1,4 +1,4 @@
-"""The durable consumer names of the deployment (SPEC section 7), written here once: the consumers take
+"""The durable consumer names of the deployment (docs/operations.md), written here once: the consumers take
 their name from here, and the status page, /healthz and the partition layout look them up here."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ PROJECTOR_DURABLE = "match-projector"
 # Projects the whole stream again from sequence 1 (run_projector --from-start), then stops.
 REPROJECTOR_DURABLE = "match-reprojector"
 DETECTOR_DURABLE = "key-moment-detector"
-# SPEC section 12: the partitioned detectors read this stream, one durable a partition.
+# docs/operations.md: the partitioned detectors read this stream, one durable a partition.
 PARTITIONED_STREAM = "GAME_EVENTS_PARTITIONED"
 
 

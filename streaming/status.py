@@ -1,5 +1,5 @@
 """What the server says now of the streams and of the consumers the settings expect: read-only, for
-`/healthz` and the admin's status page (SPEC section 11).
+`/healthz` and the admin's status page (docs/operations.md).
 
 The JetStream API's own answers (`$JS.API.STREAM.INFO.*`, `$JS.API.CONSUMER.INFO.*.*`) are read as
 JSON rather than through nats-py's dataclasses, which drop what an operator needs: the server's clock
@@ -41,7 +41,7 @@ class ExpectedConsumer:
 
 
 def detector_partitions() -> int:
-    """How many key-moment detectors the settings expect (MOMENT_DETECTOR_PARTITIONS, SPEC section 12).
+    """How many key-moment detectors the settings expect (MOMENT_DETECTOR_PARTITIONS, docs/operations.md).
 
     Read here alone, so that a settings module without it (before partitioning) means one detector.
     """
@@ -123,7 +123,7 @@ def parse_server_time(text: str) -> datetime:
 
 
 def consumer_health(info: dict[str, Any], *, stall_seconds: float) -> dict[str, Any]:
-    """`pending`, `ack_pending` and `stalled` of one consumer's info, as SPEC section 11 defines them.
+    """`pending`, `ack_pending` and `stalled` of one consumer's info, as docs/operations.md defines them.
 
     Stalled: messages wait (`num_pending + num_ack_pending > 0`) while the ack floor last moved more
     than ``stall_seconds`` before the info's own `ts`, the server's clock (so no clock of ours and no

@@ -1,4 +1,4 @@
-"""The GAME_EVENTS stream exactly as SPEC section 2, created or brought to that configuration in place."""
+"""GAME_EVENTS as docs/contract.md describes it, created or brought to that configuration in place."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ logger = logging.getLogger("streaming.streams")
 
 SUBJECTS = ["game.>"]
 DAY_SECONDS = 24 * 60 * 60
-# SPEC section 2: 2 minutes. Not a setting (no operator changes it): a parameter of the stream's
+# docs/contract.md: 2 minutes. Not a setting (no operator changes it): a parameter of the stream's
 # configuration, which tests shorten to show that nothing relies on the window alone.
 DUPLICATE_WINDOW_SECONDS = 120.0
 
 
 class StreamMismatch(Exception):
-    """An existing stream that cannot be changed in place to the SPEC's configuration."""
+    """An existing stream that cannot be changed in place to the contract's configuration (docs/contract.md)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class StreamSetup:
 
 
 def game_events_config(*, duplicate_window_seconds: float | None = None) -> StreamConfig:
-    """The stream as the SPEC says; ``duplicate_window_seconds`` None is DUPLICATE_WINDOW_SECONDS."""
+    """The stream as docs/contract.md describes it; ``duplicate_window_seconds`` None is DUPLICATE_WINDOW_SECONDS."""
     if duplicate_window_seconds is None:
         duplicate_window_seconds = DUPLICATE_WINDOW_SECONDS  # read now: a test may have patched it for a process
     return StreamConfig(
@@ -83,9 +83,9 @@ def _differences(have: StreamConfig, want: StreamConfig) -> dict[str, tuple[obje
 
 
 async def ensure_stream(js: JetStreamContext, *, duplicate_window_seconds: float | None = None) -> StreamSetup:
-    """Create GAME_EVENTS or update it to the SPEC's configuration; raise StreamMismatch when it can't be.
+    """Create GAME_EVENTS or update it to docs/contract.md; raise StreamMismatch when it can't be.
 
-    ``duplicate_window_seconds``: the SPEC's 2 minutes unless given (tests shorten it).
+    ``duplicate_window_seconds``: 2 minutes unless given (tests shorten it).
     """
     want = game_events_config(duplicate_window_seconds=duplicate_window_seconds)
     try:
@@ -101,7 +101,7 @@ async def ensure_stream(js: JetStreamContext, *, duplicate_window_seconds: float
         if field in diffs:
             have, wanted = diffs[field]
             raise StreamMismatch(
-                f"stream {want.name} has {field}={_show(have)} but the SPEC requires {_show(wanted)}: "
+                f"stream {want.name} has {field}={_show(have)} but the contract requires {_show(wanted)}: "
                 + advice.format(have=_show(have), want=_show(wanted))
             )
     try:

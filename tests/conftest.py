@@ -23,7 +23,7 @@ def test_servers() -> pytest_servers.TestServers:
 
 async def reset_stream(*, duplicate_window_seconds: float | None = None) -> None:
     """Delete GAME_EVENTS (and GAME_EVENTS_PARTITIONED), then make it again, empty (its duplicate window the
-    SPEC's unless given)."""
+    contract's unless given)."""
     client = await connect("test-reset", retry_forever=False)
     try:
         js = client.jetstream()

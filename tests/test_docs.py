@@ -17,10 +17,6 @@ CONFIGURATION_DOC = ROOT / "docs" / "configuration.md"
 
 # Helpers of config/settings/base.py whose first argument is the variable's name.
 ENV_READERS = {"env_bool", "env_int", "env_list"}
-# Being turned into code parameters (issue 23, item 4): they are not operators' settings, so they
-# are not documented as settings even while the settings modules still read them.
-NOT_SETTINGS = {"GAME_EVENTS_DUPLICATE_WINDOW_SECONDS", "SIMULATE_METRICS_PORT"}
-NOT_SETTINGS_PATTERN = re.compile(r"LOG\w*LEVEL")  # the log-level settings
 # [text](target) in Markdown, target up to a space or the closing parenthesis.
 MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -71,7 +67,7 @@ def settings_read() -> set[str]:
     names: set[str] = set()
     for module in sorted(SETTINGS_DIR.glob("*.py")):
         names |= environment_reads(module.read_text())
-    return {name for name in names if name not in NOT_SETTINGS and not NOT_SETTINGS_PATTERN.search(name)}
+    return names
 
 
 def test_environment_reads_finds_every_form():
@@ -126,3 +122,28 @@ def test_relative_links_lead_to_files(document: Path):
         if path and not (document.parent / path).exists():
             broken.append(target)
     assert not broken, f"{document.relative_to(ROOT)} links to files that do not exist: {broken}"
+
+
+# `history/projector.py`, `streaming/pull/`: a path of the repository in backticks (no braces: those
+# are patterns such as `game.{room_id}.events`).
+REPOSITORY_PATH = re.compile(r"`((?:[a-z_]+/)+(?:[\w.-]+\.(?:py|ts|tsx|md|toml|yml))?)`")
+
+
+def test_repository_path_finds_modules_and_folders_only():
+    text = "`history/projector.py` `streaming/pull/` `game.{room_id}.events` `application/json` `a.py`"
+    assert REPOSITORY_PATH.findall(text) == ["history/projector.py", "streaming/pull/"]
+
+
+def test_the_design_names_only_modules_that_exist():
+    """docs/design.md is the picture of the parts: a module renamed or gone must be redrawn there."""
+    named = REPOSITORY_PATH.findall((ROOT / "docs" / "design.md").read_text())
+    assert len(named) > 20, "the design names the modules it draws"
+    gone = sorted({path for path in named if not (ROOT / path).exists()})
+    assert not gone, f"docs/design.md names {gone}, which no longer exist: redraw the design"
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_python_modules_named_in_documents_exist(document: Path):
+    named = [path for path in REPOSITORY_PATH.findall(document.read_text()) if path.endswith(".py")]
+    gone = sorted({path for path in named if not (ROOT / path).exists()})
+    assert not gone, f"{document.relative_to(ROOT)} names {gone}, which do not exist"

@@ -1,6 +1,6 @@
 """Settings shared by every environment.
 
-This is the one module that reads the environment (SPEC section 8); everything else reads
+This is the one module that reads the environment (docs/configuration.md); everything else reads
 ``django.conf.settings``. Defaults make local use work with no variables at all.
 """
 
@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",  # the admin's status page: 1,234,567 messages
     "rest_framework",
     "rest_framework_simplejwt",
-    # Sign-out and refresh-token rotation of the web client's session (SPEC section 6).
+    # Sign-out and refresh-token rotation of the web client's session (docs/api.md).
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -142,7 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# The web client (SPEC section 9). Vite builds web/ into web/dist with `base: "/static/app/"`, so the
+# The web client (docs/api.md). Vite builds web/ into web/dist with `base: "/static/app/"`, so the
 # built index.html names its assets /static/app/assets/<name>-<hash>.<ext>; collectstatic gathers
 # web/dist under STATIC_ROOT/app/ beside the admin's files and WhiteNoise serves them. Every client
 # route answers with that index.html (config/web_client.py). See docs/web-client-serving.md.
@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tetris game history API",
-    "DESCRIPTION": "Match history, match detail, replays and solo results (SPEC section 6).",
+    "DESCRIPTION": "Match history, match detail, replays and solo results (docs/api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -190,11 +190,11 @@ SPECTACULAR_SETTINGS = {
 # "" turns it off.
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
 
-# How many proxies in front of gunicorn append to X-Forwarded-For (SPEC section 11); 0 ignores the
+# How many proxies in front of gunicorn append to X-Forwarded-For (docs/operations.md); 0 ignores the
 # header. The client's address is decided from it in one place: accounts/addresses.py.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-# GET /metrics (SPEC section 11, config/metrics_web.py): with a token, only `Authorization: Bearer
+# GET /metrics (docs/operations.md, config/metrics_web.py): with a token, only `Authorization: Bearer
 # {METRICS_TOKEN}` reads it; without one it is a 404, except that the development settings open it to
 # a loopback peer that came through no proxy. PROMETHEUS_MULTIPROC_DIR is prometheus-client's own
 # switch (gunicorn sets it, config/gunicorn.py): where every worker's values are added up.
@@ -202,7 +202,7 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 METRICS_LOOPBACK_WITHOUT_TOKEN = False
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
 
-# The admin's sign-in (SPEC section 11), the way into every match: after AXES_FAILURE_LIMIT wrong
+# The admin's sign-in (docs/operations.md), the way into every match: after AXES_FAILURE_LIMIT wrong
 # passwords for one username from one address, that pair is refused (429) for the cool-off, counted in
 # the database so that every gunicorn worker agrees. Per pair, so that nobody can lock an operator out
 # from elsewhere. The API's sign-in routes have their own throttle (AUTH_THROTTLE_RATE).
@@ -213,13 +213,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 
-# The web client's session (SPEC sections 6 and 9): the refresh token lives in this cookie only,
+# The web client's session (docs/api.md): the refresh token lives in this cookie only,
 # HttpOnly and SameSite=Strict, sent to the session routes alone; Secure in production.
 AUTH_REFRESH_COOKIE_NAME = "refresh_token"
 AUTH_REFRESH_COOKIE_PATH = "/api/auth/session"
 AUTH_REFRESH_COOKIE_SECURE = False
 
-# Content-Security-Policy (django-csp) of every page but the admin's (SPEC section 9): scripts and
+# Content-Security-Policy (django-csp) of every page but the admin's (docs/api.md): scripts and
 # everything else from this origin only, never inline. /api/docs relaxes style-src alone (its
 # template has an inline <style>); see config/schema_urls.py.
 CONTENT_SECURITY_POLICY = {
@@ -249,10 +249,10 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
 }
 
-# --- Streaming (SPEC sections 2, 7) -------------------------------------------------------------
+# --- Streaming (docs/contract.md, docs/operations.md) -------------------------------------------------------------
 NATS_SERVERS = [url.strip() for url in NATS_URL.split(",") if url.strip()]
 NATS_ENABLED = env_bool("NATS_ENABLED", True)
-# How soon any of our NATS connections calls a server that stopped answering dead (SPEC section 8): a
+# How soon any of our NATS connections calls a server that stopped answering dead (docs/configuration.md): a
 # server that hangs without closing its connections is left for another of NATS_SERVERS in this long.
 NATS_STALE_SECONDS = float(os.environ.get("NATS_STALE_SECONDS", "5") or 5)
 GAME_EVENTS_STREAM = "GAME_EVENTS"
@@ -270,26 +270,26 @@ CONSUMER_REDELIVERY_BACKOFF_SECONDS = [
 ]
 # The key-moment detector forgets a match with no events for this long (memory stays bounded).
 MOMENT_DETECTOR_IDLE_SECONDS = env_int("MOMENT_DETECTOR_IDLE_SECONDS", 30 * 60)
-# SPEC section 12: N detector processes, each fed one partition of the rooms through
+# docs/operations.md: N detector processes, each fed one partition of the rooms through
 # GAME_EVENTS_PARTITIONED (a work queue sourcing GAME_EVENTS); 1 is one detector on GAME_EVENTS itself.
 MOMENT_DETECTOR_PARTITIONS = env_int("MOMENT_DETECTOR_PARTITIONS", 1)
 if MOMENT_DETECTOR_PARTITIONS < 1:
     raise ImproperlyConfigured(f"MOMENT_DETECTOR_PARTITIONS is {MOMENT_DETECTOR_PARTITIONS}; give 1 or more")
-# The projector refreshes the tournament standings view at most this often (SPEC section 10); a float.
+# The projector refreshes the tournament standings view at most this often (docs/api.md); a float.
 TOURNAMENT_REFRESH_SECONDS = float(os.environ.get("TOURNAMENT_REFRESH_SECONDS", "").strip() or 5)
 
 # /healthz calls a consumer stalled when messages wait and its ack floor has not moved for this long
-# (SPEC section 11); a float.
+# (docs/operations.md); a float.
 CONSUMER_STALL_SECONDS = float(os.environ.get("CONSUMER_STALL_SECONDS", "").strip() or 120)
 
-# SPEC section 11: each consumer process serves its metrics at http://{METRICS_ADDRESS}:{port}/metrics
+# docs/operations.md: each consumer process serves its metrics at http://{METRICS_ADDRESS}:{port}/metrics
 # (streaming/metrics_server.py); the ports and what is added to them: README, "Metrics ports"; 0 turns a
 # process's port off. `simulate` takes its port as --metrics-port.
 METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "").strip() or "127.0.0.1"
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 9101)
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 9102)
 
-# SPEC section 11: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
+# docs/operations.md: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
 # per-moment lines apart from the per-match ones. Both levels are an operator's (the log volume of a busy
 # deployment: deploy/systemd's env example), not only the benchmarks', so they stay settings.
 # gunicorn's own lines: config/gunicorn.py.

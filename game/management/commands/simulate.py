@@ -56,7 +56,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        serve_metrics("--metrics-port", port=options["metrics_port"])  # its publisher's (SPEC section 11)
+        serve_metrics("--metrics-port", port=options["metrics_port"])  # its publisher's (docs/operations.md)
         demo = bool(options["demo"])
         rooms = _positive(options["rooms"], "--rooms")
         matches = _positive(options["matches"], "--matches")
