@@ -168,7 +168,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON behind a size and a nesting limit (SPEC section 6, round 3).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.BoundedJSONParser"],
     # drf-spectacular's, plus the 400 / 401 / 429 answers every route shares (config/openapi.py).
     "DEFAULT_SCHEMA_CLASS": "config.openapi.TruthfulAutoSchema",
     "UNAUTHENTICATED_USER": None,
