@@ -3,6 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from accounts.names import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
+
 
 class StrictCharField(serializers.CharField):
     """A JSON string only: DRF's CharField would turn 12 or true into "12" or "True"."""
@@ -20,10 +22,18 @@ def _minimum_password_length() -> int:
     return max(lengths, default=1)
 
 
-# The rules the service checks, stated in the schema as far as JSON Schema can: the model's username
-# validator (letters, digits and @ . + - _) and AUTH_PASSWORD_VALIDATORS' length and not-only-digits.
-# A taken username, a common password or one too like the username can only be told by trying.
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 150, "pattern": r"^[\w.@+-]+$"})
+# The rules the service checks, stated in the schema as far as JSON Schema can: the username's
+# (accounts/names.py: 3 to 30 letters, digits, _ or -, after NFKC) and AUTH_PASSWORD_VALIDATORS'
+# length and not-only-digits. A taken username (in any case or width), a common password or one too
+# like the username can only be told by trying.
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": USERNAME_MIN_LENGTH,
+        "maxLength": USERNAME_MAX_LENGTH,
+        "pattern": rf"^[\w-]{{{USERNAME_MIN_LENGTH},{USERNAME_MAX_LENGTH}}}$",
+    }
+)
 class UsernameField(StrictCharField):
     pass
 
@@ -45,7 +55,7 @@ class PasswordField(StrictCharField):
 class RegisterInputSerializer(serializers.Serializer):
     # The model's own validators (allowed characters, uniqueness) and the password validators run in the
     # service; here the shape, and the validators' minimum length, so that the schema can state it.
-    username = UsernameField(max_length=150, trim_whitespace=False)
+    username = UsernameField(trim_whitespace=False)
     password = PasswordField(
         min_length=_minimum_password_length(), max_length=4096, trim_whitespace=False, write_only=True
     )
