@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from accounts.lockout import signed_in
 from accounts.names import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
 
@@ -78,3 +79,8 @@ class SignInSerializer(TokenObtainPairSerializer):
         super().__init__(*args, **kwargs)
         for name in (self.username_field, "password"):
             self.fields[name].trim_whitespace = False
+
+    def validate(self, attrs: dict) -> dict:
+        data = super().validate(attrs)
+        signed_in(self.context["request"], self.user)  # the lockout's count starts again
+        return data

@@ -695,7 +695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description Too many attempts from this address; retry after Retry-After. */
+            /** @description Too many attempts from this address, or too many failed sign-ins to this account from it (locked until the time the detail gives); retry after Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -824,7 +824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            /** @description Too many attempts from this address, or too many failed sign-ins to this account from it (locked until the time the detail gives); retry after Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
