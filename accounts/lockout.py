@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -71,10 +73,14 @@ def refuse_locked_sign_in(request: Request) -> None:
             raise SignInLocked(until)
 
 
-def signed_in(request: Request, user: object) -> None:
+def signed_in(request: Request, user: AbstractBaseUser) -> None:
     """A sign-in through the API succeeded: clear the pair's failures (AXES_RESET_ON_SUCCESS).
 
-    Axes hears of it from Django's user_logged_in signal, which only session logins send; the token
-    routes tell it themselves (without that signal's other receiver, which would write last_login).
+    Axes hears of a success from Django's user_logged_in signal, which only session logins send; its
+    handler would also start a Django session (a cookie the API never uses) for its access log. The
+    API's routes clear the pair's failures alone.
     """
-    AxesProxyHandler.user_logged_in(sender=signed_in, request=request, user=user)
+    if not settings.AXES_RESET_ON_SUCCESS:
+        return
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": user.get_username()})

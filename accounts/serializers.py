@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.lockout import signed_in
-from accounts.names import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
+from accounts.names import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_RULE
 
 
 class StrictCharField(serializers.CharField):
@@ -56,7 +56,13 @@ class PasswordField(StrictCharField):
 class RegisterInputSerializer(serializers.Serializer):
     # The model's own validators (allowed characters, uniqueness) and the password validators run in the
     # service; here the shape, and the validators' minimum length, so that the schema can state it.
-    username = UsernameField(trim_whitespace=False)
+    # Its length as typed; the service checks it again on the NFKC form (accounts/names.py).
+    username = UsernameField(
+        min_length=USERNAME_MIN_LENGTH,
+        max_length=USERNAME_MAX_LENGTH,
+        trim_whitespace=False,
+        error_messages={"min_length": USERNAME_RULE, "max_length": USERNAME_RULE, "blank": USERNAME_RULE},
+    )
     password = PasswordField(
         min_length=_minimum_password_length(), max_length=4096, trim_whitespace=False, write_only=True
     )

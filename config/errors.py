@@ -46,7 +46,7 @@ class ApiErrorsMiddleware:
 
     - a body whose Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before anything reads
       it (with DEBUG on, Django would answer its HTML "RequestDataTooBig" page, source paths and all);
-    - any HTML answer under /api/ (Django's debug pages for an unknown route, an uncaught error, a
+    - any HTML error under /api/ (Django's debug pages for an unknown route, an uncaught error, a
       refused host or request) becomes JSON of the same status. The error is already logged
       (django.request) when this sees the response.
 
@@ -61,7 +61,7 @@ class ApiErrorsMiddleware:
         if _is_api(request) and _declared_length(request) > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or float("inf")):
             return body_too_large()
         response = self.get_response(request)
-        if _is_api(request) and _is_html(response):
+        if response.status_code >= 400 and _is_api(request) and _is_html(response):
             return _as_json(request, response)
         return response
 
