@@ -517,7 +517,7 @@ export interface components {
             duration_ms: number;
             /**
              * Format: date-time
-             * @description When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.
+             * @description When the game ended, ISO-8601 with a UTC offset, between 2000-01-01 and one day from now (UTC) (a minute at most); defaults to the time of the request.
              */
             ended_at?: string;
         };
