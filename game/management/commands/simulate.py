@@ -19,6 +19,8 @@ from streaming.metrics import serve_metrics
 logger = logging.getLogger("game.simulate")
 
 MAX_PLAYERS = 16
+# The demo of `dev.py up`: two rooms of bots at people's speeds publish a few dozen events a second.
+DEMO_ROOMS = 2
 
 
 class Command(BaseCommand):
@@ -28,7 +30,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--rooms", type=int, default=4, help="rooms playing at once (default 4)")
+        parser.add_argument(
+            "--rooms", type=int, default=None, help="rooms playing at once (default 4; --demo: 2, a few dozen events/s)"
+        )
         parser.add_argument(
             "--matches", type=int, default=5, help="matches per room, one after another (default 5; --demo plays on)"
         )
@@ -42,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo",
             action="store_true",
-            help="a gentle, endless stream of short real-time matches until SIGTERM or SIGINT",
+            help="a gentle, endless stream of real-time matches, bots at people's speeds, until SIGTERM or SIGINT",
         )
         parser.add_argument("--tournament-id", default=None, help="tournament_id of every match")
         parser.add_argument(
@@ -52,7 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         serve_metrics("SIMULATE_METRICS_PORT")  # its publisher's (SPEC section 11)
         demo = bool(options["demo"])
-        rooms = _positive(options["rooms"], "--rooms")
+        rooms = _positive(options["rooms"] if options["rooms"] is not None else (DEMO_ROOMS if demo else 4), "--rooms")
         matches = _positive(options["matches"], "--matches")
         players = _positive(options["players"], "--players")
         if not 2 <= players <= MAX_PLAYERS:
