@@ -1,7 +1,7 @@
 """Register and JWT endpoints (SPEC section 6). Anyone may call them; they are throttled per client."""
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -28,7 +28,10 @@ class AuthRateThrottle(SimpleRateThrottle):
     """
 
     scope = "auth"
-    cache = caches["shared"]
+
+    @property
+    def cache(self) -> BaseCache:  # looked up per request: each thread has its own cache connection
+        return caches["shared"]
 
     def get_rate(self) -> str | None:
         return settings.AUTH_THROTTLE_RATE
