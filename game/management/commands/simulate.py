@@ -19,8 +19,9 @@ from streaming.metrics import serve_metrics
 logger = logging.getLogger("game.simulate")
 
 MAX_PLAYERS = 16
-# The demo of `dev.py up`: two rooms of bots at people's speeds publish a few dozen events a second.
-DEMO_ROOMS = 2
+# The demo of `dev.py up`: one room of bots at people's speeds publishes about 65 events a second
+# (most of them inputs, a soft drop one a row), a few dozen; each further room as many again.
+DEMO_ROOMS = 1
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--rooms", type=int, default=None, help="rooms playing at once (default 4; --demo: 2, a few dozen events/s)"
+            "--rooms", type=int, default=None, help="rooms playing at once (default 4; --demo: 1, a few dozen events/s)"
         )
         parser.add_argument(
             "--matches", type=int, default=5, help="matches per room, one after another (default 5; --demo plays on)"
