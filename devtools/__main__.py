@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from devtools import debian, web
@@ -195,6 +196,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     # Printed again once the first demo match is projected: by then the start-up lines have pushed
     # the first one out of sight.
     first_match_pending = demo and "simulate" in commands
+    began = datetime.now(UTC)
     next_look = time.monotonic()
     stopping = False
 
@@ -208,7 +210,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     while not stopping:
         if first_match_pending and time.monotonic() >= next_look:
             next_look = time.monotonic() + 3
-            match_id = first_projected_match(env["DATABASE_URL"]) if env.get("DATABASE_URL") else None
+            match_id = first_projected_match(env["DATABASE_URL"], began) if env.get("DATABASE_URL") else None
             if match_id is not None:
                 first_match_pending = False
                 print(f"{banner}  first match {base}/matches/{match_id}\n", flush=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import replace
+from datetime import datetime
 
 STREAM = "GAME_EVENTS"
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: a few days of the demo at a few dozen events a second
@@ -42,13 +43,15 @@ def bound_stream_bytes(nats_url: str, max_bytes: int) -> int:
     return asyncio.run(_bound(nats_url, max_bytes if max_bytes > 0 else -1))
 
 
-def first_projected_match(database_url: str) -> str | None:
-    """The id of the first match the projector stored, or None while there is none (or no table yet)."""
+def first_projected_match(database_url: str, since: datetime) -> str | None:
+    """The id of the first match the projector stored at or after ``since`` (this run of dev.py up, not
+    a match of the last one), or None while there is none (or no table yet)."""
     import psycopg
 
+    query = "SELECT id FROM matches WHERE inserted_at >= %s ORDER BY inserted_at LIMIT 1"
     try:
         with psycopg.connect(database_url, connect_timeout=3) as connection:
-            row = connection.execute("SELECT id FROM matches ORDER BY inserted_at LIMIT 1").fetchone()
+            row = connection.execute(query, (since,)).fetchone()
     except psycopg.Error:
         return None
     return str(row[0]) if row else None

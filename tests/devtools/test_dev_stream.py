@@ -4,6 +4,7 @@ so by setup_stream, and the first projected match noticed for the banner."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -47,7 +48,9 @@ def test_the_first_projected_match_is_noticed():
     db = connection.settings_dict
     host = db["OPTIONS"].get("host") or db["HOST"]
     url = f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={host}"
-    assert first_projected_match(url) is None
+    before = match_of([seat(), seat()])  # a match of an earlier run
+    began = datetime.now(UTC)
+    assert first_projected_match(url, began) is None
     match = match_of([seat(), seat()])
-    assert first_projected_match(url) == str(match.id)
-    assert first_projected_match("postgresql://nobody@/nowhere?host=/nonexistent") is None
+    assert first_projected_match(url, began) == str(match.id) != str(before.id)
+    assert first_projected_match("postgresql://nobody@/nowhere?host=/nonexistent", began) is None
