@@ -43,6 +43,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="user",
             name="username_key",
-            field=models.TextField(editable=False, unique=True),
+            field=accounts.models.UsernameKeyField(editable=False, unique=True),
         ),
     ]

@@ -94,3 +94,14 @@ def test_the_migration_reports_colliding_accounts_and_keeps_them_working():
     for name in ("carol", "Carol", fullwidth("carol"), "dave"):
         response = APIClient().post("/api/auth/token", {"username": name, "password": STRONG}, format="json")
         assert response.status_code == 200, name
+    colliding = User.objects.get(username="Carol")
+    key = colliding.username_key
+    colliding.save()  # an ordinary save (last_login, say) keeps the key the migration gave it
+    assert User.objects.get(username="Carol").username_key == key == f"carol#{colliding.id}"
+
+
+def test_bulk_created_accounts_get_their_keys_too(db):
+    User.objects.bulk_create([User(username="Many1"), User(username="many2")])
+    assert sorted(User.objects.values_list("username_key", flat=True)) == ["many1", "many2"]
+    with pytest.raises(IntegrityError):
+        User.objects.bulk_create([User(username="MANY1")])
