@@ -1,6 +1,7 @@
 """Register and JWT endpoints (docs/api.md). Anyone may call them; they are throttled per client."""
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -13,6 +14,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.addresses import client_address
+from accounts.lockout import refuse_locked_sign_in
 from accounts.serializers import RegisterInputSerializer, SignInSerializer, UserOutputSerializer
 from accounts.services import user_register
 
@@ -21,9 +23,15 @@ class AuthRateThrottle(SimpleRateThrottle):
     """Per client address; the rate is settings.AUTH_THROTTLE_RATE (None turns throttling off).
 
     Password guessing and account spraying are what this slows down; a person never gets near it.
+    Counted in the cache all workers and hosts share (CACHES["shared"], a PostgreSQL table): in each
+    worker's memory, N workers let N times the rate through.
     """
 
     scope = "auth"
+
+    @property
+    def cache(self) -> BaseCache:  # looked up per request: each thread has its own cache connection
+        return caches["shared"]
 
     def get_rate(self) -> str | None:
         return settings.AUTH_THROTTLE_RATE
@@ -67,12 +75,20 @@ class RegisterApi(APIView):
         responses={
             200: TokenObtainPairSerializer,
             401: OpenApiResponse(description="Wrong username or password, or an inactive user."),
+            429: OpenApiResponse(
+                description="Too many attempts from this address, or too many failed sign-ins to this account "
+                "from it (locked until the time the detail gives); retry after Retry-After."
+            ),
         }
     )
 )
 class TokenObtainApi(TokenObtainPairView):
     serializer_class = SignInSerializer
     throttle_classes = (AuthRateThrottle,)
+
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        refuse_locked_sign_in(request)  # 429 saying until when (accounts/lockout.py)
+        return super().post(request, *args, **kwargs)
 
 
 @extend_schema_view(

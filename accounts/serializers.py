@@ -3,6 +3,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from accounts.lockout import signed_in
+from accounts.names import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_RULE
+
 
 class StrictCharField(serializers.CharField):
     """A JSON string only: DRF's CharField would turn 12 or true into "12" or "True"."""
@@ -20,10 +23,18 @@ def _minimum_password_length() -> int:
     return max(lengths, default=1)
 
 
-# The rules the service checks, stated in the schema as far as JSON Schema can: the model's username
-# validator (letters, digits and @ . + - _) and AUTH_PASSWORD_VALIDATORS' length and not-only-digits.
-# A taken username, a common password or one too like the username can only be told by trying.
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 150, "pattern": r"^[\w.@+-]+$"})
+# The rules the service checks, stated in the schema as far as JSON Schema can: the username's
+# (accounts/names.py: 3 to 30 letters, digits, _ or -, after NFKC) and AUTH_PASSWORD_VALIDATORS'
+# length and not-only-digits. A taken username (in any case or width), a common password or one too
+# like the username can only be told by trying.
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": USERNAME_MIN_LENGTH,
+        "maxLength": USERNAME_MAX_LENGTH,
+        "pattern": rf"^[\w-]{{{USERNAME_MIN_LENGTH},{USERNAME_MAX_LENGTH}}}$",
+    }
+)
 class UsernameField(StrictCharField):
     pass
 
@@ -45,7 +56,13 @@ class PasswordField(StrictCharField):
 class RegisterInputSerializer(serializers.Serializer):
     # The model's own validators (allowed characters, uniqueness) and the password validators run in the
     # service; here the shape, and the validators' minimum length, so that the schema can state it.
-    username = UsernameField(max_length=150, trim_whitespace=False)
+    # Its length as typed; the service checks it again on the NFKC form (accounts/names.py).
+    username = UsernameField(
+        min_length=USERNAME_MIN_LENGTH,
+        max_length=USERNAME_MAX_LENGTH,
+        trim_whitespace=False,
+        error_messages={"min_length": USERNAME_RULE, "max_length": USERNAME_RULE, "blank": USERNAME_RULE},
+    )
     password = PasswordField(
         min_length=_minimum_password_length(), max_length=4096, trim_whitespace=False, write_only=True
     )
@@ -68,3 +85,8 @@ class SignInSerializer(TokenObtainPairSerializer):
         super().__init__(*args, **kwargs)
         for name in (self.username_field, "password"):
             self.fields[name].trim_whitespace = False
+
+    def validate(self, attrs: dict) -> dict:
+        data = super().validate(attrs)
+        signed_in(self.context["request"], self.user)  # the lockout's count starts again
+        return data

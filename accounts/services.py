@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from accounts.names import USERNAME_RULE, username_is_valid, username_key, username_normal_form
+
+USERNAME_TAKEN = "A user with that username already exists."
 
 
 @transaction.atomic
@@ -13,9 +16,15 @@ def user_register(*, username: str, password: str) -> User:
     """Create an active, non-staff user; raise ValidationError (by field) when the input is refused.
 
     The password goes through the project's AUTH_PASSWORD_VALIDATORS, judged against the username too.
+    The username is kept in its NFKC form and must be new as names are compared (accounts/names.py).
     """
-    user = User(username=username)
-    user.full_clean(exclude=["password"], validate_constraints=False)
+    username = username_normal_form(username)
+    if not username_is_valid(username):
+        raise ValidationError({"username": [USERNAME_RULE]})
+    user = User(username=username, username_key=username_key(username))
+    user.full_clean(exclude=["password", "username_key"], validate_constraints=False)
+    if User.objects.filter(username_key=user.username_key).exists():
+        raise ValidationError({"username": [USERNAME_TAKEN]})
     try:
         validate_password(password, user=user)
     except ValidationError as error:
@@ -26,7 +35,7 @@ def user_register(*, username: str, password: str) -> User:
         with transaction.atomic():
             user.save(force_insert=True)
     except IntegrityError as error:
-        raise ValidationError({"username": ["A user with that username already exists."]}) from error
+        raise ValidationError({"username": [USERNAME_TAKEN]}) from error
     return user
 
 

@@ -26,6 +26,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.apis import AuthRateThrottle
+from accounts.lockout import refuse_locked_sign_in
 from accounts.models import User
 from accounts.serializers import SignInSerializer
 
@@ -136,11 +137,15 @@ class SessionApi(SessionBaseApi):
             400: OpenApiResponse(description="Field errors."),
             401: OpenApiResponse(description="Wrong username or password."),
             403: FOREIGN_ORIGIN_RESPONSE,
-            429: THROTTLED_RESPONSE,
+            429: OpenApiResponse(
+                description="Too many attempts from this address, or too many failed sign-ins to this account "
+                "from it (locked until the time the detail gives); retry after Retry-After."
+            ),
         },
         auth=[],
     )
     def post(self, request: Request) -> Response:
+        refuse_locked_sign_in(request)  # 429 saying until when (accounts/lockout.py)
         serializer = SignInSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)  # 401 for wrong credentials or an inactive user
         refresh = RefreshToken(serializer.validated_data["refresh"])

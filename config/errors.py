@@ -7,6 +7,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
+from config.parsers import body_too_large_detail
+
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.path.rstrip("/") == "/healthz"
@@ -16,8 +18,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if not _is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):  # Django refuses it by Content-Length, unread
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return JsonResponse({"detail": f"The request body is larger than {limit:,} bytes."}, status=413)
+        return body_too_large()
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 
@@ -33,22 +34,55 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-class ApiErrorsMiddleware:
-    """JSON 404 and 500 under /api/ whatever DEBUG says.
+def body_too_large() -> JsonResponse:
+    return JsonResponse({"detail": body_too_large_detail(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=413)
 
-    With DEBUG on, Django answers an unknown route or an uncaught error with its HTML debug pages and
-    never calls the handlers above; a client of the API must get the same JSON in development as in
-    production. The error is already logged (django.request) when this sees the response.
+
+class ApiErrorsMiddleware:
+    """Every answer under /api/ is JSON, whatever DEBUG says and whatever the request (docs/api.md).
+
+    The one place that decides, with the API's parser (config/parsers.py) for what only reading the
+    body can tell (its nesting, the length of a body sent without Content-Length):
+
+    - a body whose Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before anything reads
+      it (with DEBUG on, Django would answer its HTML "RequestDataTooBig" page, source paths and all);
+    - any HTML error under /api/ (Django's debug pages for an unknown route, an uncaught error, a
+      refused host or request) becomes JSON of the same status. The error is already logged
+      (django.request) when this sees the response.
+
+    What gunicorn refuses before Django sees it (a request line or header over its limits) is made
+    JSON by config/gunicorn.py.
     """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_api(request) and _declared_length(request) > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or float("inf")):
+            return body_too_large()
         response = self.get_response(request)
-        if response.status_code in (404, 500) and _is_api(request) and _is_html(response):
-            return page_not_found(request) if response.status_code == 404 else server_error(request)
+        if response.status_code >= 400 and _is_api(request) and _is_html(response):
+            return _as_json(request, response)
         return response
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+_GENERIC_DETAILS = {400: "Bad request.", 403: "Forbidden.", 413: "The request body is too large."}
+
+
+def _as_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.status_code == 404:
+        return page_not_found(request)
+    if response.status_code >= 500:
+        return server_error(request)
+    detail = _GENERIC_DETAILS.get(response.status_code, response.reason_phrase + ".")
+    return JsonResponse({"detail": detail}, status=response.status_code)
 
 
 def _is_html(response: HttpResponse) -> bool:

@@ -5,6 +5,7 @@ gunicorn reads this before Django starts, so it reads LOG_FORMAT and PROMETHEUS_
 environment itself.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,8 +24,37 @@ MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 _temporary_metrics_dirs: list[Path] = []
 
 
+# gunicorn refuses some requests before Django sees them, with a page of HTML: a request line over
+# limit_request_line (4,094 bytes: a URL of about 4 KB) is a 414, a header over
+# limit_request_field_size (8,190 bytes) or more than limit_request_fields (100) headers a 431, and a
+# malformed request a 400. Its defaults are kept (they bound what a worker holds in memory for a
+# request it has not yet parsed); the answers become JSON like every other (docs/api.md).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's util.write_error, answering JSON instead of HTML."""
+    from gunicorn import util
+
+    body = json.dumps({"detail": f"{reason}: {mesg}" if mesg else f"{reason}."}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin1") + body)
+
+
 def on_starting(server) -> None:
-    """Name the metrics folder and empty it: a previous run's files would add a dead process's counts."""
+    """Name the metrics folder and empty it: a previous run's files would add a dead process's counts.
+
+    And have gunicorn's own error answers written as JSON: its workers call util.write_error, which
+    has no setting of its own; set here in the master, before any worker is forked, and not at import.
+    """
+    from gunicorn import util
+
+    util.write_error = write_json_error
     named = os.environ.get(MULTIPROC_DIR, "").strip()
     if not named:
         named = tempfile.mkdtemp(prefix="tetris-history-metrics-")

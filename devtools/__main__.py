@@ -17,9 +17,11 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from devtools import debian, web
+from devtools.dev_stream import bound_stream_bytes, dev_stream_max_bytes, first_projected_match
 from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,9 +141,15 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     print(f"Web client: http://127.0.0.1:{port}/ (once the servers below are up)", flush=True)
     web.build_if_changed()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **servers_start(cluster=cluster)}
+    # The banner must not scroll away under a line per key moment (5 to 10 a second): those lines are
+    # off unless the developer asks for them (MOMENT_LOG_LEVEL=INFO); one line a match stays.
+    env.setdefault("MOMENT_LOG_LEVEL", "WARNING")
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "collectstatic", "--no-input", "-v", "0")
     _manage(env, "setup_stream")
+    max_bytes = dev_stream_max_bytes(env)
+    if bound_stream_bytes(env["NATS_URL"], max_bytes) > 0:
+        print(f"GAME_EVENTS kept under {max_bytes / 1024**3:.1f} GiB in development (DEV_STREAM_MAX_BYTES)", flush=True)
     username, password = _demo_admin(env)
     commands = _available_commands()
     processes: dict[str, subprocess.Popen] = {}
@@ -174,7 +182,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     if demo and "simulate" in commands:
         start("demo", [sys.executable, "manage.py", "simulate", "--demo"])
     base = f"http://127.0.0.1:{port}"
-    print(
+    banner = (
         "\nThe system is up (Ctrl-C stops everything):\n"
         f"  web client {base}/   sign in as {DEMO_PLAYER!r}, password {password!r}\n"
         f"  API docs   {base}/api/docs\n"
@@ -182,9 +190,14 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
         f"  API login  user {DEMO_PLAYER!r} (plays in the demo games), the same password\n"
         f"  health     {base}/healthz\n"
         f"  metrics    {base}/metrics   from this machine (or with METRICS_TOKEN)\n"
-        f"  processes  {', '.join(processes)}\n",
-        flush=True,
+        f"  processes  {', '.join(processes)}\n"
     )
+    print(banner, flush=True)
+    # Printed again once the first demo match is projected: by then the start-up lines have pushed
+    # the first one out of sight.
+    first_match_pending = demo and "simulate" in commands
+    began = datetime.now(UTC)
+    next_look = time.monotonic()
     stopping = False
 
     def on_signal(signum, frame) -> None:
@@ -195,6 +208,12 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     exit_code = 0
     while not stopping:
+        if first_match_pending and time.monotonic() >= next_look:
+            next_look = time.monotonic() + 3
+            match_id = first_projected_match(env["DATABASE_URL"], began) if env.get("DATABASE_URL") else None
+            if match_id is not None:
+                first_match_pending = False
+                print(f"{banner}  first match {base}/matches/{match_id}\n", flush=True)
         for name, process in processes.items():
             if process.poll() is not None:
                 print(f"{name} exited with {process.returncode}; stopping everything", flush=True)

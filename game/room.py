@@ -213,8 +213,10 @@ class BotRooms:
         pause_seconds: float = 0.0,
         tournament_id: str | None = None,
         on_result: Callable[[MatchResult], None] | None = None,
+        human_pace: bool = False,
     ) -> None:
         self.rooms = list(rooms)
+        self.human_pace = human_pace  # bots at people's speeds (game/bots/pace.py): the demo
         self.matches = matches
         self.players = players
         self.seed = seed
@@ -253,6 +255,7 @@ class BotRooms:
                 players=self.players,
                 strengths=self.strengths,
                 registered=self.registered,
+                human_pace=self.human_pace,
             )
             result = await room.play_match(
                 plan.player_ids, plan.seed, bots=plan.bots(), tournament_id=self.tournament_id, realtime=self.realtime

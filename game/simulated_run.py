@@ -24,8 +24,12 @@ from streaming.streams import StreamMismatch, ensure_stream
 
 logger = logging.getLogger("game.simulate")
 
-# Demo matches are capped at one minute of play so that the first finished match shows up quickly.
-DEMO_CONFIG = replace(SIMULATION_CONFIG, max_ticks=3_600)
+# Demo matches are played by bots at people's speeds (1 to 3 pieces a second, a few faster: a few
+# dozen events a second, not the hundreds of bots at full speed) and capped at three minutes of play,
+# so that matches last minutes like people's and the first finished one still shows up soon.
+# Attacks grow only after the first minute (bots at full speed are pressed from 5 s on, which at a
+# person's speed ends a match in 20 s).
+DEMO_CONFIG = replace(SIMULATION_CONFIG, margin_ticks=60 * 60, margin_rate=0.001, max_ticks=3 * 60 * 60)
 DEMO_PAUSE_SECONDS = 5.0
 FLUSH_TIMEOUT_SECONDS = 60.0
 SETUP_TIMEOUT_SECONDS = 5.0
@@ -72,6 +76,7 @@ def simulated_run(
         pause_seconds=DEMO_PAUSE_SECONDS if demo else 0.0,
         tournament_id=tournament_id,
         on_result=on_result,
+        human_pace=demo,
     )
     began = time.perf_counter()
     asyncio.run(_play(runner, publisher, demo=demo, seed=seed))

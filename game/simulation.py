@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contract.events import check_room_id, event_msg_id
-from game.bots import STRENGTHS, Bot, bot_inputs
+from game.bots import STRENGTHS, Bot, bot_inputs, human_pieces_per_second, pace_of
 from game.engine import EventDict, Match, MatchConfig
 
 TICK_RATE = 60.0
@@ -151,11 +151,16 @@ class MatchPlan:
     strengths: tuple[str, ...]
     seed: int  # the engine's seed
     bot_seeds: tuple[int, ...]
+    # Each bot's pieces a second at a person's pace (game/bots/pace.py); None: as fast as bots play.
+    pieces_per_second: tuple[float, ...] | None = None
 
-    def bots(self) -> dict[str, Bot]:
+    def bots(self, tick_rate: float = TICK_RATE) -> dict[str, Bot]:
+        speeds = self.pieces_per_second or (None,) * len(self.player_ids)
         return {
-            pid: Bot(strength, seed=bot_seed)
-            for pid, strength, bot_seed in zip(self.player_ids, self.strengths, self.bot_seeds, strict=True)
+            pid: Bot(strength, seed=bot_seed, pace=None if pps is None else pace_of(pps, tick_rate=tick_rate))
+            for pid, strength, bot_seed, pps in zip(
+                self.player_ids, self.strengths, self.bot_seeds, speeds, strict=True
+            )
         }
 
 
@@ -167,12 +172,14 @@ def plan_match(
     players: int = 4,
     strengths: Sequence[str] | None = None,
     registered: Sequence[str] = (),
+    human_pace: bool = False,
 ) -> MatchPlan:
     """The deterministic plan of match ``index`` of a simulated room.
 
     Each seat goes to one of the ``registered`` player ids (user ids, each at most once per match)
     about half the time, otherwise to a guest ``guest-xxxxxxxx``; strengths are drawn from easy,
-    medium and hard unless given.
+    medium and hard unless given. With ``human_pace``, each bot also gets a person's speed (drawn
+    last, so that the rest of the plan is the same with or without it).
     """
     if players < 1:
         raise ValueError(f"a match needs at least 1 player, got {players}")
@@ -197,11 +204,14 @@ def plan_match(
         if strengths is not None
         else tuple(rng.choice(("easy", "medium", "medium", "hard")) for _ in range(players))
     )
+    engine_seed = rng.getrandbits(64)
+    bot_seeds = tuple(rng.getrandbits(64) for _ in range(players))
     return MatchPlan(
         player_ids=tuple(ids),
         strengths=chosen,
-        seed=rng.getrandbits(64),
-        bot_seeds=tuple(rng.getrandbits(64) for _ in range(players)),
+        seed=engine_seed,
+        bot_seeds=bot_seeds,
+        pieces_per_second=tuple(human_pieces_per_second(rng) for _ in range(players)) if human_pace else None,
     )
 
 
@@ -222,6 +232,7 @@ def simulate_match_events(
     started_at: datetime | None = None,
     tick_rate: float = TICK_RATE,
     tournament_id: str | None = None,
+    human_pace: bool = False,
 ) -> list[Published]:
     """One whole bot match as published: (event with tick, Msg-Id) from `game_start` to `game_end`.
 
@@ -229,9 +240,17 @@ def simulate_match_events(
     ``ended_at`` is started_at + ticks / tick_rate, exactly as a `GameRoom` playing the same plan
     with ``realtime=False`` publishes it.
     """
-    plan = plan_match(room_id, index=index, seed=seed, players=players, strengths=strengths, registered=registered)
+    plan = plan_match(
+        room_id,
+        index=index,
+        seed=seed,
+        players=players,
+        strengths=strengths,
+        registered=registered,
+        human_pace=human_pace,
+    )
     match = Match(plan.player_ids, seed=plan.seed, config=config or SIMULATION_CONFIG)
-    bots = plan.bots()
+    bots = plan.bots(tick_rate)
     log = MatchEventLog(
         room_id,
         match,

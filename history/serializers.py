@@ -3,9 +3,11 @@
 import re
 from datetime import UTC, datetime
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from history.dates import DATE_RANGE_RULE, date_range_error
 from history.models import Match
 from history.selectors import MatchRow
 
@@ -26,12 +28,13 @@ class QueryIntegerField(serializers.IntegerField):
 @extend_schema_field(
     {
         "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
-        "description": "ISO-8601 date (midnight UTC) or date-time",
+        "description": f"ISO-8601 date (midnight UTC) or date-time, {DATE_RANGE_RULE}",
         "example": "2025-01-31",
     }
 )
 class DateOrDateTimeField(serializers.Field):
-    """ISO-8601 date or date-time; a date means midnight UTC, and so does a time without an offset."""
+    """ISO-8601 date or date-time; a date means midnight UTC, and so does a time without an offset.
+    Only dates in history/dates.py's range are taken."""
 
     default_error_messages = {
         "invalid": (
@@ -46,9 +49,13 @@ class DateOrDateTimeField(serializers.Field):
         try:
             # Python 3.11's parser takes every ISO-8601 form, dates included (as midnight).
             value = datetime.fromisoformat(data.strip())
-            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         except (ValueError, OverflowError):
             self.fail("invalid")
+        error = date_range_error(value, now=timezone.now())
+        if error is not None:
+            raise serializers.ValidationError(error)
+        return value
 
     def to_representation(self, value: datetime) -> str:
         return value.isoformat()

@@ -3,10 +3,11 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from history.dates import DATE_RANGE_RULE, date_range_error
+
 INT32_MAX = 2**31 - 1
 # Clients' clocks drift; an ended_at a little ahead of ours is a drift, further ahead is a mistake.
 MAX_CLOCK_SKEW = timedelta(minutes=1)
-EARLIEST_ENDED_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -77,7 +78,8 @@ class SoloResultInputSerializer(serializers.Serializer):
     duration_ms = _counter("Length of the game in milliseconds; the match starts this long before ended_at.")
     ended_at = AwareDateTimeField(
         required=False,
-        help_text="When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.",
+        help_text=f"When the game ended, ISO-8601 with a UTC offset, {DATE_RANGE_RULE} (a minute at most); "
+        "defaults to the time of the request.",
     )
 
     def validate(self, attrs: dict) -> dict:
@@ -94,8 +96,11 @@ class SoloResultInputSerializer(serializers.Serializer):
         return attrs
 
     def validate_ended_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_CLOCK_SKEW:
+        now = timezone.now()
+        error = date_range_error(value, now=now)
+        if error is not None:
+            raise serializers.ValidationError(error)
+        # Stricter than the range every date keeps: a result from the future would top "today" early.
+        if value > now + MAX_CLOCK_SKEW:
             raise serializers.ValidationError("ended_at is in the future; send the time the game ended.")
-        if value < EARLIEST_ENDED_AT:
-            raise serializers.ValidationError("ended_at is before 1970; send the time the game ended.")
         return value

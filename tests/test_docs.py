@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,24 @@ def test_python_modules_named_in_documents_exist(document: Path):
     named = [path for path in REPOSITORY_PATH.findall(document.read_text()) if path.endswith(".py")]
     gone = sorted({path for path in named if not (ROOT / path).exists()})
     assert not gone, f"{document.relative_to(ROOT)} names {gone}, which do not exist"
+
+
+# What the repository must not cite: documents outside it (the requirements it was built to), which a
+# reader of a clone cannot follow. Built from parts so that this file does not match itself.
+OUTSIDE_CITATION = re.compile("SPEC" + r"( section|\.md| §)|\.\./" + "shared/")
+
+
+def test_nothing_cites_documents_outside_the_repository():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    citing = []
+    for name in tracked.split():
+        path = ROOT / name
+        if path.suffix in {".png", ".ico", ".woff2"} or not path.is_file():
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        lines = enumerate(text.splitlines(), 1)
+        citing += [f"{name}:{number}" for number, line in lines if OUTSIDE_CITATION.search(line)]
+    assert not citing, f"cite the project's own docs/ instead: {citing[:20]}"

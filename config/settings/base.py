@@ -169,7 +169,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON behind a size and a nesting limit (docs/api.md).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.BoundedJSONParser"],
     # drf-spectacular's, plus the 400 / 401 / 429 answers every route shares (config/openapi.py).
     "DEFAULT_SCHEMA_CLASS": "config.openapi.TruthfulAutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -186,8 +187,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Register, token and session routes, per client address and gunicorn worker (the cache is in memory);
-# "" turns it off.
+# Register, token and session routes, per client address, counted by all workers together
+# (CACHES["shared"]); "" turns it off.
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
 
 # How many proxies in front of gunicorn append to X-Forwarded-For (docs/operations.md); 0 ignores the
@@ -202,16 +203,25 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 METRICS_LOOPBACK_WITHOUT_TOKEN = False
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
 
-# The admin's sign-in (docs/operations.md), the way into every match: after AXES_FAILURE_LIMIT wrong
-# passwords for one username from one address, that pair is refused (429) for the cool-off, counted in
-# the database so that every gunicorn worker agrees. Per pair, so that nobody can lock an operator out
-# from elsewhere. The API's sign-in routes have their own throttle (AUTH_THROTTLE_RATE).
-AXES_ONLY_ADMIN_SITE = True
+# Every way in (the API's token route, the web client's session route, the admin; docs/api.md and
+# docs/operations.md): after AXES_FAILURE_LIMIT wrong passwords for one account from one address, that pair is
+# refused (429, saying until when) for the cool-off, counted in the database so that every gunicorn
+# worker and host agrees (accounts/lockout.py). Per pair, so that nobody can lock a player or an
+# operator out from elsewhere; the account is its username key, so any case counts as one.
+AXES_ONLY_ADMIN_SITE = False
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
-AXES_FAILURE_LIMIT = 5
+AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+
+# What every worker and host must count together (the auth throttles): a table in PostgreSQL, created
+# by migration accounts.0003, so no server is added for it. The default cache stays in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
+}
 
 # The web client's session (docs/api.md): the refresh token lives in this cookie only,
 # HttpOnly and SameSite=Strict, sent to the session routes alone; Secure in production.

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, replace
 
 from game.bots.evaluate import Weights, placement_value, simulate
+from game.bots.pace import Pace
 from game.bots.search import SONIC, Plan, follow, plans
 from game.engine.board import drop_distance, fits
 from game.engine.movement import TURNS, rotate
@@ -91,8 +92,10 @@ _TSD_PERIOD = 20
 class Bot:
     """Call ``actions(player)`` once per tick; it returns the inputs to send this tick."""
 
-    def __init__(self, strength: str | Strength = "medium", seed: int = 0) -> None:
+    def __init__(self, strength: str | Strength = "medium", seed: int = 0, pace: Pace | None = None) -> None:
         self.strength = STRENGTHS[strength] if isinstance(strength, str) else strength
+        self.pace = pace  # None: as fast as the strength allows; else a person's speed (game/bots/pace.py)
+        self._age = 0  # ticks since the active piece appeared
         self._rng = random.Random(seed)
         self._seen_spawn = -1
         self._plan: Plan | None = None
@@ -107,7 +110,9 @@ class Bot:
         piece = player.active
         if piece is None:
             return []
+        self._age += 1
         if player.spawns != self._seen_spawn:
+            self._age = 0
             held = self._plan is not None and self._plan.tokens[:1] == ("hold",)
             self._seen_spawn = player.spawns
             self._plan, self._done = (self._after_hold, 0) if held else (None, 0)
@@ -120,7 +125,19 @@ class Bot:
         if self._plan is None or not self._still_good(player):
             self._plan = self._choose(player)
             self._done = 0
+        if self.pace is not None and self._held_back():
+            return []
         return self._emit(player)
+
+    def _held_back(self) -> bool:
+        """At a person's pace: one input every few ticks, and no drop before the piece's time is up."""
+        assert self.pace is not None and self._plan is not None
+        tokens = self._plan.tokens
+        next_token = tokens[self._done] if self._done < len(tokens) else None
+        if next_token == "hard_drop":
+            return self._age < self.pace.piece_ticks
+        # Soft drop is a key held down, not tapped: the engine moves the piece a row a tick.
+        return next_token != SONIC and self._age % self.pace.input_ticks != 0
 
     # -- choosing -------------------------------------------------------------------------------------
     def _new_piece(self) -> None:
@@ -195,7 +212,8 @@ class Bot:
         state, x, y = piece.state, piece.x, piece.y
         rows = player.config.soft_drop_rows
         out: list[str] = []
-        while len(out) < self.strength.actions_per_tick and self._done < len(plan.tokens):
+        limit = 1 if self.pace is not None else self.strength.actions_per_tick
+        while len(out) < limit and self._done < len(plan.tokens):
             token = plan.tokens[self._done]
             if token == SONIC:
                 fall = drop_distance(masks, piece.piece, state, x, y)

@@ -54,7 +54,8 @@ def test_optional_query_parameters_may_be_given_empty(schema, db):
 def test_the_register_schema_states_the_password_and_username_rules(schema):
     fields = schema["components"]["schemas"]["RegisterInputRequest"]["properties"]
     assert fields["password"]["minLength"] == 8 and fields["password"]["pattern"] == "[^0-9]"
-    assert fields["username"]["pattern"] == r"^[\w.@+-]+$" and fields["username"]["maxLength"] == 150
+    assert fields["username"]["pattern"] == r"^[\w-]{3,30}$"
+    assert (fields["username"]["minLength"], fields["username"]["maxLength"]) == (3, 30)
 
 
 def test_a_cursor_is_a_position_of_the_stated_form_and_any_such_string_is_taken(db):

@@ -19,6 +19,9 @@ from streaming.metrics_server import serve_metrics
 logger = logging.getLogger("game.simulate")
 
 MAX_PLAYERS = 16
+# The demo of `dev.py up`: one room of bots at people's speeds publishes about 65 events a second
+# (most of them inputs, a soft drop one a row), a few dozen; each further room as many again.
+DEMO_ROOMS = 1
 
 
 class Command(BaseCommand):
@@ -28,7 +31,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--rooms", type=int, default=4, help="rooms playing at once (default 4)")
+        parser.add_argument(
+            "--rooms", type=int, default=None, help="rooms playing at once (default 4; --demo: 1, a few dozen events/s)"
+        )
         parser.add_argument(
             "--matches", type=int, default=5, help="matches per room, one after another (default 5; --demo plays on)"
         )
@@ -42,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo",
             action="store_true",
-            help="a gentle, endless stream of short real-time matches until SIGTERM or SIGINT",
+            help="a gentle, endless stream of real-time matches, bots at people's speeds, until SIGTERM or SIGINT",
         )
         parser.add_argument("--tournament-id", default=None, help="tournament_id of every match")
         parser.add_argument(
@@ -58,7 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         serve_metrics("--metrics-port", port=options["metrics_port"])  # its publisher's (docs/operations.md)
         demo = bool(options["demo"])
-        rooms = _positive(options["rooms"], "--rooms")
+        rooms = _positive(options["rooms"] if options["rooms"] is not None else (DEMO_ROOMS if demo else 4), "--rooms")
         matches = _positive(options["matches"], "--matches")
         players = _positive(options["players"], "--players")
         if not 2 <= players <= MAX_PLAYERS:

@@ -517,7 +517,7 @@ export interface components {
             duration_ms: number;
             /**
              * Format: date-time
-             * @description When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.
+             * @description When the game ended, ISO-8601 with a UTC offset, between 2000-01-01 and one day from now (UTC) (a minute at most); defaults to the time of the request.
              */
             ended_at?: string;
         };
@@ -695,7 +695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description Too many attempts from this address; retry after Retry-After. */
+            /** @description Too many attempts from this address, or too many failed sign-ins to this account from it (locked until the time the detail gives); retry after Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -824,7 +824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            /** @description Too many attempts from this address, or too many failed sign-ins to this account from it (locked until the time the detail gives); retry after Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,17 @@
 import { useId, useState, type FormEvent } from 'react';
+import { formatWhen } from '../../lib/format';
 import { ApiError } from '../../lib/session';
+
+/** A 429's words: the server's (a locked sign-in says until when, shown in the reader's time zone),
+ * or a general one. */
+export function tooManyAttempts(details: string[]): string[] {
+  if (details.length === 0) return ['Too many attempts: wait a minute and try again.'];
+  return details.map((detail) => {
+    const until = /try again after (\S+Z)\./.exec(detail);
+    if (!until?.[1]) return detail;
+    return `Too many failed sign-ins to this account from here: try again after ${formatWhen(until[1])}.`;
+  });
+}
 
 interface Props {
   title: string;
@@ -36,7 +48,7 @@ export function CredentialsForm({ title, submitLabel, autoCompletePassword, onSu
   const general =
     error instanceof ApiError
       ? error.status === 429
-        ? ['Too many attempts: wait a minute and try again.']
+        ? tooManyAttempts(errorsOf('detail'))
         : errorsOf('detail')
       : error
         ? ['The server could not be reached. Check your connection and try again.']

@@ -1,6 +1,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen } from '../../lib/format';
 import { isPeriod, PERIODS, type Period, useMultiplayerLeaderboard, useSoloLeaderboard } from './api';
 
@@ -17,29 +18,33 @@ function SoloBoard({ period }: { period: Period }) {
   const state = boardState(query, 'solo', 'No solo games in this period yet.');
   if (state || !query.data) return state;
   return (
-    <table className="table">
-      <caption>Solo: best score</caption>
-      <thead>
-        <tr>
-          <th scope="col">Rank</th>
-          <th scope="col">Player</th>
-          <th scope="col">Best score</th>
-          <th scope="col">Achieved</th>
-        </tr>
-      </thead>
-      <tbody>
-        {query.data.results.map((row) => (
-          <tr key={row.user_id}>
-            <td>{row.rank}</td>
-            <th scope="row">
-              <Link to={`/players/${row.user_id}`}>{row.username}</Link>
+    <div className="table-scroll">
+      <table className="table">
+        <caption>Solo: best score</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Player</th>
+            <th scope="col">Best score</th>
+            <th scope="col" className="optional">
+              Achieved
             </th>
-            <td>{formatNumber(row.best_score)}</td>
-            <td>{formatWhen(row.achieved_at)}</td>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {query.data.results.map((row) => (
+            <tr key={row.user_id}>
+              <td>{row.rank}</td>
+              <th scope="row">
+                <PlayerLink player={{ ...row, player_id: row.user_id }} />
+              </th>
+              <td>{formatNumber(row.best_score)}</td>
+              <td className="optional">{formatWhen(row.achieved_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -48,33 +53,39 @@ function MultiplayerBoard({ period }: { period: Period }) {
   const state = boardState(query, 'multiplayer', 'No multiplayer matches in this period yet.');
   if (state || !query.data) return state;
   return (
-    <table className="table">
-      <caption>Multiplayer: most wins</caption>
-      <thead>
-        <tr>
-          <th scope="col">Rank</th>
-          <th scope="col">Player</th>
-          <th scope="col">Wins</th>
-          <th scope="col">Matches</th>
-          <th scope="col">Win rate</th>
-          <th scope="col">Average placement</th>
-        </tr>
-      </thead>
-      <tbody>
-        {query.data.results.map((row) => (
-          <tr key={row.user_id}>
-            <td>{row.rank}</td>
-            <th scope="row">
-              <Link to={`/players/${row.user_id}`}>{row.username}</Link>
+    <div className="table-scroll">
+      <table className="table">
+        <caption>Multiplayer: most wins</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Player</th>
+            <th scope="col">Wins</th>
+            <th scope="col" className="optional">
+              Matches
             </th>
-            <td>{formatNumber(row.wins)}</td>
-            <td>{formatNumber(row.matches)}</td>
-            <td>{formatNumber(row.win_rate * 100, 2)} %</td>
-            <td>{formatNumber(row.average_placement, 2)}</td>
+            <th scope="col">Win rate</th>
+            <th scope="col" className="optional">
+              Average placement
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {query.data.results.map((row) => (
+            <tr key={row.user_id}>
+              <td>{row.rank}</td>
+              <th scope="row">
+                <PlayerLink player={{ ...row, player_id: row.user_id }} />
+              </th>
+              <td>{formatNumber(row.wins)}</td>
+              <td className="optional">{formatNumber(row.matches)}</td>
+              <td>{formatNumber(row.win_rate * 100, 2)} %</td>
+              <td className="optional">{formatNumber(row.average_placement, 2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -102,7 +113,7 @@ export function LeaderboardsPage() {
           </select>
         </label>
       </form>
-      <div className="boards">
+      <div className="board-columns">
         <div className="board-column">
           <MultiplayerBoard period={period} />
         </div>

@@ -31,35 +31,43 @@ export function TournamentPage() {
       {standings.length === 0 ? (
         <p>No results in the standings yet.</p>
       ) : (
-        <table className="table">
-          <caption>Standings</caption>
-          <thead>
-            <tr>
-              <th scope="col">Rank</th>
-              <th scope="col">Player</th>
-              <th scope="col">Points</th>
-              <th scope="col">Wins</th>
-              <th scope="col">Matches</th>
-              <th scope="col">Average placement</th>
-              <th scope="col">Total score</th>
-            </tr>
-          </thead>
-          <tbody>
-            {standings.map((row) => (
-              <tr key={row.player_id}>
-                <td>{row.rank}</td>
-                <th scope="row">
-                  <PlayerLink player={row} />
+        <div className="table-scroll">
+          <table className="table">
+            <caption>Standings</caption>
+            <thead>
+              <tr>
+                <th scope="col">Rank</th>
+                <th scope="col">Player</th>
+                <th scope="col">Points</th>
+                <th scope="col" className="optional">
+                  Wins
                 </th>
-                <td>{formatNumber(row.points)}</td>
-                <td>{formatNumber(row.wins)}</td>
-                <td>{formatNumber(row.matches)}</td>
-                <td>{formatNumber(row.average_placement, 2)}</td>
-                <td>{formatNumber(row.total_score)}</td>
+                <th scope="col" className="optional">
+                  Matches
+                </th>
+                <th scope="col" className="optional">
+                  Average placement
+                </th>
+                <th scope="col">Total score</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {standings.map((row) => (
+                <tr key={row.player_id}>
+                  <td>{row.rank}</td>
+                  <th scope="row">
+                    <PlayerLink player={row} />
+                  </th>
+                  <td>{formatNumber(row.points)}</td>
+                  <td className="optional">{formatNumber(row.wins)}</td>
+                  <td className="optional">{formatNumber(row.matches)}</td>
+                  <td className="optional">{formatNumber(row.average_placement, 2)}</td>
+                  <td>{formatNumber(row.total_score)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
