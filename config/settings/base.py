@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stats",
     "streaming",
     "game",
+    "archive",
 ]
 
 MIDDLEWARE = [
