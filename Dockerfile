@@ -17,6 +17,7 @@ COPY solo solo
 COPY stats stats
 COPY streaming streaming
 COPY game game
+COPY archive archive
 COPY devtools devtools
 COPY manage.py ./
 COPY --from=web /web/dist web/dist

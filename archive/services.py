@@ -7,6 +7,7 @@ row points at, which the next write replaces with the same bytes, and never a ro
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -38,8 +39,15 @@ async def match_document_from_stream(client: NATS, match: Match) -> dict[str, An
     return match_document(match=match, replay=await read_replay(client, match.room_id or "", match.started_at))
 
 
-def match_archive_write(*, match: Match, document: dict[str, Any], store: ArchiveStore) -> str:
-    """Store the match's document under its key, then record key, SHA-256 and time on its row; the key.
+@dataclass(frozen=True)
+class ArchivedObject:
+    key: str
+    sha256: str
+    size: int
+
+
+def match_archive_write(*, match: Match, document: dict[str, Any], store: ArchiveStore) -> ArchivedObject:
+    """Store the match's document under its key, then record key, SHA-256 and time on its row.
 
     StoreUnavailable (nothing recorded) when the store fails; a database error leaves the object
     unrecorded, to be written again with the same bytes.
@@ -50,7 +58,7 @@ def match_archive_write(*, match: Match, document: dict[str, Any], store: Archiv
     store.put(full_key, body)
     Match.objects.filter(pk=match.pk).update(archived_at=timezone.now(), archive_key=full_key, archive_sha256=digest)
     match.archive_key, match.archive_sha256 = full_key, digest
-    return full_key
+    return ArchivedObject(full_key, digest, len(body))
 
 
 def archived_document(*, match: Match, store: ArchiveStore) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ def test_a_written_match_is_recorded_and_reads_back_as_the_stream_document(strea
     match = project("room-a", events)
     document = match_document(match=match, replay=replay_match(match.room_id, match.started_at))
 
-    key = match_archive_write(match=match, document=document, store=archive_store)
+    key = match_archive_write(match=match, document=document, store=archive_store).key
 
     row = Match.objects.get(pk=match.pk)
     assert key == row.archive_key == archive_store.full_key(f"matches/2026/11/01/{match.id}.json.gz")
@@ -31,7 +31,7 @@ def test_a_written_match_is_recorded_and_reads_back_as_the_stream_document(strea
 def test_writing_again_stores_the_same_bytes(stream, archive_store):
     match = project("room-b", publish_match_with_moment("room-b", 1))
     document = match_document(match=match, replay=replay_match(match.room_id, match.started_at))
-    key = match_archive_write(match=match, document=document, store=archive_store)
+    key = match_archive_write(match=match, document=document, store=archive_store).key
     first = archive_store.get(key)
     match_archive_write(match=match, document=document, store=archive_store)
     assert archive_store.get(key) == first

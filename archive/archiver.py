@@ -1,0 +1,160 @@
+"""The match archiver (SPEC section 15): each finished match's replay document written to the object store.
+
+A durable consumer `match-archiver` on `game.*.events`, on the runner every consumer shares. For each
+`game_end`: once the projector has written the match and ARCHIVE_SETTLE_SECONDS have passed since the
+event was stored (moments arriving late are then in the stream), it reads the match's replay from the
+stream, writes it as one object, records key, SHA-256 and time on the row, and acknowledges. Until
+then the game_end is nakked with the delay left. Every other event is acknowledged unread.
+
+Idempotent: a match already recorded is acknowledged without a write, and a write repeated (after a
+crash between the object and the row, or by a second archiver) stores the same bytes. The store or
+PostgreSQL away is a failure of the world (RetryLater): the batch is nakked and waited out, never
+recorded as poison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from archive.metrics import ARCHIVE_BYTES_WRITTEN, MATCHES_ARCHIVED
+from archive.services import match_archive_write, match_document_from_stream
+from archive.store import ArchiveStore, StoreUnavailable
+from history.models import Match
+from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
+from streaming.delivery import Delivery
+from streaming.events import InvalidEvent, game_end_from_event
+from streaming.poison import looks_like_object, read_event
+from streaming.replay import ReplayGone, ReplayNotFound
+
+logger = logging.getLogger("archive.archiver")
+
+# A game_end whose match the projector has not written yet comes back this soon.
+NOT_PROJECTED_DELAY_SECONDS = 2.0
+# Replays read from the stream at once, per batch: each is a few batched direct gets.
+CONCURRENT_READS = 8
+
+
+@dataclass
+class _Pending:
+    index: int  # in the batch
+    delivery: Delivery
+    room_id: str
+    started_at: datetime
+    match: Match | None = None
+    document: dict[str, Any] | None = None
+
+
+def game_end_of(delivery: Delivery) -> tuple[str, datetime] | None:
+    """(room_id, started_at) of a valid game_end; None for any other event, or one the projector refuses
+    (it records those as poison: there is no match to archive)."""
+    data = delivery.data
+    if b"game_end" not in data and b"\\u" not in data and looks_like_object(data):
+        return None
+    try:
+        room_id, event = read_event(delivery.origin_subject, data)
+        if event.type != "game_end":
+            return None
+        end = game_end_from_event(room_id, event)
+    except InvalidEvent:
+        return None
+    return end.room_id, end.started_at
+
+
+class MatchArchiver(Consumer):
+    durable = "match-archiver"
+    filter_subject = "game.*.events"
+
+    def __init__(self, *, store: ArchiveStore | None = None, settle_seconds: float | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store or ArchiveStore.from_settings()
+        self.settle_seconds = settings.ARCHIVE_SETTLE_SECONDS if settle_seconds is None else settle_seconds
+        self.archived = 0
+
+    async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+        verdicts = [Verdict.ACK] * len(batch)
+        now = time.time()
+        waits: list[float] = []
+        pending: list[_Pending] = []
+        for index, delivery in enumerate(batch):
+            end = game_end_of(delivery)
+            if end is None:
+                continue
+            left = self.settle_seconds - (now - delivery.timestamp_ns / 1e9)
+            if left > 0:  # late moments may still come: wait
+                verdicts[index] = Verdict.NAK
+                waits.append(left)
+                continue
+            pending.append(_Pending(index, delivery, *end))
+        if pending:
+            await in_worker_thread(self._find_matches, pending)
+        to_read = []
+        for item in pending:
+            if item.match is None:  # the projector has not written it yet
+                verdicts[item.index] = Verdict.NAK
+                waits.append(NOT_PROJECTED_DELAY_SECONDS)
+            elif item.match.archived_at is None:
+                to_read.append(item)
+        await self._read_documents(to_read)
+        readable = [item for item in to_read if item.document is not None]
+        if readable:
+            await in_worker_thread(self._write, readable)
+        self.nak_delay_seconds = max(0.5, min(waits)) if waits else 1.0
+        return verdicts
+
+    def _find_matches(self, pending: list[_Pending]) -> None:
+        wanted = Q()
+        for item in pending:
+            wanted |= Q(room_id=item.room_id, started_at=item.started_at)
+        found = {
+            (match.room_id, match.started_at): match
+            for match in Match.objects.filter(wanted).only("id", "room_id", "started_at", "archived_at")
+        }
+        for item in pending:
+            item.match = found.get((item.room_id, item.started_at))
+
+    async def _read_documents(self, items: list[_Pending]) -> None:
+        gate = asyncio.Semaphore(CONCURRENT_READS)
+        client = self.nats.client
+
+        async def read(item: _Pending) -> None:
+            async with gate:
+                try:
+                    item.document = await match_document_from_stream(client, item.match)
+                except (ReplayGone, ReplayNotFound) as error:
+                    # Nothing left to archive: acknowledged, and /healthz keeps counting it unarchived.
+                    logger.warning("match not archived: %s", error, extra=self._ids(item))
+
+        await asyncio.gather(*(read(item) for item in items))
+
+    def _write(self, items: list[_Pending]) -> None:
+        for item in items:
+            assert item.match is not None and item.document is not None
+            try:
+                stored = match_archive_write(match=item.match, document=item.document, store=self.store)
+            except StoreUnavailable as error:
+                if "NoSuchBucket" in str(error):  # a store started empty (SeaweedFS, MinIO): make it, then retry
+                    with contextlib.suppress(StoreUnavailable):
+                        self.store.ensure_bucket()
+                raise RetryLater(str(error)) from error
+            MATCHES_ARCHIVED.inc()
+            ARCHIVE_BYTES_WRITTEN.inc(stored.size)
+            self.archived += 1
+            logger.info("match archived key=%s bytes=%d", stored.key, stored.size, extra=self._ids(item))
+
+    def _ids(self, item: _Pending) -> dict[str, object]:
+        return {
+            "match_id": str(item.match.id) if item.match else None,
+            "room_id": item.room_id,
+            "started_at": item.started_at.isoformat(),
+            "stream_seq": item.delivery.stream_seq,
+            "consumer": self.durable,
+        }
