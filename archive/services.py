@@ -16,12 +16,13 @@ from nats.aio.client import Client as NATS
 from archive.document import decode_document, encode_document, object_key, replay_document, sha256_hex
 from archive.store import ArchiveStore, ArchiveUnreadable
 from history.models import Match
+from history.selectors import MatchRow
 from streaming.replay import Replay, read_replay
 
 logger = logging.getLogger("archive")
 
 
-def match_document(*, match: Match, replay: Replay) -> dict[str, Any]:
+def match_document(*, match: Match | MatchRow, replay: Replay) -> dict[str, Any]:
     """The replay API's document of ``match`` from its replay read from the stream."""
     return replay_document(
         match_id=str(match.id),

@@ -460,6 +460,10 @@ export interface components {
             moments: {
                 [key: string]: unknown;
             }[];
+            /** @description stream sequence of the last event (the ETag's) */
+            last_event_seq: number;
+            /** @description stream sequence of the last moment, 0 for none */
+            last_moment_seq: number;
         };
         SessionAccess: {
             /** @description A JWT access token */
@@ -1132,7 +1136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The stream no longer holds this match's events. */
+            /** @description Neither the stream nor the archive holds this match's events. */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,7 +1145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The event stream is unreachable. */
+            /** @description The event stream, or the archive the match is kept in, is unreachable. */
             503: {
                 headers: {
                     [name: string]: unknown;
