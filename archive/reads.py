@@ -64,9 +64,13 @@ def _from_archive(match_id: uuid.UUID) -> dict[str, Any] | None:
 
 
 def archived_for_command(room_id: str, started_at: datetime | None) -> dict[str, Any] | None:
-    """`archived_match_document` for a command: the store away is a CommandError that says so."""
+    """`archived_match_document` for a command (None without ARCHIVE_URL: no archive to look in); the
+    store away is a CommandError that says so."""
+    from django.conf import settings
     from django.core.management.base import CommandError
 
+    if not settings.ARCHIVE_URL:
+        return None
     try:
         return archived_match_document(room_id, started_at)
     except ArchiveUnreadable as error:
