@@ -31,6 +31,16 @@ def archive_health() -> dict[str, int | float | None]:
     return {"unarchived": found["unarchived"], "oldest_unarchived_age_s": age}
 
 
+def archive_health_if_readable(*, database_ok: bool) -> dict[str, int | float | None]:
+    """`archive_health` for /healthz: nulls when PostgreSQL is down or the query fails, never an error."""
+    if database_ok:
+        try:
+            return archive_health()
+        except Exception:  # the database failed between the two checks: reported as unknown
+            pass
+    return {"unarchived": None, "oldest_unarchived_age_s": None}
+
+
 def update_archive_gauges() -> dict[str, int | float | None]:
     """Read the archive's health and copy it into its gauges; what was read."""
     close_old_connections()

@@ -61,6 +61,8 @@ def expected_consumers() -> list[ExpectedConsumer]:
         consumers.append(ExpectedConsumer(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE))
     else:
         consumers += [ExpectedConsumer(PARTITIONED_STREAM, f"{DETECTOR_DURABLE}-{i}") for i in range(partitions)]
+    if settings.ARCHIVE_URL:  # the archiver (SPEC section 15), wherever an archive is configured
+        consumers.append(ExpectedConsumer(settings.GAME_EVENTS_STREAM, "match-archiver"))
     return consumers
 
 
