@@ -1,9 +1,11 @@
-"""Reads of a finished match past the stream (SPEC section 15): the stream first, then the archive.
+"""Reads of a finished match (SPEC section 15): its archived object when it has one, else the stream.
 
 The same document either way (the archive holds exactly what the replay API answered), so the same
-ETag. The archive is read when the stream no longer holds the match, and also when NATS cannot be
-reached and the match is archived. ReplayGone only when neither holds it; ArchiveUnreadable when
-only the archive does and it cannot be read now (the store away).
+ETag. The archive is read first because it is faster: one object against the stream's thousands of
+direct gets (bench/archive.py: a 3,000-event match's replay answered in 26 ms from the archive, 156 ms
+from the stream, p50). A match not archived yet, or whose object cannot be read, is read from the
+stream. ReplayGone only when neither holds it; ArchiveUnreadable when only the archive may and its
+store cannot be read now.
 """
 
 from __future__ import annotations
@@ -24,25 +26,28 @@ logger = logging.getLogger("archive")
 
 
 def match_replay_document(match: Match | MatchRow) -> dict[str, Any]:
-    """The replay document of a finished match (its row, or the selectors' MatchRow), from the stream or
-    else from the archive.
+    """The replay document of a finished match (its row, or the selectors' MatchRow): archived, else streamed.
 
-    ReplayGone when neither holds it; ArchiveUnreadable when only the archive may and it cannot be
-    read; NATS's failures as they are when NATS is away and the match is not archived.
+    ReplayGone when neither holds it; ArchiveUnreadable when the stream does not and the store cannot
+    be read; NATS's failures as they are when NATS is away and the archive has no copy to give.
     """
+    unreadable: ArchiveUnreadable | None = None
+    try:
+        document = _from_archive(match.id)
+    except ArchiveUnreadable as error:  # the stream may still hold it
+        document, unreadable = None, error
+    if document is not None:
+        return document
     try:
         return match_document(match=match, replay=replay_match(match.room_id or "", match.started_at))
     except (ReplayGone, ReplayNotFound) as error:
-        document = _from_archive(match.id)
-        if document is None:
-            raise ReplayGone(f"neither the stream nor the archive holds match {match.id}") from error
-        return document
+        if unreadable is not None:
+            raise unreadable from error
+        raise ReplayGone(f"neither the stream nor the archive holds match {match.id}") from error
     except NATS_UNAVAILABLE:
-        document = _from_archive(match.id)
-        if document is None:
-            raise
-        logger.warning("NATS away: replay read from the archive", extra={"match_id": str(match.id)})
-        return document
+        if unreadable is not None:
+            logger.warning("NATS and the archive both unreadable: %s", unreadable, extra={"match_id": str(match.id)})
+        raise
 
 
 def archived_match_document(room_id: str, started_at: datetime | None) -> dict[str, Any] | None:
