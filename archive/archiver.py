@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,13 +26,20 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from archive.assembly import MatchAssembler, msg_id_index
 from archive.metrics import ARCHIVE_BYTES_WRITTEN, MATCHES_ARCHIVED
-from archive.services import match_archive_write, match_document_from_stream
+from archive.services import (
+    ArchivedObject,
+    match_archive_put,
+    match_document_from_events,
+    match_document_from_stream,
+    matches_archive_record,
+)
 from archive.store import ArchiveStore, StoreUnavailable
 from history.models import Match
 from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
-from streaming.events import InvalidEvent, game_end_from_event
+from streaming.events import InvalidEvent, game_end_from_event, parse_timestamp
 from streaming.poison import looks_like_object, read_event
 from streaming.replay import ReplayGone, ReplayNotFound
 
@@ -41,6 +49,8 @@ logger = logging.getLogger("archive.archiver")
 NOT_PROJECTED_DELAY_SECONDS = 2.0
 # Replays read from the stream at once, per batch: each is a few batched direct gets.
 CONCURRENT_READS = 8
+# Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
+CONCURRENT_PUTS = 8
 
 
 @dataclass
@@ -53,19 +63,33 @@ class _Pending:
     document: dict[str, Any] | None = None
 
 
-def game_end_of(delivery: Delivery) -> tuple[str, datetime] | None:
-    """(room_id, started_at) of a valid game_end; None for any other event, or one the projector refuses
-    (it records those as poison: there is no match to archive)."""
-    data = delivery.data
-    if b"game_end" not in data and b"\\u" not in data and looks_like_object(data):
+def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetime] | None:
+    """Hand the event to ``assembler``; (room_id, started_at) when it is a valid game_end, else None (one the
+    projector refuses it records as poison: there is no match to archive).
+
+    Events that cannot be a game_start or a game_end are skimmed without JSON decoding, as the projector does.
+    """
+    data, subject, seq = delivery.data, delivery.origin_subject, delivery.stream_seq
+    in_order = delivery.num_delivered == 1 and not delivery.may_have_overtaken
+    room_id = subject.split(".")[1] if subject.count(".") == 2 else ""
+    if b"game_end" not in data and b"game_start" not in data and b"\\u" not in data and looks_like_object(data):
+        assembler.add(room_id, seq, data, in_order=in_order)
         return None
     try:
-        room_id, event = read_event(delivery.origin_subject, data)
+        room_id, event = read_event(subject, data)
+        if event.type == "game_start":
+            started_at = parse_timestamp(event.data.get("started_at"), "data.started_at")
+            assembler.start(room_id, started_at, seq, data, in_order=in_order)
+            return None
         if event.type != "game_end":
+            assembler.add(room_id, seq, data, in_order=in_order)
             return None
         end = game_end_from_event(room_id, event)
     except InvalidEvent:
+        assembler.add(room_id, seq, data, in_order=in_order)
         return None
+    index = msg_id_index(delivery.msg_id)
+    assembler.end(end.room_id, end.started_at, seq, data, in_order=in_order, index=index)
     return end.room_id, end.started_at
 
 
@@ -78,6 +102,9 @@ class MatchArchiver(Consumer):
         self.store = store or ArchiveStore.from_settings()
         self.settle_seconds = settings.ARCHIVE_SETTLE_SECONDS if settle_seconds is None else settle_seconds
         self.archived = 0
+        self.assembler = MatchAssembler()
+        self.read_back = 0  # matches whose events were read from the stream, not assembled
+        self._puts = ThreadPoolExecutor(max_workers=CONCURRENT_PUTS, thread_name_prefix="archive-put")
 
     async def process_on_event_loop(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         verdicts = [Verdict.ACK] * len(batch)
@@ -85,7 +112,7 @@ class MatchArchiver(Consumer):
         waits: list[float] = []
         pending: list[_Pending] = []
         for index, delivery in enumerate(batch):
-            end = game_end_of(delivery)
+            end = observe(delivery, self.assembler)
             if end is None:
                 continue
             left = self.settle_seconds - (now - delivery.timestamp_ns / 1e9)
@@ -128,7 +155,14 @@ class MatchArchiver(Consumer):
         async def read(item: _Pending) -> None:
             async with gate:
                 try:
-                    item.document = await match_document_from_stream(client, item.match)
+                    assembled = self.assembler.take(item.room_id, item.started_at)
+                    if assembled is not None:
+                        item.document = await match_document_from_events(
+                            client, item.match, assembled.events, assembled.last_event_seq
+                        )
+                    else:
+                        self.read_back += 1
+                        item.document = await match_document_from_stream(client, item.match)
                 except (ReplayGone, ReplayNotFound) as error:
                     # Nothing left to archive: acknowledged, and /healthz keeps counting it unarchived.
                     logger.warning("match not archived: %s", error, extra=self._ids(item))
@@ -136,19 +170,25 @@ class MatchArchiver(Consumer):
         await asyncio.gather(*(read(item) for item in items))
 
     def _write(self, items: list[_Pending]) -> None:
-        for item in items:
+        """Put the objects (several at once: each is a round trip to the store), then record them all."""
+
+        def put(item: _Pending) -> ArchivedObject:
             assert item.match is not None and item.document is not None
-            try:
-                stored = match_archive_write(match=item.match, document=item.document, store=self.store)
-            except StoreUnavailable as error:
-                if "NoSuchBucket" in str(error):  # a store started empty (SeaweedFS, MinIO): make it, then retry
-                    with contextlib.suppress(StoreUnavailable):
-                        self.store.ensure_bucket()
-                raise RetryLater(str(error)) from error
+            return match_archive_put(match=item.match, document=item.document, store=self.store)
+
+        try:
+            stored = list(self._puts.map(put, items))
+        except StoreUnavailable as error:
+            if "NoSuchBucket" in str(error):  # a store started empty (SeaweedFS, MinIO): make it, then retry
+                with contextlib.suppress(StoreUnavailable):
+                    self.store.ensure_bucket()
+            raise RetryLater(str(error)) from error
+        matches_archive_record(stored=[(item.match, archived) for item, archived in zip(items, stored, strict=True)])
+        for item, archived in zip(items, stored, strict=True):
             MATCHES_ARCHIVED.inc()
-            ARCHIVE_BYTES_WRITTEN.inc(stored.size)
+            ARCHIVE_BYTES_WRITTEN.inc(archived.size)
             self.archived += 1
-            logger.info("match archived key=%s bytes=%d", stored.key, stored.size, extra=self._ids(item))
+            logger.info("match archived key=%s bytes=%d", archived.key, archived.size, extra=self._ids(item))
 
     def _ids(self, item: _Pending) -> dict[str, object]:
         return {

@@ -6,10 +6,13 @@ row points at, which the next write replaces with the same bytes, and never a ro
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from nats.aio.client import Client as NATS
 
@@ -17,7 +20,9 @@ from archive.document import decode_document, encode_document, object_key, repla
 from archive.store import ArchiveStore, ArchiveUnreadable
 from history.models import Match
 from history.selectors import MatchRow
-from streaming.replay import Replay, read_replay
+from streaming.events import moments_subject, parse_timestamp
+from streaming.replay import CLOCK_SKEW_MARGIN, Replay, read_replay, replay_match
+from streaming.stream_reads import read_subject
 
 logger = logging.getLogger("archive")
 
@@ -40,11 +45,50 @@ async def match_document_from_stream(client: NATS, match: Match) -> dict[str, An
     return match_document(match=match, replay=await read_replay(client, match.room_id or "", match.started_at))
 
 
+async def match_document_from_events(
+    client: NATS, match: Match, events: list[dict[str, Any]], last_event_seq: int
+) -> dict[str, Any]:
+    """The match's document from its events already in hand (archive.assembly): only its moments are read."""
+    replay = Replay(
+        room_id=match.room_id or "", started_at=match.started_at, events=events, last_event_seq=last_event_seq
+    )
+    async for message in read_subject(client, moments_subject(replay.room_id), match.started_at - CLOCK_SKEW_MARGIN):
+        # As read_replay reads them: the moments whose data.started_at is the match's, in stream order.
+        try:
+            moment = json.loads(message.data)
+            started = parse_timestamp((moment.get("data") or {}).get("started_at"), "started_at")
+        except (ValueError, AttributeError):
+            continue
+        if started == match.started_at:
+            replay.moments.append(moment)
+            replay.last_moment_seq = message.seq
+        elif started > match.started_at:
+            break
+    return match_document(match=match, replay=replay)
+
+
 @dataclass(frozen=True)
 class ArchivedObject:
     key: str
     sha256: str
     size: int
+
+
+def match_archive_put(*, match: Match, document: dict[str, Any], store: ArchiveStore) -> ArchivedObject:
+    """Store the match's document under its key (no row touched); StoreUnavailable when the store fails."""
+    full_key = store.full_key(object_key(match_id=str(match.id), started_at=match.started_at))
+    body = encode_document(document)
+    store.put(full_key, body)
+    return ArchivedObject(full_key, sha256_hex(body), len(body))
+
+
+def matches_archive_record(*, stored: list[tuple[Match, ArchivedObject]]) -> None:
+    """Record key, SHA-256 and time on the rows of matches whose objects are stored, in one transaction."""
+    now = timezone.now()
+    for match, archived in stored:
+        match.archived_at, match.archive_key, match.archive_sha256 = now, archived.key, archived.sha256
+    with transaction.atomic():
+        Match.objects.bulk_update([match for match, _ in stored], ["archived_at", "archive_key", "archive_sha256"])
 
 
 def match_archive_write(*, match: Match, document: dict[str, Any], store: ArchiveStore) -> ArchivedObject:
@@ -53,13 +97,24 @@ def match_archive_write(*, match: Match, document: dict[str, Any], store: Archiv
     StoreUnavailable (nothing recorded) when the store fails; a database error leaves the object
     unrecorded, to be written again with the same bytes.
     """
-    full_key = store.full_key(object_key(match_id=str(match.id), started_at=match.started_at))
-    body = encode_document(document)
-    digest = sha256_hex(body)
-    store.put(full_key, body)
-    Match.objects.filter(pk=match.pk).update(archived_at=timezone.now(), archive_key=full_key, archive_sha256=digest)
-    match.archive_key, match.archive_sha256 = full_key, digest
-    return ArchivedObject(full_key, digest, len(body))
+    archived = match_archive_put(match=match, document=document, store=store)
+    matches_archive_record(stored=[(match, archived)])
+    return archived
+
+
+def match_rearchive(*, room_id: str, started_at: datetime) -> ArchivedObject | None:
+    """Write again the archived document of the match (room_id, started_at), read anew from the stream
+    (`redetect` published moments into it: SPEC section 7); None when there is no archive or the match
+    was never archived. StoreUnavailable when the store fails."""
+    from django.conf import settings
+
+    if not settings.ARCHIVE_URL:
+        return None
+    match = Match.objects.filter(room_id=room_id, started_at=started_at, archive_key__isnull=False).first()
+    if match is None:
+        return None
+    document = match_document(match=match, replay=replay_match(room_id, started_at))
+    return match_archive_write(match=match, document=document, store=ArchiveStore.from_settings())
 
 
 def archived_document(*, match: Match, store: ArchiveStore) -> dict[str, Any] | None:

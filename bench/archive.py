@@ -94,7 +94,13 @@ def run(servers, quick: bool) -> list[Row]:
                 f"{ratio:.2f}x",
                 ">= the projector's matches/s (issue 25)",
                 verdict(ratio >= 1),
-                {"matches": count, "events": total, "archiver_s": archiver_s, "projector_s": projector_s},
+                {
+                    "matches": count,
+                    "events": total,
+                    "archiver_s": archiver_s,
+                    "projector_s": projector_s,
+                    "read_back": archiver.read_back,
+                },
             )
         )
         rows.append(

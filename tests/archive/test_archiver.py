@@ -15,7 +15,8 @@ from history.models import Match
 from streaming.models import PoisonEvent
 from streaming.replay import replay_match
 from tests.archive.support import project, publish_match_with_moment
-from tests.support import BackgroundConsumer, publish_raw, wait_until
+from tests.streaming.factories import match_events
+from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,8 +30,10 @@ def expected_sha(match: Match) -> str:
 
 def test_every_projected_match_is_archived_as_its_replay_document(stream, archive_store):
     matches = [project(f"room-{n % 3}", publish_match_with_moment(f"room-{n % 3}", n)) for n in range(6)]
-    with BackgroundConsumer(MatchArchiver(store=archive_store, settle_seconds=0)):
+    archiver = MatchArchiver(store=archive_store, settle_seconds=0)
+    with BackgroundConsumer(archiver):
         wait_until(lambda: Match.objects.filter(archived_at__isnull=False).count() == 6, timeout=30)
+    assert archiver.read_back == 0  # every match assembled from the events consumed, none read back
     for match in matches:
         row = Match.objects.get(pk=match.pk)
         body = archive_store.get(row.archive_key)
@@ -69,3 +72,17 @@ def test_a_redelivered_game_end_of_an_archived_match_writes_nothing(stream, arch
         archiver.thread.join(timeout=20)
     assert MATCHES_ARCHIVED._value.get() == before
     assert Match.objects.get(pk=match.pk).archived_at == recorded
+
+
+def test_matches_published_without_msg_ids_are_read_back_from_the_stream_and_archived_the_same(stream, archive_store):
+    matches = []
+    for n in range(3):
+        events = match_events("room-plain", index=n)
+        publish_match("room-plain", events, with_headers=False)  # another game server's plain JSON
+        matches.append(project("room-plain", events))
+    archiver = MatchArchiver(store=archive_store, settle_seconds=0)
+    with BackgroundConsumer(archiver):
+        wait_until(lambda: Match.objects.filter(archived_at__isnull=False).count() == 3, timeout=30)
+    assert archiver.read_back == 3
+    for match in matches:
+        assert Match.objects.get(pk=match.pk).archive_sha256 == expected_sha(match)

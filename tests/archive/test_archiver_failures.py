@@ -16,7 +16,7 @@ from history.models import Match
 from streaming.models import PoisonEvent
 from streaming.replay import replay_match
 from tests.archive.conftest import archive_env
-from tests.archive.support import project, publish_match_with_moment
+from tests.archive.support import project, publish_and_project_many, publish_match_with_moment
 from tests.support import BackgroundConsumer, subprocess_env, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -54,8 +54,9 @@ def assert_every_match_archived_once_as_a_clean_run_writes(matches, store) -> No
 def test_an_archiver_killed_three_times_mid_stream_archives_every_match_once(stream, archive_store, settings, tmp_path):
     settings.CONSUMER_ACK_WAIT_SECONDS = 3
     settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = [3.0]
-    total = 120
-    matches = [project(f"room-{n % 7}", publish_match_with_moment(f"room-{n % 7}", n)) for n in range(total)]
+    # ~23,000 events: several batches of 5,000, so that each kill falls between the first and the last.
+    total = 900
+    matches = publish_and_project_many(total, rooms=7)
     for kill in range(3):
         process = start_archiver(settings, tmp_path / f"archiver-{kill}.log")
         try:

@@ -1,7 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from archive.services import match_rearchive
+from archive.store import StoreUnavailable
 from streaming.connection import connect
 from streaming.consumer import RetryLater
+from streaming.events import parse_timestamp
 from streaming.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
 from streaming.moments.redetect import MatchNotFinished, Redetection, redetect_match
 from streaming.replay import latest_finished_started_at
@@ -22,6 +25,15 @@ class Command(BaseCommand):
         when = match_arguments(room_id, started_at)
         result = run_on_stream(self._redetect(room_id, when, dry_run), MatchNotFinished, RetryLater)
         self._report(result, dry_run)
+        if result.new and not dry_run:  # the archived document holds the moments too (SPEC section 15)
+            try:
+                rewritten = match_rearchive(
+                    room_id=room_id, started_at=parse_timestamp(result.started_at, "started_at")
+                )
+            except StoreUnavailable as error:
+                raise CommandError(f"moments published, but the archived document was not rewritten: {error}") from None
+            if rewritten is not None:
+                self.stdout.write(f"archived document rewritten: {rewritten.key}")
 
     async def _redetect(self, room_id: str, when, dry_run: bool) -> Redetection:
         client = await connect("redetect", retry_forever=False)
