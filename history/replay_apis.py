@@ -93,6 +93,9 @@ class MatchReplayApi(APIView):
         parameters=[
             OpenApiParameter("match_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
             OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "download", OpenApiTypes.STR, enum=["1"], required=False, description="1: answered as a file to save"
+            ),
         ],
         responses={
             200: ReplayOutput,
@@ -120,4 +123,7 @@ class MatchReplayApi(APIView):
         etag = replay_etag(document)
         if etag_matches(request.headers.get("If-None-Match"), etag):
             return mark_revalidated(HttpResponseNotModified(), etag)
-        return mark_revalidated(Response(document), etag)
+        response = Response(document)
+        if request.query_params.get("download") == "1":  # saved as a file by a browser (SPEC section 15)
+            response["Content-Disposition"] = f'attachment; filename="replay-{match.id}.json"'
+        return mark_revalidated(response, etag)

@@ -45,3 +45,11 @@ def test_with_nats_away_an_archived_match_is_answered_from_the_archive(archived_
     after = client_for(player).get(f"/api/matches/{match.id}/replay")
     assert after.status_code == 200
     assert after.content == before.content
+
+
+def test_download_names_a_file(archived_match):
+    player, match, before = archived_match
+    response = client_for(player).get(f"/api/matches/{match.id}/replay?download=1")
+    assert response.status_code == 200 and response.content == before.content
+    assert response["Content-Disposition"] == f'attachment; filename="replay-{match.id}.json"'
+    assert "Content-Disposition" not in before

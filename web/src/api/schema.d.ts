@@ -1092,7 +1092,10 @@ export interface operations {
     };
     matches_replay: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1: answered as a file to save */
+                download?: "1";
+            };
             header?: {
                 "If-None-Match"?: string;
             };
