@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
 from archive.archiver import MatchArchiver
 from archive.document import encode_document, sha256_hex
@@ -93,4 +94,22 @@ def test_the_store_stopped_under_traffic_loses_nothing_and_poisons_nothing(strea
         finally:
             archive_server.start()
         wait_until(lambda: archived() == 10, timeout=90)
+    assert_every_match_archived_once_as_a_clean_run_writes(first + later, archive_store)
+
+
+def test_postgresql_stopped_under_traffic_loses_nothing_and_poisons_nothing(
+    stream, archive_store, test_servers, caplog
+):
+    first = [project("room-p", publish_match_with_moment("room-p", n)) for n in range(3)]
+    with BackgroundConsumer(MatchArchiver(store=archive_store, settle_seconds=0)):
+        wait_until(lambda: archived() == 3, timeout=30)
+        connection.close()
+        test_servers.postgres.stop()
+        try:
+            later_events = [publish_match_with_moment("room-q", n) for n in range(3)]
+            wait_until(lambda: "retrying in" in caplog.text, timeout=30)  # a world failure, waited out
+        finally:
+            test_servers.postgres.start()
+        later = [project("room-q", events) for events in later_events]  # the projector catches up too
+        wait_until(lambda: archived() == 6, timeout=90)
     assert_every_match_archived_once_as_a_clean_run_writes(first + later, archive_store)
