@@ -105,6 +105,17 @@ class ArchiveStore:
                 return None
             raise
 
+    def keys(self, under: str = "") -> list[str]:
+        """Every key under the prefix (and ``under`` inside it), in the store's order (lexicographic)."""
+        keys: list[str] = []
+        with _store_errors("list", self.full_key(under)):
+            pages = self._client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.location.bucket, Prefix=self.full_key(under)
+            )
+            for page in pages:
+                keys.extend(item["Key"] for item in page.get("Contents", []))
+        return keys
+
     def ensure_bucket(self) -> None:
         """Create the bucket when the store has none of that name (MinIO, SeaweedFS; on AWS, make it first)."""
         bucket = self.location.bucket
