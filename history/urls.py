@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from history.apis import MatchDetailApi, MatchListApi
+from history.export_apis import PlayerMatchesExportApi
 from history.replay_apis import MatchReplayApi
 
 # "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
@@ -10,4 +11,7 @@ urlpatterns = [
     re_path(r"^matches(?:/)?$", MatchListApi.as_view(), name="match-list"),
     re_path(r"^matches/(?P<match_id>[^/]+)(?:/)?$", MatchDetailApi.as_view(), name="match-detail"),
     re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
+    re_path(
+        r"^players/(?P<user_id>[^/]+)/matches/export(?:/)?$", PlayerMatchesExportApi.as_view(), name="player-export"
+    ),
 ]
