@@ -226,6 +226,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/players/{user_id}/matches/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's matches as JSON lines, newest first
+         * @description One match a line, in the shape of GET /api/matches/{id}; the history's filters.
+         */
+        get: operations["players_matches_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/players/{user_id}/stats": {
         parameters: {
             query?: never;
@@ -1121,6 +1141,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Refused input: the fields (or headers) at fault, each with what was wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
                 headers: {
@@ -1192,6 +1221,65 @@ export interface operations {
             };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    players_matches_export: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `multiplayer` - Multiplayer
+                 *     * `solo` - Solo
+                 */
+                mode?: "multiplayer" | "solo";
+                /** @description Matches started at or after this instant. */
+                since?: string;
+                /** @description Matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Refused input: the fields (or headers) at fault, each with what was wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No user with this id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
