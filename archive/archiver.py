@@ -1,10 +1,11 @@
 """The match archiver (SPEC section 15): each finished match's replay document written to the object store.
 
 A durable consumer `match-archiver` on `game.*.events`, on the runner every consumer shares. For each
-`game_end`: once the projector has written the match and ARCHIVE_SETTLE_SECONDS have passed since the
-event was stored (moments arriving late are then in the stream), it reads the match's replay from the
-stream, writes it as one object, records key, SHA-256 and time on the row, and acknowledges. Until
-then the game_end is nakked with the delay left. Every other event is acknowledged unread.
+`game_end`: once the projector has written the match, ARCHIVE_SETTLE_SECONDS have passed since the
+event was stored, and the key moment detector has acknowledged it (its moments are then all in the
+stream; with partitioned detectors the settle time alone stands for this), it builds the match's
+replay document, writes it as one object, records key, SHA-256 and time on the row, and acknowledges.
+Until then the game_end is nakked with the delay left. Every other event is acknowledged once seen.
 
 Idempotent: a match already recorded is acknowledged without a write, and a write repeated (after a
 crash between the object and the row, or by a second archiver) stores the same bytes. The store or
@@ -25,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from nats.js.errors import NotFoundError
 
 from archive.assembly import MatchAssembler, msg_id_index
 from archive.metrics import ARCHIVE_BYTES_WRITTEN, MATCHES_ARCHIVED
@@ -42,11 +44,14 @@ from streaming.delivery import Delivery
 from streaming.events import InvalidEvent, game_end_from_event, parse_timestamp
 from streaming.poison import looks_like_object, read_event
 from streaming.replay import ReplayGone, ReplayNotFound
+from streaming.status import DETECTOR_DURABLE, detector_partitions
 
 logger = logging.getLogger("archive.archiver")
 
-# A game_end whose match the projector has not written yet comes back this soon.
+# A game_end whose match the projector has not written yet comes back this soon; one the key moment
+# detector has not acknowledged yet, likewise.
 NOT_PROJECTED_DELAY_SECONDS = 2.0
+DETECTOR_BEHIND_DELAY_SECONDS = 2.0
 # Replays read from the stream at once, per batch: each is a few batched direct gets.
 CONCURRENT_READS = 8
 # Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
@@ -97,8 +102,16 @@ class MatchArchiver(Consumer):
     durable = "match-archiver"
     filter_subject = "game.*.events"
 
-    def __init__(self, *, store: ArchiveStore | None = None, settle_seconds: float | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        store: ArchiveStore | None = None,
+        settle_seconds: float | None = None,
+        wait_for_detector: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
+        self.wait_for_detector = wait_for_detector
         self.store = store or ArchiveStore.from_settings()
         self.settle_seconds = settings.ARCHIVE_SETTLE_SECONDS if settle_seconds is None else settle_seconds
         self.archived = 0
@@ -121,6 +134,13 @@ class MatchArchiver(Consumer):
                 waits.append(left)
                 continue
             pending.append(_Pending(index, delivery, *end))
+        floor = await self._detector_floor() if pending else None
+        if floor is not None:  # the detector has not finished these matches: their moments may still come
+            for item in pending:
+                if item.delivery.stream_seq > floor:
+                    verdicts[item.index] = Verdict.NAK
+                    waits.append(DETECTOR_BEHIND_DELAY_SECONDS)
+            pending = [item for item in pending if item.delivery.stream_seq <= floor]
         if pending:
             await in_worker_thread(self._find_matches, pending)
         to_read = []
@@ -136,6 +156,18 @@ class MatchArchiver(Consumer):
             await in_worker_thread(self._write, readable)
         self.nak_delay_seconds = max(0.5, min(waits)) if waits else 1.0
         return verdicts
+
+    async def _detector_floor(self) -> int | None:
+        """The GAME_EVENTS sequence up to which the key moment detector has acknowledged every event (so
+        published every moment); None when it cannot tell: partitioned detectors count another stream's
+        sequences (the settle time alone covers them), or no detector has ever run here."""
+        if not self.wait_for_detector or detector_partitions() != 1:
+            return None
+        try:
+            info = await self.nats.client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE)
+        except NotFoundError:
+            return None
+        return info.ack_floor.stream_seq if info.ack_floor is not None else 0
 
     def _find_matches(self, pending: list[_Pending]) -> None:
         wanted = Q()

@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from django.conf import settings
 
 from archive.archiver import MatchArchiver
 from archive.document import encode_document, sha256_hex
@@ -16,7 +17,15 @@ from streaming.models import PoisonEvent
 from streaming.replay import replay_match
 from tests.archive.support import project, publish_match_with_moment
 from tests.streaming.factories import match_events
-from tests.support import BackgroundConsumer, publish_match, publish_raw, wait_until
+from tests.support import (
+    BackgroundConsumer,
+    add_durable_consumers,
+    publish_match,
+    publish_raw,
+    run_async,
+    wait_until,
+    with_jetstream,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,3 +95,13 @@ def test_matches_published_without_msg_ids_are_read_back_from_the_stream_and_arc
     assert archiver.read_back == 3
     for match in matches:
         assert Match.objects.get(pk=match.pk).archive_sha256 == expected_sha(match)
+
+
+def test_a_match_waits_for_the_key_moment_detector_to_have_acknowledged_its_game_end(stream, archive_store):
+    add_durable_consumers("key-moment-detector")  # a detector that has acknowledged nothing yet
+    match = project("room-d", publish_match_with_moment("room-d", 0))
+    with BackgroundConsumer(MatchArchiver(store=archive_store, settle_seconds=0)):
+        time.sleep(1.5)  # settled and projected: only the detector holds it back
+        assert Match.objects.get(pk=match.pk).archived_at is None
+        run_async(with_jetstream(lambda js: js.delete_consumer(settings.GAME_EVENTS_STREAM, "key-moment-detector")))
+        wait_until(lambda: Match.objects.get(pk=match.pk).archived_at is not None, timeout=20)
