@@ -20,6 +20,7 @@ COPY stats stats
 COPY streaming streaming
 COPY moments moments
 COPY game game
+COPY archive archive
 COPY devtools devtools
 COPY manage.py ./
 COPY --from=web /web/dist web/dist

@@ -17,6 +17,7 @@ SUITES = [
     "consumer_metrics",
     "partitions",
     "replay",
+    "archive",
     "api",
     "stats",
     "detector_memory",

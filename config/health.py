@@ -14,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from archive.health import archive_health_if_readable
 from streaming.connection import brief_connection
 from streaming.status import (
     JetStreamApiError,
@@ -98,4 +99,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         status, state = 200, "ok" if nats_state["ok"] and consumers_ok else "degraded"
     body = {"status": state, "postgres": database, "nats": nats_state, "consumers": consumers}
+    body["archive"] = archive_health_if_readable(database_ok=database["ok"])  # docs/operations.md
     return JsonResponse(body, status=status)

@@ -67,6 +67,7 @@ def logging_config(*, log_format: str, streaming_level: str = "INFO", moment_lev
             "streaming": {"level": streaming_level},
             MOMENT_LOGGER: {"level": moment_level},
             "game": {"level": "INFO"},
+            "archive": {"level": streaming_level},  # the archiver's line a match, like the projector's
             "django": {"level": "WARNING"},
         },
     }

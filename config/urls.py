@@ -22,6 +22,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("api/", include("accounts.urls")),
     path("api/", include("history.urls")),
+    path("api/", include("archive.urls")),
     path("api/", include("solo.urls")),
     path("api/", include("stats.urls")),
     path("api/", include("config.schema_urls")),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from devtools import debian, web
 from devtools.dev_stream import bound_stream_bytes, dev_stream_max_bytes, first_projected_match
-from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -30,6 +30,9 @@ SERVERS_FILE = LOCAL / "servers.json"
 ADMIN_FILE = LOCAL / "demo-admin.json"
 DEMO_PLAYER = "demo-1"  # one of the users `simulate --demo` seats (game/management/commands/simulate.py)
 DEFAULT_NATS_PORT = 4222
+ARCHIVE_BUCKET = "tetris-history-archive"
+# The embedded SeaweedFS accepts any key; boto3 still wants one to sign with.
+EMBEDDED_ARCHIVE_ENV = {"AWS_ACCESS_KEY_ID": "embedded", "AWS_SECRET_ACCESS_KEY": "embedded"}
 
 
 def _nats() -> EmbeddedNats:
@@ -72,6 +75,11 @@ def servers_start(*, cluster: bool = False) -> dict[str, str]:
         env["NATS_URL"] = state["nats_url"] = nats.start()
         state["nats_port"] = nats.port
         print(f"NATS JetStream (embedded): {nats.url}", flush=True)
+    if not os.environ.get("ARCHIVE_URL"):  # the archive's object store (docs/operations.md)
+        endpoint = EmbeddedSeaweed(LOCAL / "seaweedfs").start()
+        env.update(EMBEDDED_ARCHIVE_ENV, ARCHIVE_URL=f"s3://{ARCHIVE_BUCKET}", ARCHIVE_ENDPOINT_URL=endpoint)
+        state["archive_url"], state["archive_endpoint_url"] = env["ARCHIVE_URL"], endpoint
+        print(f"SeaweedFS S3 (embedded, the archive): {endpoint}", flush=True)
     LOCAL.mkdir(exist_ok=True)
     SERVERS_FILE.write_text(json.dumps(state, indent=2))
     return env
@@ -81,6 +89,7 @@ def servers_stop() -> None:
     _nats().stop()
     _cluster().stop()
     EmbeddedPostgres(LOCAL / "pg").stop()
+    EmbeddedSeaweed(LOCAL / "seaweedfs").stop()
     print("embedded servers stopped", flush=True)
 
 
@@ -88,6 +97,8 @@ def servers_status() -> int:
     postgres, nats = EmbeddedPostgres(LOCAL / "pg"), _nats()
     print(f"PostgreSQL: {'running' if postgres.is_running() else 'stopped'} ({LOCAL / 'pg'})")
     print(f"NATS:       {'running' if nats.is_running() else 'stopped'} ({nats.url})")
+    seaweed = EmbeddedSeaweed(LOCAL / "seaweedfs")
+    print(f"SeaweedFS:  {'running' if seaweed.is_running() else 'stopped'} ({seaweed.endpoint_url})")
     for node in _cluster().nodes:
         if node.is_running():
             print(f"NATS node:  running ({node.url}, {node.data_dir})")
@@ -124,7 +135,7 @@ def _demo_admin(env: dict[str, str]) -> tuple[str, str]:
 
 def _available_commands() -> set[str]:
     # Every app that ships commands: the NATS machinery's, the consumers' beside their domains, the game's.
-    folders = [ROOT / app / "management" / "commands" for app in ("streaming", "history", "moments", "game")]
+    folders = [ROOT / app / "management" / "commands" for app in ("streaming", "history", "moments", "archive", "game")]
     return {path.stem for folder in folders if folder.exists() for path in folder.glob("*.py")}
 
 
@@ -179,6 +190,8 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     if "run_moment_detector" in commands:
         for name, args in detector_processes(env):
             start(name, args)
+    if "run_archiver" in commands:
+        start("archiver", [sys.executable, "manage.py", "run_archiver"])
     if demo and "simulate" in commands:
         start("demo", [sys.executable, "manage.py", "simulate", "--demo"])
     base = f"http://127.0.0.1:{port}"

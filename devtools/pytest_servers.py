@@ -6,7 +6,8 @@ servers, in a temporary folder, because failure tests stop and restart them.
 
 The 3-node NATS cluster of the cluster tests (tests/cluster/) is started only when the first test
 that asks for it runs (the ``nats_cluster`` fixture), once per session: it costs seconds to start and
-is never needed by the rest of the suite.
+is never needed by the rest of the suite. The archive's SeaweedFS S3 server likewise (the
+``archive_server`` fixture): only the tests of the archive pay its few seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed
 
 
 class TestServers:
@@ -28,6 +29,18 @@ class TestServers:
         self.postgres = EmbeddedPostgres(self.root / "pg")
         self.nats = EmbeddedNats(self.root / "nats")
         self.cluster: EmbeddedNatsCluster | None = None
+        self.seaweed: EmbeddedSeaweed | None = None
+
+    def started_seaweed(self) -> EmbeddedSeaweed:
+        """The session's SeaweedFS (the archive's S3), started on first use and again after a test stopped it."""
+        if self.seaweed is None:
+            self.seaweed = EmbeddedSeaweed(self.root / "seaweedfs")
+            # Any key does for the embedded server; subprocesses (an archiver under test) inherit these.
+            os.environ.setdefault("AWS_ACCESS_KEY_ID", "embedded")
+            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "embedded")
+        if not self.seaweed.is_running():
+            os.environ["ARCHIVE_ENDPOINT_URL"] = self.seaweed.start()
+        return self.seaweed
 
     def started_cluster(self) -> EmbeddedNatsCluster:
         """The session's 3-node cluster, started on first use; every node running when it returns."""
@@ -46,6 +59,8 @@ class TestServers:
         try:
             if self.cluster is not None:
                 self.cluster.stop()
+            if self.seaweed is not None:
+                self.seaweed.stop(timeout=1.0)
             self.nats.stop()
         finally:
             self.postgres.stop(mode="immediate")
@@ -76,3 +91,10 @@ def nats_cluster() -> EmbeddedNatsCluster:
     """The session's 3-node NATS cluster (replicas 3 possible, ``sync_interval: always``), started lazily."""
     assert servers is not None, "the devtools.pytest_servers plugin did not start the servers"
     return servers.started_cluster()
+
+
+@pytest.fixture(scope="session")
+def archive_server() -> EmbeddedSeaweed:
+    """The session's SeaweedFS S3 server (the archive's object store), started lazily."""
+    assert servers is not None, "the devtools.pytest_servers plugin did not start the servers"
+    return servers.started_seaweed()

@@ -21,6 +21,10 @@ class Match(models.Model):
     ended_at = models.DateTimeField()
     inserted_at = models.DateTimeField(auto_now_add=True)
     tournament_id = models.TextField(null=True, blank=True)
+    # The archive (docs/operations.md, archive/): set once the match's replay document is stored as an object.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_key = models.TextField(null=True, blank=True)
+    archive_sha256 = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         db_table = "matches"
@@ -43,6 +47,12 @@ class Match(models.Model):
                 fields=["tournament_id", "-started_at"],
                 name="matches_tournament_idx",
                 condition=Q(tournament_id__isnull=False),
+            ),
+            # /healthz's oldest unarchived match (archive/health.py): the few not archived yet, by end.
+            models.Index(
+                fields=["ended_at"],
+                name="matches_unarchived_idx",
+                condition=Q(archived_at__isnull=True, room_id__isnull=False),
             ),
         ]
 

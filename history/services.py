@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -35,8 +36,13 @@ def _registered_user_ids(player_ids: set[str]) -> set[str]:
 
 
 @transaction.atomic
-def matches_record_from_game_ends(*, ends: Sequence[GameEnd]) -> list[Match]:
+def matches_record_from_game_ends(
+    *, ends: Sequence[GameEnd], ids: dict[tuple[str, datetime], uuid.UUID] | None = None
+) -> list[Match]:
     """Write each finished match and its players; return only the matches that were new.
+
+    ``ids``: the id of a match by (room_id, started_at), where it is known (a rebuild from the archive);
+    any other match gets a new one.
 
     One statement inserts all matches with ON CONFLICT DO NOTHING, so redelivery, a replay of the
     stream and several projectors at once never add a second row. Rows go in a fixed order so two
@@ -45,7 +51,7 @@ def matches_record_from_game_ends(*, ends: Sequence[GameEnd]) -> list[Match]:
     if not ends:
         return []
     ordered = sorted(ends, key=lambda end: (end.room_id, end.started_at))
-    rows = [(end, uuid.uuid4()) for end in ordered]
+    rows = [(end, (ids or {}).get((end.room_id, end.started_at)) or uuid.uuid4()) for end in ordered]
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         inserted_at = cursor.fetchone()[0]

@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from history.apis import MatchDetailApi, MatchListApi
-from history.replay_apis import MatchReplayApi
+from history.export_apis import PlayerMatchesExportApi
 
 # "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
 # OpenAPI schema shows the path without one. The id is any segment, so that a malformed one gets the
@@ -9,5 +9,7 @@ from history.replay_apis import MatchReplayApi
 urlpatterns = [
     re_path(r"^matches(?:/)?$", MatchListApi.as_view(), name="match-list"),
     re_path(r"^matches/(?P<match_id>[^/]+)(?:/)?$", MatchDetailApi.as_view(), name="match-detail"),
-    re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
+    re_path(
+        r"^players/(?P<user_id>[^/]+)/matches/export(?:/)?$", PlayerMatchesExportApi.as_view(), name="player-export"
+    ),
 ]

@@ -68,6 +68,9 @@ class Consumer:
     # can never succeed are terminated explicitly (Verdict.TERM) instead.
     max_deliver: int = -1
     max_ack_pending: int = 20_000
+    # How long a message given Verdict.NAK waits before it comes again; a consumer that waits for
+    # something (the archiver, for a match to settle) may set it for each batch.
+    nak_delay_seconds: float = 1.0
 
     def __init__(self, *, nats: NatsLink | None = None) -> None:
         # The runner also sets the stream and the durable up through it.

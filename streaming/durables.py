@@ -14,3 +14,7 @@ PARTITIONED_STREAM = "GAME_EVENTS_PARTITIONED"
 def partition_durable(partition: int) -> str:
     """The durable of the key moment detector of ``partition`` (on PARTITIONED_STREAM)."""
     return f"{DETECTOR_DURABLE}-{partition}"
+
+
+# Writes each finished match to the object store (docs/operations.md, the archive).
+ARCHIVER_DURABLE = "match-archiver"

@@ -152,7 +152,7 @@ class ConsumerRunner:
             await self._sleep(delay)
             return True
         self._failures = backoff_delays(first=1.0)
-        await self._settle(batch, verdicts, nak_delay=1.0)
+        await self._settle(batch, verdicts, nak_delay=self.consumer.nak_delay_seconds)
         self._batch_seconds.observe(time.perf_counter() - started)
         return True
 

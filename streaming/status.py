@@ -19,7 +19,13 @@ from django.conf import settings
 from nats.aio.client import Client as NATS
 
 from streaming.connection import BRIEF_TIMEOUT_SECONDS
-from streaming.durables import DETECTOR_DURABLE, PARTITIONED_STREAM, PROJECTOR_DURABLE, partition_durable
+from streaming.durables import (
+    ARCHIVER_DURABLE,
+    DETECTOR_DURABLE,
+    PARTITIONED_STREAM,
+    PROJECTOR_DURABLE,
+    partition_durable,
+)
 
 # Each request has the deadline of a brief connection: these pages answer quickly whatever NATS does.
 REQUEST_TIMEOUT_SECONDS = BRIEF_TIMEOUT_SECONDS
@@ -59,6 +65,8 @@ def expected_consumers() -> list[ExpectedConsumer]:
         consumers.append(ExpectedConsumer(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE))
     else:
         consumers += [ExpectedConsumer(PARTITIONED_STREAM, partition_durable(i)) for i in range(partitions)]
+    if settings.ARCHIVE_URL:  # the archiver (docs/operations.md, the archive), wherever an archive is configured
+        consumers.append(ExpectedConsumer(settings.GAME_EVENTS_STREAM, ARCHIVER_DURABLE))
     return consumers
 
 

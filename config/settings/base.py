@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "streaming",
     "moments",
     "game",
+    "archive",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,19 @@ CONSUMER_STALL_SECONDS = float(os.environ.get("CONSUMER_STALL_SECONDS", "").stri
 METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "").strip() or "127.0.0.1"
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 9101)
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 9102)
+
+# The archive (docs/operations.md): every finished match as one gzip object in an S3-compatible store.
+# ARCHIVE_URL s3://bucket/prefix (empty: no archive; dev.py up and the tests start an embedded
+# SeaweedFS), ARCHIVE_ENDPOINT_URL empty for AWS S3 (MinIO, SeaweedFS: their URL); credentials from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the environment's usual chain (boto3's).
+ARCHIVE_URL = os.environ.get("ARCHIVE_URL", "").strip()
+ARCHIVE_ENDPOINT_URL = os.environ.get("ARCHIVE_ENDPOINT_URL", "").strip()
+AWS_REGION = os.environ.get("AWS_REGION", "").strip() or "us-east-1"
+# A game_end is archived this long after it was stored, so that late key moments are in the document.
+ARCHIVE_SETTLE_SECONDS = float(os.environ.get("ARCHIVE_SETTLE_SECONDS", "").strip() or 30)
+ARCHIVER_METRICS_PORT = env_int("ARCHIVER_METRICS_PORT", 9110)
+# (access key, secret) given to the client, for the embedded server only; None: boto3's chain.
+ARCHIVE_CREDENTIALS: tuple[str, str] | None = None
 
 # docs/operations.md: LOG_FORMAT text (default) or json, one line each; MOMENT_LOG_LEVEL sets the
 # per-moment lines apart from the per-match ones. Both levels are an operator's (the log volume of a busy

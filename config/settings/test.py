@@ -12,3 +12,4 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: 
 # worktrees run at once on one machine, and a fixed port would stop the second (docs/operations.md).
 PROJECTOR_METRICS_PORT = env_int("PROJECTOR_METRICS_PORT", 0)  # noqa: F405
 DETECTOR_METRICS_PORT = env_int("DETECTOR_METRICS_PORT", 0)  # noqa: F405
+ARCHIVER_METRICS_PORT = env_int("ARCHIVER_METRICS_PORT", 0)  # noqa: F405

@@ -18,6 +18,7 @@ API_ROUTES = {
     "/api/solo_results": {"post"},
     "/api/events/schema": {"get"},
     "/api/players/{user_id}/stats": {"get"},
+    "/api/players/{user_id}/matches/export": {"get"},
     "/api/me/stats": {"get"},
     "/api/leaderboards/solo": {"get"},
     "/api/leaderboards/multiplayer": {"get"},

@@ -22,6 +22,7 @@ ROLES = {
     "tetris-history-projector@.service": "projector",
     "tetris-history-detector.service": "detector",
     "tetris-history-detector@.service": "detector",
+    "tetris-history-archiver.service": "archiver",
 }
 
 

@@ -1,8 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from contract.events import parse_timestamp
 from history.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
 from history.replay import latest_finished_started_at
 from moments.redetect import MatchNotFinished, Redetection, redetect_match
+from moments.signals import FollowUpFailed, moments_redetected
 from streaming.connection import connect
 from streaming.consumer import RetryLater
 
@@ -22,6 +24,15 @@ class Command(BaseCommand):
         when = match_arguments(room_id, started_at)
         result = run_on_stream(self._redetect(room_id, when, dry_run), MatchNotFinished, RetryLater)
         self._report(result, dry_run)
+        if result.new and not dry_run:  # copies of the match kept elsewhere follow (the archive: docs/operations.md)
+            started = parse_timestamp(result.started_at, "started_at")
+            try:
+                answers = moments_redetected.send(sender=Redetection, room_id=room_id, started_at=started)
+            except FollowUpFailed as error:
+                raise CommandError(f"moments published, but {error}") from None
+            for _, line in answers:
+                if line:
+                    self.stdout.write(line)
 
     async def _redetect(self, room_id: str, when, dry_run: bool) -> Redetection:
         client = await connect("redetect", retry_forever=False)

@@ -226,6 +226,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/players/{user_id}/matches/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's matches as JSON lines, newest first
+         * @description One match a line, in the shape of GET /api/matches/{id}; the history's filters.
+         */
+        get: operations["players_matches_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/players/{user_id}/stats": {
         parameters: {
             query?: never;
@@ -460,6 +480,10 @@ export interface components {
             moments: {
                 [key: string]: unknown;
             }[];
+            /** @description stream sequence of the last event (the ETag's) */
+            last_event_seq: number;
+            /** @description stream sequence of the last moment, 0 for none */
+            last_moment_seq: number;
         };
         SessionAccess: {
             /** @description A JWT access token */
@@ -1088,7 +1112,10 @@ export interface operations {
     };
     matches_replay: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1: answered as a file to save */
+                download?: "1";
+            };
             header?: {
                 "If-None-Match"?: string;
             };
@@ -1114,6 +1141,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Refused input: the fields (or headers) at fault, each with what was wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
                 headers: {
@@ -1132,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The stream no longer holds this match's events. */
+            /** @description Neither the stream nor the archive holds this match's events. */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,7 +1177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The event stream is unreachable. */
+            /** @description The event stream, or the archive the match is kept in, is unreachable. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1185,6 +1221,65 @@ export interface operations {
             };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    players_matches_export: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `multiplayer` - Multiplayer
+                 *     * `solo` - Solo
+                 */
+                mode?: "multiplayer" | "solo";
+                /** @description Matches started at or after this instant. */
+                since?: string;
+                /** @description Matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Refused input: the fields (or headers) at fault, each with what was wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No user with this id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

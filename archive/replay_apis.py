@@ -1,12 +1,12 @@
-"""`GET /api/matches/{id}/replay`: a match's events and moments, read straight from JetStream.
+"""`GET /api/matches/{id}/replay`: a match's events and moments, read from JetStream or its archive.
 
 A replay is about 400 KB of JSON, so it is gzipped for clients that accept it (per view: the token
 routes' answers are not compressed, which keeps BREACH-style guessing away from them) and revalidated
 by an ETag made of the stream sequences of the match's last event and last moment: the stream is
 append-only, so those two numbers change exactly when the answer does (a moment that arrives late
 included). `Cache-Control: private, no-cache` makes the browser ask every time; a matching
-If-None-Match gets a 304 without the body, but only once the stream has been read and still holds
-the match (a 410 otherwise), so a cached replay never outlives the stream's retention.
+If-None-Match gets a 304 without the body, but only once the stream (or, past its retention, the
+archive: archive/reads.py, the same document and ETag) has been read and still holds the match.
 """
 
 from __future__ import annotations
@@ -24,15 +24,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from history.replay import Replay, ReplayGone, ReplayNotFound, replay_match
+from archive.document import replay_etag
+from archive.reads import match_replay_document
+from archive.store import ArchiveUnreadable
+from history.replay import ReplayGone, ReplayNotFound
 from history.selectors import match_get_for_user
 from streaming.world import NATS_UNAVAILABLE
 
 
 class ReplayGoneError(APIException):
     status_code = 410
-    default_detail = "The event stream no longer holds this match (it keeps 90 days); its result is still in history."
+    default_detail = (
+        "The event stream no longer holds this match (it keeps 90 days) and the archive has no copy of it: "
+        "it ended before the archive existed. Its result is still in history."
+    )
     default_code = "gone"
+
+
+class ArchiveUnavailable(APIException):
+    status_code = 503
+    default_detail = (
+        "This match's events are kept in the archive (the stream no longer holds them), and the archive's "
+        "object store cannot be read right now; try again shortly."
+    )
+    default_code = "archive_unavailable"
 
 
 class StreamUnavailable(APIException):
@@ -49,13 +64,10 @@ ReplayOutput = inline_serializer(
         "started_at": serializers.DateTimeField(),
         "events": serializers.ListField(child=serializers.DictField(), help_text="Events in order (docs/contract.md)"),
         "moments": serializers.ListField(child=serializers.DictField(), help_text="Key moments (docs/contract.md)"),
+        "last_event_seq": serializers.IntegerField(help_text="stream sequence of the last event (the ETag's)"),
+        "last_moment_seq": serializers.IntegerField(help_text="stream sequence of the last moment, 0 for none"),
     },
 )
-
-
-def replay_etag(replay: Replay) -> str:
-    # Weak: the gzipped and the plain answer are the same representation for revalidation.
-    return f'W/"replay-{replay.last_event_seq}-{replay.last_moment_seq}"'
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -81,13 +93,16 @@ class MatchReplayApi(APIView):
         parameters=[
             OpenApiParameter("match_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
             OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "download", OpenApiTypes.STR, enum=["1"], required=False, description="1: answered as a file to save"
+            ),
         ],
         responses={
             200: ReplayOutput,
             304: OpenApiResponse(description="Unchanged since the ETag given in If-None-Match."),
             404: OpenApiResponse(description="No such match among yours, or a solo match (solo has no events)."),
-            410: OpenApiResponse(description="The stream no longer holds this match's events."),
-            503: OpenApiResponse(description="The event stream is unreachable."),
+            410: OpenApiResponse(description="Neither the stream nor the archive holds this match's events."),
+            503: OpenApiResponse(description="The event stream, or the archive the match is kept in, is unreachable."),
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
@@ -97,22 +112,18 @@ class MatchReplayApi(APIView):
         if not match.room_id:
             raise NotFound("Solo matches have no replay: only their result is recorded.")
         try:
-            replay = replay_match(match.room_id, match.started_at)
+            # The stream, else the archive (docs/operations.md): the same document and ETag either way.
+            document = match_replay_document(match)
         except (ReplayGone, ReplayNotFound):
-            # The match was projected from the stream, so missing events mean they have expired.
             raise ReplayGoneError() from None
+        except ArchiveUnreadable as error:
+            raise ArchiveUnavailable() from error
         except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
             raise StreamUnavailable() from error
-        etag = replay_etag(replay)
+        etag = replay_etag(document)
         if etag_matches(request.headers.get("If-None-Match"), etag):
             return mark_revalidated(HttpResponseNotModified(), etag)
-        response = Response(
-            {
-                "match_id": str(match.id),
-                "room_id": match.room_id,
-                "started_at": match.started_at.isoformat().replace("+00:00", "Z"),
-                "events": replay.events,
-                "moments": replay.moments,
-            }
-        )
+        response = Response(document)
+        if request.query_params.get("download") == "1":  # saved as a file by a browser (docs/operations.md)
+            response["Content-Disposition"] = f'attachment; filename="replay-{match.id}.json"'
         return mark_revalidated(response, etag)

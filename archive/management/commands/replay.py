@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.reads import archived_for_command
 from history.management.matches import LATEST_FINISHED_HELP, match_arguments, run_on_stream
 from history.replay import in_progress_started_at, latest_finished_started_at, read_replay
 from streaming.connection import connect
@@ -19,8 +20,17 @@ class Command(BaseCommand):
         if started_at and in_progress:
             raise CommandError("--started-at names a match; --in-progress asks for the one being played: give one")
         when = match_arguments(room_id, started_at)
-        replay = run_on_stream(self._read(room_id, when, in_progress))
-        for item in [*replay.events, *replay.moments]:
+        try:
+            replay = run_on_stream(self._read(room_id, when, in_progress))
+            items = [*replay.events, *replay.moments]
+        except CommandError:
+            # Past the stream's retention (or with NATS away), the archive's copy (docs/operations.md).
+            document = None if in_progress else archived_for_command(room_id, when)
+            if document is None:
+                raise
+            self.stderr.write(f"room {room_id}: the match started at {document['started_at']}, from the archive")
+            items = [*document["events"], *document["moments"]]
+        for item in items:
             self.stdout.write(json.dumps(item, separators=(",", ":")))
 
     async def _read(self, room_id, when, in_progress):

@@ -1,0 +1,233 @@
+"""The match archiver (docs/operations.md): each finished match's replay document written to the object store.
+
+A durable consumer `match-archiver` on `game.*.events`, on the runner every consumer shares. For each
+`game_end`: once the projector has written the match, ARCHIVE_SETTLE_SECONDS have passed since the
+event was stored, and the key moment detector has acknowledged it (its moments are then all in the
+stream; with partitioned detectors the settle time alone stands for this), it builds the match's
+replay document, writes it as one object, records key, SHA-256 and time on the row, and acknowledges.
+Until then the game_end is nakked with the delay left. Every other event is acknowledged once seen.
+
+Idempotent: a match already recorded is acknowledged without a write, and a write repeated (after a
+crash between the object and the row, or by a second archiver) stores the same bytes. The store or
+PostgreSQL away is a failure of the world (RetryLater): the batch is nakked and waited out, never
+recorded as poison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from nats.js.errors import NotFoundError
+
+from archive.assembly import MatchAssembler, msg_id_index
+from archive.services import (
+    ArchivedObject,
+    match_archive_put,
+    match_document_from_events,
+    match_document_from_stream,
+    matches_archive_record,
+)
+from archive.store import ArchiveStore, StoreUnavailable
+from contract.events import InvalidEvent, game_end_from_event, parse_timestamp
+from history.models import Match
+from history.replay import ReplayGone, ReplayNotFound
+from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
+from streaming.delivery import Delivery
+from streaming.durables import ARCHIVER_DURABLE, DETECTOR_DURABLE
+from streaming.poison import looks_like_object, read_event
+from streaming.status import detector_partitions
+from telemetry.metrics import ARCHIVE_BYTES_WRITTEN, MATCHES_ARCHIVED
+
+logger = logging.getLogger("archive.archiver")
+
+# A game_end whose match the projector has not written yet comes back this soon; one the key moment
+# detector has not acknowledged yet, likewise.
+NOT_PROJECTED_DELAY_SECONDS = 2.0
+DETECTOR_BEHIND_DELAY_SECONDS = 2.0
+# Replays read from the stream at once, per batch: each is a few batched direct gets.
+CONCURRENT_READS = 8
+# Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
+CONCURRENT_PUTS = 8
+
+
+@dataclass
+class _Pending:
+    index: int  # in the batch
+    delivery: Delivery
+    room_id: str
+    started_at: datetime
+    match: Match | None = None
+    document: dict[str, Any] | None = None
+
+
+def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetime] | None:
+    """Hand the event to ``assembler``; (room_id, started_at) when it is a valid game_end, else None (one the
+    projector refuses it records as poison: there is no match to archive).
+
+    Events that cannot be a game_start or a game_end are skimmed without JSON decoding, as the projector does.
+    """
+    data, subject, seq = delivery.data, delivery.origin_subject, delivery.stream_seq
+    in_order = delivery.num_delivered == 1 and not delivery.may_have_overtaken
+    room_id = subject.split(".")[1] if subject.count(".") == 2 else ""
+    if b"game_end" not in data and b"game_start" not in data and b"\\u" not in data and looks_like_object(data):
+        assembler.add(room_id, seq, data, in_order=in_order)
+        return None
+    try:
+        room_id, event = read_event(subject, data)
+        if event.type == "game_start":
+            started_at = parse_timestamp(event.data.get("started_at"), "data.started_at")
+            assembler.start(room_id, started_at, seq, data, in_order=in_order)
+            return None
+        if event.type != "game_end":
+            assembler.add(room_id, seq, data, in_order=in_order)
+            return None
+        end = game_end_from_event(room_id, event)
+    except InvalidEvent:
+        assembler.add(room_id, seq, data, in_order=in_order)
+        return None
+    index = msg_id_index(delivery.msg_id)
+    assembler.end(end.room_id, end.started_at, seq, data, in_order=in_order, index=index)
+    return end.room_id, end.started_at
+
+
+class MatchArchiver(Consumer):
+    durable = ARCHIVER_DURABLE
+    filter_subject = "game.*.events"
+
+    def __init__(
+        self,
+        *,
+        store: ArchiveStore | None = None,
+        settle_seconds: float | None = None,
+        wait_for_detector: bool = True,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.wait_for_detector = wait_for_detector
+        self.store = store or ArchiveStore.from_settings()
+        self.settle_seconds = settings.ARCHIVE_SETTLE_SECONDS if settle_seconds is None else settle_seconds
+        self.archived = 0
+        self.assembler = MatchAssembler()
+        self.read_back = 0  # matches whose events were read from the stream, not assembled
+        self._puts = ThreadPoolExecutor(max_workers=CONCURRENT_PUTS, thread_name_prefix="archive-put")
+
+    async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
+        verdicts = [Verdict.ACK] * len(batch)
+        now = time.time()
+        waits: list[float] = []
+        pending: list[_Pending] = []
+        for index, delivery in enumerate(batch):
+            end = observe(delivery, self.assembler)
+            if end is None:
+                continue
+            left = self.settle_seconds - (now - delivery.timestamp_ns / 1e9)
+            if left > 0:  # late moments may still come: wait
+                verdicts[index] = Verdict.NAK
+                waits.append(left)
+                continue
+            pending.append(_Pending(index, delivery, *end))
+        floor = await self._detector_floor() if pending else None
+        if floor is not None:  # the detector has not finished these matches: their moments may still come
+            for item in pending:
+                if item.delivery.stream_seq > floor:
+                    verdicts[item.index] = Verdict.NAK
+                    waits.append(DETECTOR_BEHIND_DELAY_SECONDS)
+            pending = [item for item in pending if item.delivery.stream_seq <= floor]
+        if pending:
+            await in_worker_thread(self._find_matches, pending)
+        to_read = []
+        for item in pending:
+            if item.match is None:  # the projector has not written it yet
+                verdicts[item.index] = Verdict.NAK
+                waits.append(NOT_PROJECTED_DELAY_SECONDS)
+            elif item.match.archived_at is None:
+                to_read.append(item)
+        await self._read_documents(to_read)
+        readable = [item for item in to_read if item.document is not None]
+        if readable:
+            await in_worker_thread(self._write, readable)
+        self.nak_delay_seconds = max(0.5, min(waits)) if waits else 1.0
+        return verdicts
+
+    async def _detector_floor(self) -> int | None:
+        """The GAME_EVENTS sequence up to which the key moment detector has acknowledged every event (so
+        published every moment); None when it cannot tell: partitioned detectors count another stream's
+        sequences (the settle time alone covers them), or no detector has ever run here."""
+        if not self.wait_for_detector or detector_partitions() != 1:
+            return None
+        try:
+            info = await self.nats.client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE)
+        except NotFoundError:
+            return None
+        return info.ack_floor.stream_seq if info.ack_floor is not None else 0
+
+    def _find_matches(self, pending: list[_Pending]) -> None:
+        wanted = Q()
+        for item in pending:
+            wanted |= Q(room_id=item.room_id, started_at=item.started_at)
+        found = {
+            (match.room_id, match.started_at): match
+            for match in Match.objects.filter(wanted).only("id", "room_id", "started_at", "archived_at")
+        }
+        for item in pending:
+            item.match = found.get((item.room_id, item.started_at))
+
+    async def _read_documents(self, items: list[_Pending]) -> None:
+        gate = asyncio.Semaphore(CONCURRENT_READS)
+        client = self.nats.client
+
+        async def read(item: _Pending) -> None:
+            async with gate:
+                try:
+                    assembled = self.assembler.take(item.room_id, item.started_at)
+                    if assembled is not None:
+                        item.document = await match_document_from_events(
+                            client, item.match, assembled.events, assembled.last_event_seq
+                        )
+                    else:
+                        self.read_back += 1
+                        item.document = await match_document_from_stream(client, item.match)
+                except (ReplayGone, ReplayNotFound) as error:
+                    # Nothing left to archive: acknowledged, and /healthz keeps counting it unarchived.
+                    logger.warning("match not archived: %s", error, extra=self._ids(item))
+
+        await asyncio.gather(*(read(item) for item in items))
+
+    def _write(self, items: list[_Pending]) -> None:
+        """Put the objects (several at once: each is a round trip to the store), then record them all."""
+
+        def put(item: _Pending) -> ArchivedObject:
+            assert item.match is not None and item.document is not None
+            return match_archive_put(match=item.match, document=item.document, store=self.store)
+
+        try:
+            stored = list(self._puts.map(put, items))
+        except StoreUnavailable as error:
+            if "NoSuchBucket" in str(error):  # a store started empty (SeaweedFS, MinIO): make it, then retry
+                with contextlib.suppress(StoreUnavailable):
+                    self.store.ensure_bucket()
+            raise RetryLater(str(error)) from error
+        matches_archive_record(stored=[(item.match, archived) for item, archived in zip(items, stored, strict=True)])
+        for item, archived in zip(items, stored, strict=True):
+            MATCHES_ARCHIVED.inc()
+            ARCHIVE_BYTES_WRITTEN.inc(archived.size)
+            self.archived += 1
+            logger.info("match archived key=%s bytes=%d", archived.key, archived.size, extra=self._ids(item))
+
+    def _ids(self, item: _Pending) -> dict[str, object]:
+        return {
+            "match_id": str(item.match.id) if item.match else None,
+            "room_id": item.room_id,
+            "started_at": item.started_at.isoformat(),
+            "stream_seq": item.delivery.stream_seq,
+            "consumer": self.durable,
+        }

@@ -1,0 +1,55 @@
+"""The replay read archive first, stream second (archive/reads.py), while the stream still holds the match."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.archiver import MatchArchiver
+from devtools.embedded import free_port
+from history.models import Match
+from tests.archive.support import project, publish_match_with_moment
+from tests.history.test_replay_api import client_for
+from tests.support import BackgroundConsumer, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def archived_match(stream, archive_store, django_user_model):
+    player = django_user_model.objects.create_user(username="reader", password="a-long-password-1")
+    match = project("room-r", publish_match_with_moment("room-r", 0, players=[str(player.id), "guest"]))
+    before = client_for(player).get(f"/api/matches/{match.id}/replay")
+    with BackgroundConsumer(MatchArchiver(store=archive_store, settle_seconds=0)):
+        wait_until(lambda: Match.objects.get(pk=match.pk).archived_at is not None, timeout=20)
+    return player, match, before
+
+
+def test_an_archived_match_answers_the_same_from_the_archive_as_from_the_stream(archived_match):
+    player, match, before = archived_match
+    after = client_for(player).get(f"/api/matches/{match.id}/replay")
+    assert after.status_code == 200
+    assert after.content == before.content and after["ETag"] == before["ETag"]
+
+
+def test_with_the_store_away_the_stream_still_answers(archived_match, settings):
+    player, match, before = archived_match
+    settings.ARCHIVE_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    after = client_for(player).get(f"/api/matches/{match.id}/replay")
+    assert after.status_code == 200
+    assert after.content == before.content
+
+
+def test_with_nats_away_an_archived_match_is_answered_from_the_archive(archived_match, settings):
+    player, match, before = archived_match
+    settings.NATS_SERVERS = [f"nats://127.0.0.1:{free_port()}"]  # nothing listens there
+    after = client_for(player).get(f"/api/matches/{match.id}/replay")
+    assert after.status_code == 200
+    assert after.content == before.content
+
+
+def test_download_names_a_file(archived_match):
+    player, match, before = archived_match
+    response = client_for(player).get(f"/api/matches/{match.id}/replay?download=1")
+    assert response.status_code == 200 and response.content == before.content
+    assert response["Content-Disposition"] == f'attachment; filename="replay-{match.id}.json"'
+    assert "Content-Disposition" not in before
