@@ -174,11 +174,11 @@ def sender_fails_once(monkeypatch):
     real_publish_window = EventPublisher._publish_window
     calls = []
 
-    async def fails_the_first_time(self, js):
+    async def fails_the_first_time(self, *args):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("a bug in the sender")
-        return await real_publish_window(self, js)
+        return await real_publish_window(self, *args)
 
     monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
 

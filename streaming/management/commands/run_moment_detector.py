@@ -6,7 +6,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from streaming.connection import backoff_delays, connect
+from streaming.connection import connect, retry_delays
 from streaming.metrics import serve_metrics
 from streaming.moments.consumer import MomentDetector
 from streaming.partitions import PARTITIONED_STREAM, layout_problem, partitions_on_server
@@ -66,7 +66,7 @@ async def _partitions_on_server() -> int | None:
         if stopping.is_set():
             return None
         raise
-    delays = backoff_delays()
+    delays = retry_delays()
     try:
         while not stopping.is_set():
             try:
