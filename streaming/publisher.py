@@ -33,6 +33,7 @@ from django.conf import settings
 from config.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
 from streaming.connection import connect, retry_delays
 from streaming.events import GameEvent, InvalidRoomId, check_room_id
+from streaming.world import RepeatedWarnings
 
 logger = logging.getLogger("streaming.publisher")
 
@@ -121,6 +122,7 @@ class EventPublisher:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._repeated = RepeatedWarnings(logger)  # a probe a quarter of a second fails the same way
 
     # --- the tick path -------------------------------------------------------------------------
 
@@ -282,6 +284,7 @@ class EventPublisher:
         js = client.jetstream(publish_async_max_pending=self.window)
         window = self.window
         pauses = None  # the pauses between attempts while the stream does not store: None when it does
+        failing_since = 0.0
         try:
             while self._buffer or not self._closing:
                 if self._closing and self._stop_now:
@@ -295,12 +298,19 @@ class EventPublisher:
                 silence = self.ack_timeout if pauses is None else min(self.ack_timeout, UNSTABLE_ACK_SECONDS)
                 stored, sent = await self._publish_window(js, window, silence)
                 if stored == sent:
+                    if pauses is not None:
+                        logger.warning(
+                            "publishing again after %.1fs of failures; %d events waiting",
+                            time.monotonic() - failing_since,
+                            len(self._buffer),
+                        )
                     pauses = None
                     window = min(self.window, window * 2)
                     continue
                 # Halved while some get through (an election, a slow replica); a probe when none did.
                 window = max(MIN_WINDOW, window // 2) if stored else MIN_WINDOW
                 if pauses is None:
+                    failing_since = time.monotonic()
                     pauses = retry_delays(first=0.02, short_cap=RETRY_PAUSE_CAP_SECONDS, patience=float("inf"))
                 await self._pause(next(pauses), client)
         finally:
@@ -375,7 +385,7 @@ class EventPublisher:
             PUBLISHER_RETRIES.inc(len(failed))
             buffer.extendleft(reversed(failed))
             errors = {_failure(future) for future in futures if not _stored(future)}
-            logger.warning(
+            self._repeated.warning(
                 "publish failed for %d of %d events (%s); retrying", len(failed), len(batch), ", ".join(sorted(errors))
             )
         self._in_flight = 0
