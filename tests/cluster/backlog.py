@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import nats
@@ -29,6 +29,7 @@ class Recovery:
     outage_seconds: float  # from the kill to the nodes' start
     return_seconds: float  # from the nodes' start to the stream's first ack
     drain_seconds: float  # from the stream's return to the backlog stored
+    returned_at: float  # perf_counter() of the stream's return
 
     @property
     def drain_rate(self) -> float:
@@ -38,6 +39,9 @@ class Recovery:
     def allowed_seconds(self) -> float:
         """The issue's bound: the backlog at the steady rate, plus 3 s."""
         return self.backlog / self.steady_rate + 3.0
+
+
+Items = Sequence[tuple[str, dict, str | None]]  # (room_id, event, msg_id)
 
 
 def events(count: int, *, rooms: int = 8, start: int = 0) -> list[tuple[str, dict, str]]:
@@ -50,12 +54,12 @@ def events(count: int, *, rooms: int = 8, start: int = 0) -> list[tuple[str, dic
     return items
 
 
-def publish_all(publisher: EventPublisher, items: Sequence[tuple[str, dict, str]]) -> None:
+def publish_all(publisher: EventPublisher, items: Items) -> None:
     for room, event, msg_id in items:
         assert publisher.publish(room, event, msg_id=msg_id)
 
 
-def steady_rate(publisher: EventPublisher, items: Sequence[tuple[str, dict, str]]) -> float:
+def steady_rate(publisher: EventPublisher, items: Items) -> float:
     started = time.perf_counter()
     publish_all(publisher, items)
     assert publisher.flush(timeout=120), publisher.stats
@@ -93,11 +97,10 @@ def backlog_across_outage(
     publisher: EventPublisher,
     urls: list[str],
     down: Sequence[EmbeddedNats],
-    items: Sequence[tuple[str, dict, str]],
+    items: Items,
     *,
     steady: float,
     outage_seconds: float,
-    after_return: Callable[[], None] | None = None,
 ) -> Recovery:
     """Kill ``down``, hand ``items`` to the publisher, restart them after ``outage_seconds``; time the drain."""
     killed = time.perf_counter()
@@ -109,8 +112,6 @@ def backlog_across_outage(
     for node in down:
         node.start()
     returned = stream_returns(urls)
-    if after_return is not None:
-        after_return()
     assert publisher.flush(timeout=180), publisher.stats
     drained = time.perf_counter()
     return Recovery(
@@ -119,4 +120,5 @@ def backlog_across_outage(
         outage_seconds=restarted - killed,
         return_seconds=returned - restarted,
         drain_seconds=drained - returned,
+        returned_at=returned,
     )

@@ -1,4 +1,5 @@
-"""Issue 12's faults on a real 3-node cluster (replicas 3, sync_interval: always) while simulate publishes.
+"""Issue 12's faults and issue 22's correlated crash on a real 3-node cluster (replicas 3, sync_interval:
+always) while simulate publishes.
 
 After each: every match simulate says it played is exactly one match row, the moments are those of an
 uninterrupted run over the stored events and none twice, every replay is complete, and the publisher
@@ -78,6 +79,17 @@ def test_two_nodes_down_for_20_seconds_then_back_loses_nothing(system, nats_clus
         node.kill()
     time.sleep(20)
     for node in down:
+        node.start()
+    check_after_fault(system, nats_cluster)
+
+
+def test_all_three_nodes_killed_together_then_restarted_loses_nothing(system, nats_cluster):
+    # A correlated crash: no server at all for 10 s, then the cluster recovers its stream from disk.
+    start_traffic(system)
+    for node in nats_cluster.nodes:
+        node.kill()
+    time.sleep(10)
+    for node in nats_cluster.nodes:
         node.start()
     check_after_fault(system, nats_cluster)
 
