@@ -24,6 +24,8 @@ from nats.aio.client import Client as NATS
 from nats.aio.client import Server
 from nats.errors import Error as NatsError
 
+from streaming.world import RepeatedWarnings
+
 logger = logging.getLogger("streaming.connection")
 
 MAX_BACKOFF_SECONDS = 30.0
@@ -85,8 +87,8 @@ class ReconnectPolicy:
     connection. The wait is counted from the start of that server's last attempt, so that a server
     whose attempt took the whole connect timeout (a host that accepts and answers nothing) is tried
     again at once, and a server that refused is tried again within ``backoff_limit`` (2 s for the first
-    two minutes of its refusals). Which server is due first is decided over all of them, so one that
-    keeps refusing never holds up the others.
+    two minutes of its refusals). The least-failed server goes first and, among equals, the one due
+    soonest, so one that keeps refusing never holds up the others.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -105,9 +107,11 @@ class ReconnectPolicy:
             else:
                 since = self._refusing_since.setdefault(key, self._last_attempt.get(key, now))
             wait = backoff_limit(server.reconnects, now - since)
-            ready_at = self._last_attempt.get(key, now - wait) + wait
-            due.append((ready_at, server.reconnects, server))
-        ready_at, _, server = min(due, key=lambda entry: (entry[0], entry[1]))
+            ready_at = self._last_attempt.get(key, now) + wait if server.reconnects else now
+            due.append((server.reconnects, ready_at, server))
+        # The least-failed first (as nats-py's own round robin: a server that accepts TCP and never
+        # answers gathers failures as fast as one that refuses), then the one due soonest.
+        _, ready_at, server = min(due, key=lambda entry: (entry[0], entry[1]))
         delay = max(0.0, ready_at - now)
         if delay:
             delay *= random.uniform(0.8, 1.0)  # spread the clients of a restarted server, never past the limit
@@ -163,9 +167,12 @@ def _options(client: NATS, name: str, servers: list[str], connect_timeout: float
         server = client.connected_url.netloc if client.connected_url else "?"
         logger.warning("nats reconnected name=%s server=%s", name, server)
 
+    repeated = RepeatedWarnings(logger)  # a window resent while its first copy is stored answers 2,000 errors
+
     async def error(exc: Exception) -> None:
         if client.is_connected:
-            logger.warning("nats error name=%s error=%s: %s", name, exc.__class__.__name__, exc)
+            # One of a kind an interval (the kind is in the message): a new kind of error is still logged at once.
+            repeated.warning(f"nats error name=%s error={exc.__class__.__name__}: %s", name, exc)
         else:
             logger.debug("nats connect attempt failed name=%s error=%s", name, exc.__class__.__name__)
 

@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,11 @@ WINDOW = 2_000  # publishes in flight at once: enough to keep the pipe full, few
 MIN_WINDOW = 64
 RETRY_PAUSE_CAP_SECONDS = 0.25
 UNSTABLE_ACK_SECONDS = 1.0
+# With the stream storing, a window's acks flow without a break: 2 s without one means they will not
+# come (a stream leader died mid-window); after a reconnect, those of the old connection never come.
+STABLE_ACK_SECONDS = 2.0
+RECONNECTED_ACK_SECONDS = 0.25
+ACK_POLL_SECONDS = 0.1
 CONNECTION_POLL_SECONDS = 0.05
 # How often the drain looks for new events: publish() never wakes it (see there). 5 ms adds at most
 # that to an event's way to the stream and costs a few hundred wake-ups a second in a thread of its own.
@@ -103,9 +109,9 @@ class EventPublisher:
         self.max_buffer = max_buffer or settings.EVENT_PUBLISHER_MAX_BUFFER
         self.name = name
         self.window = window
-        # Acks not back within the stale timeout are given up and their events resent (same Msg-Ids):
-        # by then nats-py has called a silent server dead and moved to another (streaming.connection).
-        self.ack_timeout = settings.NATS_STALE_SECONDS if ack_timeout is None else ack_timeout
+        # Acks silent this long are given up and their events resent (same Msg-Ids); never longer than
+        # the stale timeout, by when nats-py has called a silent server dead and moved to another.
+        self.ack_timeout = min(settings.NATS_STALE_SECONDS, STABLE_ACK_SECONDS) if ack_timeout is None else ack_timeout
         self._buffer: collections.deque[tuple[str, Any, str | None]] = collections.deque()
         self._in_flight = 0
         self._batch: list[tuple[str, Any, str | None]] = []  # the window in flight, for unstored()
@@ -296,7 +302,7 @@ class EventPublisher:
                     await self._wait_for_connection(client)
                     continue
                 silence = self.ack_timeout if pauses is None else min(self.ack_timeout, UNSTABLE_ACK_SECONDS)
-                stored, sent = await self._publish_window(js, window, silence)
+                stored, sent = await self._publish_window(js, window, silence, client)
                 if stored == sent:
                     if pauses is not None:
                         logger.warning(
@@ -342,11 +348,12 @@ class EventPublisher:
         with contextlib.suppress(TimeoutError):  # flush() and close() wake it sooner
             await asyncio.wait_for(self._wakeup.wait(), timeout=DRAIN_POLL_SECONDS)
 
-    async def _publish_window(self, js, size: int, silence: float) -> tuple[int, int]:
+    async def _publish_window(self, js, size: int, silence: float, client=None) -> tuple[int, int]:
         """Publish up to ``size`` events in order; put what failed back at the front. (stored, sent).
 
         Acks are waited for as long as they keep coming; ``silence`` seconds without one gives up the
-        rest (a dead stream leader never answers them; the resend has the same Msg-Ids).
+        rest (a dead stream leader never answers them; the resend has the same Msg-Ids), and so does
+        a reconnect of ``client`` during the window (the acks due on the old connection are lost).
         """
         buffer = self._buffer
         # Counted in flight before they leave the buffer, so flush() always finds them in one or the other.
@@ -371,7 +378,7 @@ class EventPublisher:
                     futures.append(await js.publish_async(f"game.{room_id}.events", payload, headers=headers))
                 except Exception:  # disconnected mid-window: the rest is retried below
                     futures.append(None)
-            await _acks([future for future in futures if future is not None], silence)
+            await _acks([future for future in futures if future is not None], silence, _reconnects(client))
         except BaseException:  # cancelled, or a bug: put the window back, resent later (Msg-Ids dedupe)
             buffer.extendleft(reversed(items))
             self._in_flight = 0
@@ -408,8 +415,18 @@ class EventPublisher:
         )
 
 
-async def _acks(futures: list[asyncio.Future], silence: float) -> None:
-    """Wait for ``futures`` while they keep completing; cancel what is left after ``silence`` s without one."""
+def _reconnects(client) -> Callable[[], int]:
+    """How many times ``client`` has reconnected (0 for none given): a change means a new connection."""
+    if client is None:
+        return lambda: 0
+    return lambda: client.stats["reconnects"] + (0 if client.is_connected else 1)
+
+
+async def _acks(futures: list[asyncio.Future], silence: float, reconnects: Callable[[], int]) -> None:
+    """Wait for ``futures`` while they keep completing; cancel what is left after ``silence`` s without one.
+
+    Once the connection they were sent on is gone, RECONNECTED_ACK_SECONDS without an ack is enough.
+    """
     if not futures:
         return
     remaining = len(futures)
@@ -423,13 +440,18 @@ async def _acks(futures: list[asyncio.Future], silence: float) -> None:
 
     for future in futures:
         future.add_done_callback(one_done)
-    seen = remaining
+    connection = reconnects()
+    seen, progress_at = remaining, time.monotonic()
     while remaining:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(all_done.wait(), timeout=silence)
-        if remaining and remaining == seen:  # not one ack in the last `silence` seconds
+            await asyncio.wait_for(all_done.wait(), timeout=min(silence, ACK_POLL_SECONDS))
+        now = time.monotonic()
+        if remaining != seen:
+            seen, progress_at = remaining, now
+            continue
+        quiet = now - progress_at
+        if quiet >= silence or (quiet >= RECONNECTED_ACK_SECONDS and reconnects() != connection):
             break
-        seen = remaining
     for future in futures:
         future.cancel()  # a no-op on the done ones
 

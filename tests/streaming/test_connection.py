@@ -90,6 +90,15 @@ def test_a_server_that_accepted_a_connection_is_tried_at_once():
     assert (server.uri.port, delay) == (4222, 0.0)
 
 
+def test_a_server_that_has_not_failed_goes_before_one_that_just_failed_however_long_its_attempt_took():
+    clock = Clock()
+    policy = ReconnectPolicy(clock)
+    assert policy(servers(0, 0), {})[0].uri.port == 4222  # the one it was on, at once
+    clock.now += 2.0  # held for the whole connect timeout: a server that accepts and answers nothing
+    server, delay = policy(servers(1, 0), {})
+    assert (server.uri.port, delay) == (4223, 0.0)
+
+
 def test_a_refusing_server_is_tried_again_at_most_2_seconds_after_its_last_attempt_began():
     clock = Clock()
     policy = ReconnectPolicy(clock)
