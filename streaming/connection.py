@@ -81,7 +81,7 @@ def backoff_limit(failures: int, refusing_for: float) -> float:
 
 
 class ReconnectPolicy:
-    """nats-py's reconnect hook, one a client: the server whose next attempt is due first, and the wait for it.
+    """nats-py's reconnect hook, one a client: the server to try next, and the wait before trying it.
 
     nats-py counts a server's failed attempts (``reconnects``) and sets it back to 0 once it accepted a
     connection. The wait is counted from the start of that server's last attempt, so that a server
@@ -98,7 +98,7 @@ class ReconnectPolicy:
 
     def __call__(self, servers: list[Server], info: dict[str, Any]) -> tuple[Server, float]:
         now = self._clock()
-        due: list[tuple[float, int, Server]] = []
+        due: list[tuple[int, float, Server]] = []
         for server in servers:
             key = server.uri.netloc
             if server.reconnects == 0:
