@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SIMULATE = ["simulate", "--rooms", "4", "--matches", "2", "--players", "2", "--seed", "12"]
 # Issue 22's traffic shape (8 rooms of 3 players, fast) at a third of its matches: about 80,000 events.
-# Its full 12 matches (243,000 events) passed 1 run of 3 on this shared two-core machine: the drain
+# Its full 12 matches (243,000 events) passed 2 runs of 4 on this shared two-core machine: the drain
 # there is CPU-bound (3,000-5,000 events/s beside three nodes, the consumers and the faults), not asleep.
 MATRIX_SIMULATE = ["simulate", "--rooms", "8", "--matches", "4", "--players", "3", "--speed", "fast", "--seed", "22"]
 
