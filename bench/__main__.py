@@ -25,6 +25,7 @@ SUITES = [
     "solo_game",
     "web_client",
     "cluster",
+    "recovery",
 ]
 
 

@@ -19,7 +19,7 @@ from nats.errors import NoServersError
 from game.room import BotRooms, GameRoom, MatchResult
 from game.simulation import SIMULATION_CONFIG
 from streaming.connection import connect
-from streaming.publisher import EventPublisher, PublisherStats
+from streaming.publisher import EventPublisher, PublisherStats, Unstored
 from streaming.streams import StreamMismatch, ensure_stream
 
 logger = logging.getLogger("game.simulate")
@@ -48,7 +48,12 @@ class SimulatedRun:
     publisher_enabled: bool
     servers: list[str]
     stats: PublisherStats
-    flushed: bool  # every event stored within FLUSH_TIMEOUT_SECONDS
+    unstored: Unstored  # what the publisher had not stored when it stopped (after its flush timeout)
+
+    @property
+    def flushed(self) -> bool:
+        """Every event accepted was stored, within the flush timeout or by the window then in flight."""
+        return not self.unstored
 
 
 def simulated_run(
@@ -62,6 +67,7 @@ def simulated_run(
     demo: bool = False,
     tournament_id: str | None = None,
     on_result: Callable[[MatchResult], None] | None = None,
+    flush_timeout: float = FLUSH_TIMEOUT_SECONDS,
 ) -> SimulatedRun:
     """Play ``matches`` per room (None: until stopped), publishing every event; SimulationSetupError first."""
     publisher = EventPublisher(name="simulate")
@@ -81,7 +87,7 @@ def simulated_run(
     began = time.perf_counter()
     asyncio.run(_play(runner, publisher, demo=demo, seed=seed))
     elapsed = time.perf_counter() - began
-    flushed = publisher.close(timeout=FLUSH_TIMEOUT_SECONDS)
+    publisher.close(timeout=flush_timeout)
     return SimulatedRun(
         results=runner.results,
         rooms=len(runner.rooms),
@@ -90,7 +96,7 @@ def simulated_run(
         publisher_enabled=publisher.enabled,
         servers=publisher.servers,
         stats=publisher.stats,
-        flushed=flushed,
+        unstored=publisher.unstored(),
     )
 
 

@@ -3,6 +3,10 @@
 Every connection pings its server often enough to call one that stopped answering dead within
 NATS_STALE_SECONDS (a paused or half-open server keeps its connections open and answers nothing; with
 nats-py's defaults, a ping every two minutes, that took minutes), then goes on through another server.
+
+Retries never sleep through a recovery: a server is tried again at most SHORT_BACKOFF_SECONDS after its
+last attempt began (2 s, the NATS clients' default) for the first REFUSING_PATIENCE_SECONDS of its
+refusals; only a server that keeps refusing longer than that is left alone for up to 30 s at a time.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -20,11 +25,19 @@ from nats.aio.client import Client as NATS
 from nats.aio.client import Server
 from nats.errors import Error as NatsError
 
+from streaming.world import RepeatedWarnings
+
 logger = logging.getLogger("streaming.connection")
 
 MAX_BACKOFF_SECONDS = 30.0
 # A brief connection's connect deadline (one look at the server for /healthz and the status pages).
 BRIEF_TIMEOUT_SECONDS = 1.0
+
+# While something refuses for less than REFUSING_PATIENCE_SECONDS (a node restarting, an election, an
+# outage of a minute), a retry comes at most SHORT_BACKOFF_SECONDS after the last: a server that is
+# back is used within about 2 s. Past the patience, the delays grow to MAX_BACKOFF_SECONDS.
+SHORT_BACKOFF_SECONDS = 2.0
+REFUSING_PATIENCE_SECONDS = 120.0
 # Pings a server may leave unanswered: the next ping interval after the last of them calls it dead.
 MAX_OUTSTANDING_PINGS = 2
 
@@ -39,20 +52,75 @@ def ping_interval(stale_seconds: float | None = None) -> float:
     return stale / (MAX_OUTSTANDING_PINGS + 1)
 
 
-def backoff_delays(first: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> Iterator[float]:
-    """Exponential backoff with jitter: 0.5, 1, 2, ... capped, each +-20 %."""
+def retry_delays(
+    first: float = 0.5,
+    short_cap: float = SHORT_BACKOFF_SECONDS,
+    patience: float = REFUSING_PATIENCE_SECONDS,
+    cap: float = MAX_BACKOFF_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[float]:
+    """Delays between retries of something that failed: doubling from ``first``, jittered, never over the cap.
+
+    Capped at ``short_cap`` for ``patience`` seconds from the first delay taken (what fails that long is
+    most likely coming back: it should be used as soon as it is), then at ``cap``. Make a new one after
+    a success.
+    """
+    began: float | None = None
     delay = first
     while True:
-        yield delay * random.uniform(0.8, 1.2)
+        now = clock()
+        if began is None:
+            began = now
+        limit = short_cap if now - began < patience else cap
+        yield min(delay * random.uniform(0.8, 1.2), limit * random.uniform(0.9, 1.0))
         delay = min(delay * 2, cap)
 
 
-def _reconnect_with_backoff(servers: list[Server], info: dict[str, Any]) -> tuple[Server, float]:
-    """nats-py's reconnect hook: the least-tried server, after a delay that doubles with its failures."""
-    server = min(servers, key=lambda candidate: candidate.reconnects)
-    if server.reconnects == 0:
-        return server, 0.0
-    return server, min(MAX_BACKOFF_SECONDS, 0.25 * 2**server.reconnects) * random.uniform(0.8, 1.2)
+def backoff_limit(failures: int, refusing_for: float) -> float:
+    """Seconds between attempts at a server after ``failures`` in a row, refusing for ``refusing_for`` s."""
+    if failures <= 0:
+        return 0.0
+    cap = SHORT_BACKOFF_SECONDS if refusing_for < REFUSING_PATIENCE_SECONDS else MAX_BACKOFF_SECONDS
+    return min(cap, 0.25 * 2**failures)
+
+
+class ReconnectPolicy:
+    """nats-py's reconnect hook, one a client: the server to try next, and the wait before trying it.
+
+    nats-py counts a server's failed attempts (``reconnects``) and sets it back to 0 once it accepted a
+    connection. The wait is counted from the start of that server's last attempt, so that a server
+    whose attempt took the whole connect timeout (a host that accepts and answers nothing) is tried
+    again at once, and a server that refused is tried again within ``backoff_limit`` (2 s for the first
+    two minutes of its refusals). The least-failed server goes first and, among equals, the one due
+    soonest, so one that keeps refusing never holds up the others.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last_attempt: dict[str, float] = {}
+        self._refusing_since: dict[str, float] = {}
+
+    def __call__(self, servers: list[Server], info: dict[str, Any]) -> tuple[Server, float]:
+        now = self._clock()
+        due: list[tuple[int, float, Server]] = []
+        for server in servers:
+            key = server.uri.netloc
+            if server.reconnects == 0:
+                self._refusing_since.pop(key, None)
+                since = now
+            else:
+                since = self._refusing_since.setdefault(key, self._last_attempt.get(key, now))
+            wait = backoff_limit(server.reconnects, now - since)
+            ready_at = self._last_attempt.get(key, now) + wait if server.reconnects else now
+            due.append((server.reconnects, ready_at, server))
+        # The least-failed first (as nats-py's own round robin: a server that accepts TCP and never
+        # answers gathers failures as fast as one that refuses), then the one due soonest.
+        _, ready_at, server = min(due, key=lambda entry: (entry[0], entry[1]))
+        delay = max(0.0, ready_at - now)
+        if delay:
+            delay *= random.uniform(0.8, 1.0)  # spread the clients of a restarted server, never past the limit
+        self._last_attempt[server.uri.netloc] = now + delay
+        return server, delay
 
 
 async def connect(
@@ -70,7 +138,7 @@ async def connect(
     ``should_stop`` lets a shutting-down caller abandon the retries.
     """
     servers = servers or settings.NATS_SERVERS
-    delays = backoff_delays()
+    delays = retry_delays()
     while True:
         client = NATS()
         try:
@@ -130,9 +198,12 @@ def _options(client: NATS, name: str, servers: list[str], connect_timeout: float
         server = client.connected_url.netloc if client.connected_url else "?"
         logger.warning("nats reconnected name=%s server=%s", name, server)
 
+    repeated = RepeatedWarnings(logger)  # a window resent while its first copy is stored answers 2,000 errors
+
     async def error(exc: Exception) -> None:
         if client.is_connected:
-            logger.warning("nats error name=%s error=%s: %s", name, exc.__class__.__name__, exc)
+            # One of a kind an interval (the kind is in the message): a new kind of error is still logged at once.
+            repeated.warning(f"nats error name=%s error={exc.__class__.__name__}: %s", name, exc)
         else:
             logger.debug("nats connect attempt failed name=%s error=%s", name, exc.__class__.__name__)
 
@@ -141,7 +212,7 @@ def _options(client: NATS, name: str, servers: list[str], connect_timeout: float
         "name": name,
         "max_reconnect_attempts": -1,
         "reconnect_time_wait": 0.5,
-        "reconnect_to_server_handler": _reconnect_with_backoff,
+        "reconnect_to_server_handler": ReconnectPolicy(),
         "connect_timeout": connect_timeout,
         "ping_interval": ping_interval(),
         "max_outstanding_pings": MAX_OUTSTANDING_PINGS,

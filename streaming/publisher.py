@@ -4,6 +4,13 @@
 asyncio loop drains the buffer with pipelined JetStream publishes, each carrying its `Nats-Msg-Id`.
 While NATS is away the buffer keeps filling and is resent on reconnect (the Msg-Id makes a resend of
 something already stored harmless); only past the bound are events dropped, counted and logged.
+
+It resumes as soon as the stream answers again, never sleeping through a recovery: after a failed
+window only what was not acknowledged goes back to the front of the buffer, the next window is
+smaller (down to MIN_WINDOW: a cheap probe) and sent after a pause of at most RETRY_PAUSE_CAP_SECONDS,
+or as soon as the connection is back; while unstable it gives up on acks after UNSTABLE_ACK_SECONDS of
+silence, and each stored window doubles the next one back to the full window (as TCP grows its own).
+`close(timeout)` says what was not stored: `unstored()` gives the count and the matches they are of.
 An event that can never be encoded as JSON is dropped by the sender, counted and logged, so that it
 cannot hold up the events behind it. If the sender thread dies of a bug, publish() (every
 LIVENESS_CHECK_EVERY events) or flush() starts a new one; the buffer survives it.
@@ -18,18 +25,31 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
 from contract.events import GameEvent, InvalidRoomId, check_room_id
-from streaming.connection import backoff_delays, connect
+from streaming.connection import connect, retry_delays
+from streaming.world import RepeatedWarnings
 from telemetry.metrics import PUBLISHER_BUFFERED, PUBLISHER_DROPPED, PUBLISHER_PUBLISHED, PUBLISHER_RETRIES
 
 logger = logging.getLogger("streaming.publisher")
 
 WINDOW = 2_000  # publishes in flight at once: enough to keep the pipe full, few enough to resend cheaply
+# After a failure: the smallest window (a probe of whether the stream answers again), the longest
+# pause before the next attempt, and how long acks may stay silent before the window is given up.
+MIN_WINDOW = 64
+RETRY_PAUSE_CAP_SECONDS = 0.25
+UNSTABLE_ACK_SECONDS = 1.0
+# With the stream storing, a window's acks flow without a break: 2 s without one means they will not
+# come (a stream leader died mid-window); after a reconnect, those of the old connection never come.
+STABLE_ACK_SECONDS = 2.0
+RECONNECTED_ACK_SECONDS = 0.25
+ACK_POLL_SECONDS = 0.1
+CONNECTION_POLL_SECONDS = 0.05
 # How often the drain looks for new events: publish() never wakes it (see there). 5 ms adds at most
 # that to an event's way to the stream and costs a few hundred wake-ups a second in a thread of its own.
 DRAIN_POLL_SECONDS = 0.005
@@ -52,6 +72,25 @@ class PublisherStats:
     buffered: int  # accepted and not yet stored
 
 
+@dataclass(frozen=True)
+class Unstored:
+    """What a publisher was handed and did not get stored: how many events, and the matches they are of."""
+
+    events: int = 0
+    # (room_id, started_at) from each event's Msg-Id `{room_id}:{started_at}:{n}`; started_at is None
+    # for an event published without a Msg-Id of that shape.
+    matches: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.events > 0
+
+    def describe(self, limit: int = 20) -> str:
+        """One line an operator can act on: the count, then the matches (the first ``limit`` of them)."""
+        shown = ", ".join(f"{room} {started or '(started_at unknown)'}" for room, started in self.matches[:limit])
+        more = f" and {len(self.matches) - limit} more" if len(self.matches) > limit else ""
+        return f"{self.events} events of {len(self.matches)} matches: {shown}{more}"
+
+
 class EventPublisher:
     """Thread-safe, non-blocking publisher of game events to `game.{room_id}.events`."""
 
@@ -70,11 +109,13 @@ class EventPublisher:
         self.max_buffer = max_buffer or settings.EVENT_PUBLISHER_MAX_BUFFER
         self.name = name
         self.window = window
-        # Acks not back within the stale timeout are given up and their events resent (same Msg-Ids):
-        # by then nats-py has called a silent server dead and moved to another (streaming.connection).
-        self.ack_timeout = settings.NATS_STALE_SECONDS if ack_timeout is None else ack_timeout
+        # Acks silent this long are given up and their events resent (same Msg-Ids); never longer than
+        # the stale timeout, by when nats-py has called a silent server dead and moved to another.
+        self.ack_timeout = min(settings.NATS_STALE_SECONDS, STABLE_ACK_SECONDS) if ack_timeout is None else ack_timeout
         self._buffer: collections.deque[tuple[str, Any, str | None]] = collections.deque()
         self._in_flight = 0
+        self._batch: list[tuple[str, Any, str | None]] = []  # the window in flight, for unstored()
+        self._stop_now = False  # close() after its flush timed out: stop after the window in flight
         self._known_rooms: set[str] = set()
         self._accepted = self._published = self._dropped = self._refused = self._retried = 0
         self._unencodable = 0
@@ -87,6 +128,7 @@ class EventPublisher:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._repeated = RepeatedWarnings(logger)  # a probe a quarter of a second fails the same way
 
     # --- the tick path -------------------------------------------------------------------------
 
@@ -194,16 +236,29 @@ class EventPublisher:
         return True
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Flush for up to ``timeout`` seconds, then stop; False (and a log line) if events were left over."""
+        """Flush for up to ``timeout`` seconds, then stop; True when every accepted event was stored.
+
+        Past the timeout the window in flight still gets its acks (or its silence): what the stream
+        stored by the end counts as stored, and ``unstored()`` says precisely what was not.
+        """
         flushed = self.flush(timeout)
         self._closing = True
+        self._stop_now = not flushed
         self._wake()
         if self._thread is not None:
-            self._thread.join(timeout=5)
-        left = len(self._buffer) + self._in_flight
+            self._thread.join(timeout=2 * max(self.ack_timeout, UNSTABLE_ACK_SECONDS) + 5)
+        left = self.unstored()
         if left:
-            logger.error("publisher closed with %d events not stored (NATS unreachable)", left)
-        return flushed and not left
+            logger.error("publisher closed with %s not stored (NATS unreachable)", left.describe())
+        return not left
+
+    def unstored(self) -> Unstored:
+        """The events accepted and not stored (yet, while running): their count and their matches."""
+        items = list(self._buffer)
+        if self._in_flight:
+            items.extend(self._batch)
+        matches = dict.fromkeys(_match_of(room_id, msg_id) for room_id, _, msg_id in items)
+        return Unstored(events=len(self._buffer) + self._in_flight, matches=sorted(matches, key=_match_order))
 
     def _wake(self) -> None:
         loop, wakeup = self._loop, self._wakeup
@@ -233,18 +288,57 @@ class EventPublisher:
     async def _drain_forever(self) -> None:
         client = await connect(self.name, servers=self.servers, should_stop=lambda: self._closing)
         js = client.jetstream(publish_async_max_pending=self.window)
-        delays = backoff_delays()
+        window = self.window
+        pauses = None  # the pauses between attempts while the stream does not store: None when it does
+        failing_since = 0.0
         try:
-            while not (self._closing and not self._buffer):
+            while self._buffer or not self._closing:
+                if self._closing and self._stop_now:
+                    break
                 if not self._buffer:
                     await self._wait_for_events()
                     continue
-                if await self._publish_window(js):
-                    delays = backoff_delays()
-                else:
-                    await asyncio.sleep(next(delays))
+                if not client.is_connected:  # nats-py is reconnecting: publishing now only fills its buffer
+                    await self._wait_for_connection(client)
+                    continue
+                silence = self.ack_timeout if pauses is None else min(self.ack_timeout, UNSTABLE_ACK_SECONDS)
+                stored, sent = await self._publish_window(js, window, silence, client)
+                if stored == sent:
+                    if pauses is not None:
+                        logger.warning(
+                            "publishing again after %.1fs of failures; %d events waiting",
+                            time.monotonic() - failing_since,
+                            len(self._buffer),
+                        )
+                    pauses = None
+                    window = min(self.window, window * 2)
+                    continue
+                # Halved while some get through (an election, a slow replica); a probe when none did.
+                window = max(MIN_WINDOW, window // 2) if stored else MIN_WINDOW
+                if pauses is None:
+                    failing_since = time.monotonic()
+                    pauses = retry_delays(first=0.02, short_cap=RETRY_PAUSE_CAP_SECONDS, patience=float("inf"))
+                await self._pause(next(pauses), client)
         finally:
             await client.close()
+
+    async def _pause(self, seconds: float, client) -> None:
+        """Sleep up to ``seconds``; sooner when closing, and at once when a lost connection comes back."""
+        was_connected = client.is_connected
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0 and not self._stop_now:
+            if not was_connected and client.is_connected:
+                return
+            await asyncio.sleep(min(remaining, CONNECTION_POLL_SECONDS))
+
+    async def _wait_for_connection(self, client) -> None:
+        """Until nats-py has reconnected (it tries each server at most 2 s apart: streaming.connection)."""
+        while True:
+            if client.is_closed:
+                raise ConnectionError("the NATS client was closed")
+            if client.is_connected or self._stop_now:
+                return
+            await asyncio.sleep(CONNECTION_POLL_SECONDS)
 
     async def _wait_for_events(self) -> None:
         assert self._wakeup is not None
@@ -254,12 +348,18 @@ class EventPublisher:
         with contextlib.suppress(TimeoutError):  # flush() and close() wake it sooner
             await asyncio.wait_for(self._wakeup.wait(), timeout=DRAIN_POLL_SECONDS)
 
-    async def _publish_window(self, js) -> bool:
-        """Publish up to one window in order; put what failed back at the front. True if all were stored."""
+    async def _publish_window(self, js, size: int, silence: float, client=None) -> tuple[int, int]:
+        """Publish up to ``size`` events in order; put what failed back at the front. (stored, sent).
+
+        Acks are waited for as long as they keep coming; ``silence`` seconds without one gives up the
+        rest (a dead stream leader never answers them; the resend has the same Msg-Ids), and so does
+        a reconnect of ``client`` during the window (the acks due on the old connection are lost).
+        """
         buffer = self._buffer
         # Counted in flight before they leave the buffer, so flush() always finds them in one or the other.
-        count = self._in_flight = min(len(buffer), self.window)
+        count = self._in_flight = min(len(buffer), size)
         batch: list[tuple[tuple[str, Any, str | None], bytes]] = []
+        self._batch = items = []
         for _ in range(count):
             item = buffer.popleft()
             try:
@@ -269,6 +369,7 @@ class EventPublisher:
                 self._record_unencodable(item, error)
                 continue
             batch.append((item, payload))
+            items.append(item)
         futures: list[asyncio.Future | None] = []
         try:
             for (room_id, _, msg_id), payload in batch:
@@ -277,24 +378,21 @@ class EventPublisher:
                     futures.append(await js.publish_async(f"game.{room_id}.events", payload, headers=headers))
                 except Exception:  # disconnected mid-window: the rest is retried below
                     futures.append(None)
-            sent = [future for future in futures if future is not None]
-            if sent:
-                _, late = await asyncio.wait(sent, timeout=self.ack_timeout)
-                for future in late:
-                    future.cancel()
+            await _acks([future for future in futures if future is not None], silence, _reconnects(client))
         except BaseException:  # cancelled, or a bug: put the window back, resent later (Msg-Ids dedupe)
-            buffer.extendleft(reversed([item for item, _ in batch]))
+            buffer.extendleft(reversed(items))
             self._in_flight = 0
             raise
-        failed = [item for (item, _), future in zip(batch, futures, strict=True) if not _stored(future)]
-        self._published += len(batch) - len(failed)
-        PUBLISHER_PUBLISHED.inc(len(batch) - len(failed))
+        failed = [item for item, future in zip(items, futures, strict=True) if not _stored(future)]
+        stored = len(batch) - len(failed)
+        self._published += stored
+        PUBLISHER_PUBLISHED.inc(stored)
         if failed:
             self._retried += len(failed)
             PUBLISHER_RETRIES.inc(len(failed))
             buffer.extendleft(reversed(failed))
             errors = {_failure(future) for future in futures if not _stored(future)}
-            logger.warning(
+            self._repeated.warning(
                 "publish failed for %d of %d events (%s); retrying", len(failed), len(batch), ", ".join(sorted(errors))
             )
         self._in_flight = 0
@@ -302,7 +400,7 @@ class EventPublisher:
         if not buffer:
             with self._drained:
                 self._drained.notify_all()
-        return not failed
+        return stored, len(batch)
 
     def _record_unencodable(self, item: tuple[str, Any, str | None], error: Exception) -> None:
         room_id, _, msg_id = item
@@ -315,6 +413,61 @@ class EventPublisher:
             msg_id,
             self._unencodable,
         )
+
+
+def _reconnects(client) -> Callable[[], int]:
+    """How many times ``client`` has reconnected (0 for none given): a change means a new connection."""
+    if client is None:
+        return lambda: 0
+    return lambda: client.stats["reconnects"] + (0 if client.is_connected else 1)
+
+
+async def _acks(futures: list[asyncio.Future], silence: float, reconnects: Callable[[], int]) -> None:
+    """Wait for ``futures`` while they keep completing; cancel what is left after ``silence`` s without one.
+
+    Once the connection they were sent on is gone, RECONNECTED_ACK_SECONDS without an ack is enough.
+    """
+    if not futures:
+        return
+    remaining = len(futures)
+    all_done = asyncio.Event()
+
+    def one_done(_: asyncio.Future) -> None:
+        nonlocal remaining
+        remaining -= 1
+        if not remaining:
+            all_done.set()
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    connection = reconnects()
+    seen, progress_at = remaining, time.monotonic()
+    while remaining:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_done.wait(), timeout=min(silence, ACK_POLL_SECONDS))
+        now = time.monotonic()
+        if remaining != seen:
+            seen, progress_at = remaining, now
+            continue
+        quiet = now - progress_at
+        if quiet >= silence or (quiet >= RECONNECTED_ACK_SECONDS and reconnects() != connection):
+            break
+    for future in futures:
+        future.cancel()  # a no-op on the done ones
+
+
+def _match_of(room_id: str, msg_id: str | None) -> tuple[str, str | None]:
+    """(room_id, started_at) from a Msg-Id `{room_id}:{started_at}:{n}`; started_at None without one."""
+    if msg_id:
+        head, _, index = msg_id.rpartition(":")
+        room, sep, started_at = head.partition(":")
+        if sep and room == room_id and started_at and index.isdigit():
+            return room_id, started_at
+    return room_id, None
+
+
+def _match_order(match: tuple[str, str | None]) -> tuple[str, str]:
+    return match[0], match[1] or ""
 
 
 def _stored(future: asyncio.Future | None) -> bool:

@@ -25,7 +25,7 @@ from django.db import close_old_connections, connections
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
-from streaming.connection import backoff_delays
+from streaming.connection import retry_delays
 from streaming.consumer import WORLD_ERRORS, Consumer, Verdict, ack_waits
 from streaming.delivery import Delivery
 from streaming.metrics_server import consumer_series_at_zero, poll_lag
@@ -66,7 +66,7 @@ class ConsumerRunner:
             f"{consumer.durable}-pull", stream=self.stream, durable=consumer.durable, stopping=self._stopping
         )
         self._idle = False
-        self._failures = backoff_delays(first=1.0)
+        self._failures = retry_delays(first=1.0)
         self.processed = 0
         # Bound once: a batch then costs a few additions, not a label lookup each (docs/operations.md).
         durable = consumer.durable
@@ -151,7 +151,7 @@ class ConsumerRunner:
             self._batch_seconds.observe(time.perf_counter() - started)
             await self._sleep(delay)
             return True
-        self._failures = backoff_delays(first=1.0)
+        self._failures = retry_delays(first=1.0)
         await self._settle(batch, verdicts, nak_delay=self.consumer.nak_delay_seconds)
         self._batch_seconds.observe(time.perf_counter() - started)
         return True
@@ -165,7 +165,7 @@ class ConsumerRunner:
 
     async def _ensure_stream_and_consumer(self) -> None:
         js = self.consumer.nats.client.jetstream()
-        delays = backoff_delays()
+        delays = retry_delays()
         while True:
             try:
                 await ensure_stream(js)

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from streaming.connection import backoff_delays
+from streaming.connection import retry_delays
 from streaming.delivery import Delivery
 from streaming.pull.connection import PullConnection
 from streaming.pull.wire import STATUS_PREFIX, Frame, parse_headers
@@ -115,7 +115,7 @@ class PullClient:
         connection = self._connection
         if connection.is_connected:
             return True
-        delays = backoff_delays()
+        delays = retry_delays()
         while not self._stopping.is_set():
             await connection.close()
             try:

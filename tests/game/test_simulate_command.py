@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from django.core.management.base import OutputWrapper
 
 from game import simulated_run
 from game.management.commands import simulate
-from streaming.publisher import EventPublisher
+from tests.streaming.stall_proxy import StallProxy
 from tests.support import subprocess_env, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,18 +112,36 @@ def test_demo_plays_until_sigterm_then_flushes_and_exits_0(stream, tmp_path):
     assert "match played room_id=demo-room-" in err
 
 
-def test_events_left_unstored_at_the_end_are_a_command_error(stream, monkeypatch):
-    real_close = EventPublisher.close
+def test_events_left_unstored_at_the_end_are_a_command_error_naming_their_matches(
+    stream, test_servers, settings, monkeypatch, caplog
+):
+    # NATS answers the setup, then stops answering (a stalled proxy) before the first event: nothing is stored.
+    proxy = StallProxy(test_servers.nats.url)
+    proxy.forward()
+    settings.NATS_SERVERS = [proxy.url]
+    real_ensure_stream = simulated_run._ensure_stream
 
-    def close_leaving_events(self, timeout=10.0):
-        real_close(self, timeout)
-        return False  # as when NATS went away before the last acks
+    async def ensure_stream_then_stall(servers):
+        await real_ensure_stream(servers)
+        proxy.stall()
 
-    monkeypatch.setattr(EventPublisher, "close", close_leaving_events)
-    out = io.StringIO()
-    with pytest.raises(CommandError, match="were not stored in GAME_EVENTS within 60 s: is NATS at nats://"):
-        call_command("simulate", rooms=1, matches=1, players=2, seed=1, stdout=out, stderr=io.StringIO())
-    assert "simulated 1 matches in 1 rooms" in out.getvalue()  # the summary still tells what happened
+    monkeypatch.setattr(simulated_run, "_ensure_stream", ensure_stream_then_stall)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        started = time.monotonic()
+        with pytest.raises(CommandError) as raised, caplog.at_level(logging.INFO, logger="game.simulate"):
+            call_command("simulate", rooms=2, matches=1, players=2, seed=1, flush_timeout=0.5, stdout=out, stderr=err)
+        assert time.monotonic() - started < 40
+    finally:
+        proxy.close()
+    played = re.findall(r"match played room_id=(\S+) started_at=(\S+) events=(\d+)", caplog.text)
+    message = str(raised.value)
+    events = sum(int(count) for _, _, count in played)
+    assert message.startswith(f"{events:,} events were not stored in GAME_EVENTS within 0.5 s of the end of play")
+    assert "These 2 matches are incomplete in the stream" in message
+    for room, started_at, _ in played:
+        assert f"room {room} started_at {started_at}" in message
+    assert f"not stored {events:,}" in out.getvalue()  # the summary still tells what happened
 
 
 def test_progress_is_one_bar_redrawn_in_place_on_a_terminal():

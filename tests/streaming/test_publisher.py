@@ -11,6 +11,7 @@ from streaming.connection import connect
 from streaming.publisher import LIVENESS_CHECK_EVERY, EventPublisher
 from streaming.streams import ensure_stream
 from tests.streaming.factories import match_events
+from tests.streaming.stall_proxy import StallProxy
 from tests.support import run_async, wait_until, with_jetstream
 
 
@@ -174,11 +175,11 @@ def sender_fails_once(monkeypatch):
     real_publish_window = EventPublisher._publish_window
     calls = []
 
-    async def fails_the_first_time(self, js):
+    async def fails_the_first_time(self, *args):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("a bug in the sender")
-        return await real_publish_window(self, js)
+        return await real_publish_window(self, *args)
 
     monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
 
@@ -208,3 +209,34 @@ def test_flush_replaces_a_dead_sender_thread(publisher, sender_fails_once):
     assert publisher.flush(timeout=30)
     assert (publisher.stats.published, publisher.stats.restarts) == (len(events), 1)
     assert [m.headers["Nats-Msg-Id"] for m in stored_events()] == [msg_id for _, msg_id in events]
+
+
+def test_publishing_resumes_within_2_seconds_of_a_black_holed_server_healing(stream, test_servers, record_property):
+    # The proxy accepts connections and forwards nothing for 20 s (a paused host, a partition that
+    # drops packets): nats-py calls the connection stale and keeps trying; the backlog waits.
+    proxy = StallProxy(test_servers.nats.url)
+    proxy.forward()
+    publisher = EventPublisher(servers=[proxy.url])
+    try:
+        before = match_events("room-1", index=0)
+        for event, msg_id in before:
+            assert publisher.publish("room-1", event, msg_id=msg_id)
+        assert publisher.flush(timeout=10)
+        proxy.stall()
+        during = [pair for index in range(1, 21) for pair in match_events("room-1", index=index)]
+        stalled_at = time.monotonic()
+        for event, msg_id in during:
+            assert publisher.publish("room-1", event, msg_id=msg_id)
+        time.sleep(max(0.0, 20.0 - (time.monotonic() - stalled_at)))
+        assert publisher.stats.published == len(before)
+        proxy.forward()
+        healed = time.monotonic()
+        wait_until(lambda: publisher.stats.published > len(before), timeout=10, interval=0.02)
+        resumed = time.monotonic() - healed
+        assert publisher.flush(timeout=30)
+    finally:
+        publisher.close(timeout=5)
+        proxy.close()
+    record_property("resumed_seconds", round(resumed, 3))
+    assert resumed < 2.0, f"publishing resumed {resumed:.2f} s after the heal"
+    assert [m.headers["Nats-Msg-Id"] for m in stored_events()] == [msg_id for _, msg_id in before + during]

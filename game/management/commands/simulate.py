@@ -49,6 +49,12 @@ class Command(BaseCommand):
             action="store_true",
             help="a gentle, endless stream of real-time matches, bots at people's speeds, until SIGTERM or SIGINT",
         )
+        parser.add_argument(
+            "--flush-timeout",
+            type=float,
+            default=FLUSH_TIMEOUT_SECONDS,
+            help=f"seconds to wait at the end for every event to be stored (default {FLUSH_TIMEOUT_SECONDS:.0f})",
+        )
         parser.add_argument("--tournament-id", default=None, help="tournament_id of every match")
         parser.add_argument(
             "--room-prefix", default=None, help="room ids are PREFIX-1, PREFIX-2, ... (default sim-room, demo-room)"
@@ -77,6 +83,9 @@ class Command(BaseCommand):
         tournament_id = options["tournament_id"]
         if tournament_id is not None and not 1 <= len(tournament_id) <= 128:
             raise CommandError("--tournament-id must be 1-128 characters")
+        flush_timeout = options["flush_timeout"]
+        if not flush_timeout >= 0:
+            raise CommandError(f"--flush-timeout must be a number of seconds of at least 0, got {flush_timeout!r}")
         prefix = options["room_prefix"] or ("demo-room" if demo else "sim-room")
         room_ids = [f"{prefix}-{n}" for n in range(1, rooms + 1)]
         try:
@@ -98,6 +107,7 @@ class Command(BaseCommand):
                 demo=demo,
                 tournament_id=tournament_id,
                 on_result=_log_match if progress is None else _logging_too(progress.update),
+                flush_timeout=flush_timeout,
             )
         except SimulationSetupError as error:
             raise CommandError(str(error)) from None
@@ -105,10 +115,14 @@ class Command(BaseCommand):
             if progress is not None:
                 progress.close()
         self._summary(run, seed=seed)
-        if not run.flushed:
+        if run.unstored:
+            matches = "\n".join(
+                f"  room {room} started_at {started or '(unknown)'}" for room, started in run.unstored.matches
+            )
             raise CommandError(
-                f"{run.stats.buffered} events were not stored in GAME_EVENTS within {FLUSH_TIMEOUT_SECONDS:.0f} s: "
-                f"is NATS at {', '.join(run.servers)} up? Those matches are incomplete in the stream."
+                f"{run.unstored.events:,} events were not stored in GAME_EVENTS within {flush_timeout:g} s of the "
+                f"end of play: is NATS at {', '.join(run.servers)} up? These {len(run.unstored.matches)} matches are "
+                f"incomplete in the stream:\n{matches}"
             )
 
     def _summary(self, run: SimulatedRun, *, seed: int) -> None:

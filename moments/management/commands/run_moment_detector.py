@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from moments.consumer import MomentDetector
-from streaming.connection import backoff_delays, connect
+from streaming.connection import connect, retry_delays
 from streaming.durables import PARTITIONED_STREAM
 from streaming.metrics_server import serve_metrics
 from streaming.partitions import layout_problem, partitions_on_server
@@ -67,7 +67,7 @@ async def _partitions_on_server() -> int | None:
         if stopping.is_set():
             return None
         raise
-    delays = backoff_delays()
+    delays = retry_delays()
     try:
         while not stopping.is_set():
             try:

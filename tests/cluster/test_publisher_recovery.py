@@ -1,0 +1,55 @@
+"""Issue 22: the publisher stores a backlog built during an outage as soon as the stream answers again.
+
+On the session's 3-node cluster (replicas 3, sync_interval: always): the same publisher's steady
+rate first, then 100,000 events handed over while the stream has no quorum, stored within
+(backlog / steady rate) + 3 s of the stream's first ack to another client.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from streaming.publisher import EventPublisher
+from tests.cluster.backlog import backlog_across_outage, events, steady_rate
+from tests.cluster.harness import fresh_replicated_stream, replicas_current
+from tests.support import wait_until
+
+pytestmark = pytest.mark.slow
+
+BACKLOG = 100_000
+STEADY_EVENTS = 30_000
+
+
+@pytest.fixture
+def publisher(nats_cluster, settings):
+    settings.NATS_SERVERS = nats_cluster.urls
+    settings.GAME_EVENTS_REPLICAS = 3
+    nats_cluster.start()
+    fresh_replicated_stream()
+    publisher = EventPublisher(servers=nats_cluster.urls, max_buffer=BACKLOG + STEADY_EVENTS + 1, name="backlog")
+    yield publisher
+    publisher.close(timeout=5)
+    nats_cluster.start()  # whatever a test left down comes back for the next one
+    wait_until(replicas_current, timeout=60, interval=0.5)
+
+
+@pytest.mark.parametrize(
+    ("down", "outage_seconds"),
+    [(slice(0, 2), 15.0), (slice(0, 3), 10.0)],
+    ids=["two-nodes-down-15s", "all-three-killed-together"],
+)
+def test_a_backlog_built_without_quorum_is_stored_at_the_steady_rate_once_the_stream_answers(
+    publisher, nats_cluster, record_property, down, outage_seconds
+):
+    steady = steady_rate(publisher, events(STEADY_EVENTS, start=BACKLOG))
+    recovery = backlog_across_outage(
+        publisher,
+        nats_cluster.urls,
+        nats_cluster.nodes[down],
+        events(BACKLOG),
+        steady=steady,
+        outage_seconds=outage_seconds,
+    )
+    record_property("recovery", recovery)
+    assert publisher.stats.dropped == 0
+    assert recovery.drain_seconds <= recovery.allowed_seconds, recovery
