@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+# A solo match's modes (SPEC section 16).
+SOLO_MODES = ("marathon", "sprint", "blitz")
+
 
 class Match(models.Model):
     class Mode(models.TextChoices):
@@ -21,6 +24,10 @@ class Match(models.Model):
     ended_at = models.DateTimeField()
     inserted_at = models.DateTimeField(auto_now_add=True)
     tournament_id = models.TextField(null=True, blank=True)
+    # Solo matches (SPEC section 16): the mode played, and whether the server replayed the run (only
+    # verified runs are ranked). Both null for a multiplayer match, which the server itself played.
+    solo_mode = models.TextField(null=True, blank=True)
+    verified = models.BooleanField(null=True, blank=True)
 
     class Meta:
         db_table = "matches"
@@ -43,6 +50,10 @@ class Match(models.Model):
                 fields=["tournament_id", "-started_at"],
                 name="matches_tournament_idx",
                 condition=Q(tournament_id__isnull=False),
+            ),
+            # The solo leaderboards (SPEC section 16): verified runs of a mode by ended_at.
+            models.Index(
+                fields=["solo_mode", "ended_at"], name="matches_verified_solo_idx", condition=Q(verified=True)
             ),
         ]
 

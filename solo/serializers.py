@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from solo.replay import ReplayInputSerializer, replay_errors
+
 INT32_MAX = 2**31 - 1
 # Clients' clocks drift; an ended_at a little ahead of ours is a drift, further ahead is a mistake.
 MAX_CLOCK_SKEW = timedelta(minutes=1)
@@ -79,6 +81,13 @@ class SoloResultInputSerializer(serializers.Serializer):
         required=False,
         help_text="When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.",
     )
+    replay = ReplayInputSerializer(
+        required=False,
+        help_text=(
+            "The run itself (SPEC section 16): the server plays it again and records what it yields; a figure "
+            "that differs is refused. Without it the result is recorded unverified and never ranked."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         # SPEC section 6: results no game could produce would top a leaderboard; each error names its rule.
@@ -91,6 +100,10 @@ class SoloResultInputSerializer(serializers.Serializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
+        if "replay" in attrs:
+            attrs["replayed"], errors = replay_errors(attrs["replay"], attrs)
+            if errors:
+                raise serializers.ValidationError(errors)
         return attrs
 
     def validate_ended_at(self, value: datetime) -> datetime:
