@@ -92,8 +92,10 @@ def test_a_seeded_game_that_clears_ten_lines_and_tops_out_is_in_the_history_as_s
     assert result["shown"]["lines"] >= 10 and result["shown"]["level"] >= 2
     (match,) = solo_matches(player)
     assert recorded_figures(match) == result["shown"]
+    # The page posted its run (real key presses, recorded as played) and the server's replay agreed.
+    assert match["verified"] is True and match["solo_mode"] == "marathon"
     assert len(result["posts"]) == 1
-    assert result["historyRow"]["Mode"] == "solo"
+    assert result["historyRow"]["Mode"] == "solo marathon"  # verified: no "(unverified)"
     assert result["historyRow"]["Level"] == str(result["shown"]["level"])
     body = json.loads(result["posts"][0]["body"])
     # A result SPEC section 6 accepts: at most 30 pieces a second of play.
@@ -118,6 +120,7 @@ def test_a_result_kept_while_the_api_is_unreachable_is_recorded_once_after_a_rel
     assert [kept["state"] for kept in result["kept"]] == ["saved"]
     (match,) = solo_matches(player)
     assert recorded_figures(match) == result["shown"]
+    assert match["verified"] is True  # the run was kept with the result, and replayed once it arrived
 
 
 def test_a_player_not_signed_in_finishes_signs_in_and_the_result_is_saved(live_server, player, plans):

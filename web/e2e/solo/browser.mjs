@@ -15,12 +15,17 @@ const FRAME_MS = 17;
 // second, a pace SPEC section 6 accepts (at most 30), and far too short for gravity to move a piece.
 const PIECE_MS = 100;
 
-async function openGame(page, seed) {
+async function openGame(page, seed, mode = 'marathon') {
   // Time stands still before the game starts: it moves only when the script says, so not even the
   // first piece falls a row on its own (that would change its hard drop's points).
   await page.clock.pauseAt(Date.now() + 1000);
-  await page.goto(`${base}/play?seed=${seed}`);
+  await page.goto(`${base}/play?seed=${seed}&mode=${mode}`);
   await page.getByRole('img', { name: 'Board' }).waitFor(WAIT);
+  // The 3-2-1 countdown, from the first frame on; the game's clock starts at its end, and the few
+  // ms of play past it are far too short for gravity to move the piece.
+  await page.getByRole('timer', { name: 'Countdown' }).waitFor(WAIT);
+  await page.clock.runFor(3050);
+  await page.getByRole('timer', { name: 'Countdown' }).waitFor({ ...WAIT, state: 'detached' });
 }
 
 async function figures(page) {

@@ -296,6 +296,12 @@ export interface components {
         FieldErrors: {
             [key: string]: string[] | string;
         };
+        /**
+         * @description * `multiplayer` - Multiplayer
+         *     * `solo` - Solo
+         * @enum {string}
+         */
+        MatchModeEnum: "multiplayer" | "solo";
         /** @description A match with its players (SPEC section 6), from a history.selectors MatchRow. */
         MatchOutput: {
             /** Format: uuid */
@@ -303,13 +309,23 @@ export interface components {
             game_type: string;
             /** @description Null for a solo match. */
             room_id: string | null;
-            mode: components["schemas"]["ModeEnum"];
+            mode: components["schemas"]["MatchModeEnum"];
             player_count: number;
             /** Format: date-time */
             started_at: string;
             /** Format: date-time */
             ended_at: string;
             tournament_id: string | null;
+            /**
+             * @description Solo matches: the mode played.
+             *
+             *     * `marathon` - marathon
+             *     * `sprint` - sprint
+             *     * `blitz` - blitz
+             */
+            solo_mode: (components["schemas"]["SoloModeEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description Solo matches: true when the server replayed the run's inputs; only verified runs are ranked. */
+            verified: boolean | null;
             /** @description Ordered by placement. */
             players: components["schemas"]["MatchPlayerOutput"][];
         };
@@ -357,12 +373,6 @@ export interface components {
              */
             apm: number | null;
         };
-        /**
-         * @description * `multiplayer` - Multiplayer
-         *     * `solo` - Solo
-         * @enum {string}
-         */
-        ModeEnum: "multiplayer" | "solo";
         MultiplayerLeaderboard: {
             period: string;
             /** @description Of the registered players with a multiplayer match in the period, the 100 with the most wins; ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id. */
@@ -434,6 +444,8 @@ export interface components {
              */
             last_played_at: string | null;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         PlayerStats: {
             /** Format: uuid */
             user_id: string;
@@ -460,6 +472,21 @@ export interface components {
             moments: {
                 [key: string]: unknown;
             }[];
+        };
+        ReplayInputRequest: {
+            /** @description The rules' version; known: guideline-1. */
+            engine: string;
+            mode: components["schemas"]["SoloModeEnum"];
+            /** Format: int64 */
+            seed: number;
+            settings: components["schemas"]["RunSettingsRequest"];
+            /** @description [[t_ms, "down" | "up", key], ...], at most 200,000. */
+            inputs: (number | string)[][];
+        };
+        RunSettingsRequest: {
+            das_ms: number;
+            arr_ms: number;
+            soft_drop_factor: number;
         };
         SessionAccess: {
             /** @description A JWT access token */
@@ -504,6 +531,13 @@ export interface components {
              */
             achieved_at: string;
         };
+        /**
+         * @description * `marathon` - marathon
+         *     * `sprint` - sprint
+         *     * `blitz` - blitz
+         * @enum {string}
+         */
+        SoloModeEnum: "marathon" | "sprint" | "blitz";
         SoloResultInputRequest: {
             /** @description Final score. */
             score: number;
@@ -520,6 +554,8 @@ export interface components {
              * @description When the game ended, ISO-8601 with a UTC offset; defaults to the time of the request.
              */
             ended_at?: string;
+            /** @description The run itself (SPEC section 16): the server plays it again and records what it yields; a figure that differs is refused. Without it the result is recorded unverified and never ranked. */
+            replay?: components["schemas"]["ReplayInputRequest"];
         };
         SoloStats: {
             /** @description Solo games played. */
@@ -1280,7 +1316,7 @@ export interface operations {
                     "application/json": components["schemas"]["MatchOutput"];
                 };
             };
-            /** @description Field errors in the body or in the Idempotency-Key header. */
+            /** @description Field errors in the body or in the Idempotency-Key header; with a replay, each posted figure that differs from what the server's replay yields, an unknown engine, a run over the limits. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,6 +1336,24 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used before with a different body. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A body over 8 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The run could not be replayed just now; send it again later. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
