@@ -142,7 +142,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Best solo scores of the period */
+        /** Best verified solo runs of a mode and period */
         get: operations["leaderboards_solo"];
         put?: never;
         post?: never;
@@ -452,6 +452,8 @@ export interface components {
             username: string;
             multiplayer: components["schemas"]["MultiplayerStats"];
             solo: components["schemas"]["SoloStats"];
+            /** @description Personal bests of verified runs by solo mode (SPEC section 16), as the leaderboards rank them. */
+            solo_bests: components["schemas"]["SoloBests"];
         };
         RegisterInputRequest: {
             username: string;
@@ -507,9 +509,28 @@ export interface components {
             username: string;
             password: string;
         };
+        SoloBest: {
+            /** Format: uuid */
+            match_id: string;
+            score: number;
+            /** @description A sprint's time. */
+            duration_ms: number;
+            lines_cleared: number;
+            /** Format: date-time */
+            achieved_at: string;
+        };
+        SoloBests: {
+            /** @description The highest verified score; null with none. */
+            marathon: components["schemas"]["SoloBest"] | null;
+            /** @description The fastest finished verified sprint; null with none. */
+            sprint: components["schemas"]["SoloBest"] | null;
+            /** @description The highest verified score; null with none. */
+            blitz: components["schemas"]["SoloBest"] | null;
+        };
         SoloLeaderboard: {
             period: string;
-            /** @description At most 100 registered players, by best_score, then the earlier achieved_at, then user_id. */
+            mode: components["schemas"]["SoloModeEnum"];
+            /** @description At most 100 registered players' best verified runs (SPEC section 16): by score (a sprint: by the lowest time of a finished sprint), then the earlier achieved_at, then user_id. */
             results: components["schemas"]["SoloLeaderboardRow"][];
         };
         SoloLeaderboardRow: {
@@ -518,11 +539,11 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             username: string;
-            /** @description The player's best solo score in the period. */
+            /** @description The score of the player's best verified run of the mode in the period. */
             best_score: number;
             /**
              * Format: uuid
-             * @description The match of that score; its earliest when reached twice.
+             * @description The match of that run; its earliest when reached twice.
              */
             match_id: string;
             /**
@@ -530,6 +551,8 @@ export interface components {
              * @description That match's ended_at.
              */
             achieved_at: string;
+            /** @description That run's time: what a sprint is ranked by. */
+            duration_ms: number;
         };
         /**
          * @description * `marathon` - marathon
@@ -990,6 +1013,14 @@ export interface operations {
         parameters: {
             query?: {
                 /**
+                 * @description The solo mode's board.
+                 *
+                 *     * `marathon` - marathon
+                 *     * `sprint` - sprint
+                 *     * `blitz` - blitz
+                 */
+                mode?: "marathon" | "sprint" | "blitz";
+                /**
                  * @description By ended_at: the last 24 hours (day), 7 days (week), 30 days (month), or all time.
                  *
                  *     * `day` - day
@@ -1013,7 +1044,7 @@ export interface operations {
                     "application/json": components["schemas"]["SoloLeaderboard"];
                 };
             };
-            /** @description An unknown period. */
+            /** @description An unknown period or mode. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,8 +1,17 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, formatWhen } from '../../lib/format';
-import { isPeriod, PERIODS, type Period, useMultiplayerLeaderboard, useSoloLeaderboard } from './api';
+import { formatNumber, formatWhen, raceTime } from '../../lib/format';
+import {
+  isPeriod,
+  isSoloBoardMode,
+  PERIODS,
+  SOLO_BOARDS,
+  type Period,
+  type SoloBoardMode,
+  useMultiplayerLeaderboard,
+  useSoloLeaderboard,
+} from './api';
 
 /** A board's loading, error and empty states; null once there are rows to show. */
 function boardState(query: UseQueryResult<{ results: unknown[] }>, kind: string, empty: string) {
@@ -12,18 +21,20 @@ function boardState(query: UseQueryResult<{ results: unknown[] }>, kind: string,
   return null;
 }
 
-function SoloBoard({ period }: { period: Period }) {
-  const query = useSoloLeaderboard(period);
-  const state = boardState(query, 'solo', 'No solo games in this period yet.');
+function SoloBoard({ period, mode }: { period: Period; mode: SoloBoardMode }) {
+  const query = useSoloLeaderboard(period, mode);
+  const board = SOLO_BOARDS.find((b) => b.value === mode) ?? SOLO_BOARDS[0];
+  const state = boardState(query, board.label, `No verified ${board.label.toLowerCase()} runs in this period yet.`);
   if (state || !query.data) return state;
+  const timed = mode === 'sprint';
   return (
     <table className="table">
-      <caption>Solo: best score</caption>
+      <caption>{board.caption}</caption>
       <thead>
         <tr>
           <th scope="col">Rank</th>
           <th scope="col">Player</th>
-          <th scope="col">Best score</th>
+          <th scope="col">{timed ? 'Time' : 'Best score'}</th>
           <th scope="col">Achieved</th>
         </tr>
       </thead>
@@ -34,8 +45,10 @@ function SoloBoard({ period }: { period: Period }) {
             <th scope="row">
               <Link to={`/players/${row.user_id}`}>{row.username}</Link>
             </th>
-            <td>{formatNumber(row.best_score)}</td>
-            <td>{formatWhen(row.achieved_at)}</td>
+            <td>{timed ? raceTime(row.duration_ms) : formatNumber(row.best_score)}</td>
+            <td>
+              <Link to={`/matches/${row.match_id}`}>{formatWhen(row.achieved_at)}</Link>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -78,11 +91,19 @@ function MultiplayerBoard({ period }: { period: Period }) {
   );
 }
 
-/** /leaderboards?period=…: both boards of SPEC section 10 for one period, kept in the URL. */
+/** /leaderboards?period=…&mode=…: the multiplayer board and a solo mode's (SPEC sections 10, 16), kept in the URL. */
 export function LeaderboardsPage() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('period');
   const period: Period = isPeriod(asked) ? asked : 'all';
+  const askedMode = params.get('mode');
+  const mode: SoloBoardMode = isSoloBoardMode(askedMode) ? askedMode : 'marathon';
+  const choose = (name: 'period' | 'mode', value: string, fallback: string) => {
+    const next = new URLSearchParams(params);
+    if (value === fallback) next.delete(name);
+    else next.set(name, value);
+    setParams(next, { replace: true });
+  };
   return (
     <section>
       <h1>Leaderboards</h1>
@@ -92,9 +113,19 @@ export function LeaderboardsPage() {
           <select
             name="period"
             value={period}
-            onChange={(event) => setParams(event.target.value === 'all' ? {} : { period: event.target.value }, { replace: true })}
+            onChange={(event) => choose('period', event.target.value, 'all')}
           >
             {PERIODS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Solo mode
+          <select name="mode" value={mode} onChange={(event) => choose('mode', event.target.value, 'marathon')}>
+            {SOLO_BOARDS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>
@@ -107,7 +138,7 @@ export function LeaderboardsPage() {
           <MultiplayerBoard period={period} />
         </div>
         <div className="board-column">
-          <SoloBoard period={period} />
+          <SoloBoard period={period} mode={mode} />
         </div>
       </div>
     </section>
