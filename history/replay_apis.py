@@ -24,7 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from history.selectors import match_get_for_user
+from history.selectors import MatchRow, match_get_for_user
+from solo.models import SoloRun
+from solo.run_replay import solo_replay
+from solo.verifier import VerifierUnavailable
 from streaming.replay import Replay, ReplayGone, ReplayNotFound, replay_match
 from streaming.world import NATS_UNAVAILABLE
 
@@ -45,12 +48,30 @@ ReplayOutput = inline_serializer(
     "Replay",
     {
         "match_id": serializers.UUIDField(),
-        "room_id": serializers.CharField(),
+        "room_id": serializers.CharField(allow_null=True, help_text="Null for a solo match."),
         "started_at": serializers.DateTimeField(),
         "events": serializers.ListField(child=serializers.DictField(), help_text="SPEC section 3 events, in order"),
         "moments": serializers.ListField(child=serializers.DictField(), help_text="SPEC section 4 key moments"),
     },
 )
+
+
+def _solo_replay_response(request: Request, match: MatchRow) -> HttpResponse:
+    """SPEC section 16: a verified solo match's replay is the server's run of its stored inputs."""
+    run = SoloRun.objects.filter(match_id=match.id).first() if match.verified else None
+    if run is None:
+        raise NotFound("This solo match has no replay: it was recorded without its run, so only its result is kept.")
+    # The run never changes, and neither does what the engine of its version makes of it.
+    etag = f'W/"solo-replay-{match.id}-{run.engine}"'
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return mark_revalidated(HttpResponseNotModified(), etag)
+    try:
+        replay = solo_replay(match, run)
+    except VerifierUnavailable as error:
+        raise StreamUnavailable("The replay cannot be made right now; try again shortly.") from error
+    started_at = match.started_at.isoformat().replace("+00:00", "Z")
+    body = {"match_id": str(match.id), "room_id": None, "started_at": started_at, **replay}
+    return mark_revalidated(Response(body), etag)
 
 
 def replay_etag(replay: Replay) -> str:
@@ -85,7 +106,7 @@ class MatchReplayApi(APIView):
         responses={
             200: ReplayOutput,
             304: OpenApiResponse(description="Unchanged since the ETag given in If-None-Match."),
-            404: OpenApiResponse(description="No such match among yours, or a solo match (solo has no events)."),
+            404: OpenApiResponse(description="No such match among yours, or a solo match without a verified run."),
             410: OpenApiResponse(description="The stream no longer holds this match's events."),
             503: OpenApiResponse(description="The event stream is unreachable."),
         },
@@ -95,7 +116,7 @@ class MatchReplayApi(APIView):
         if match is None:
             raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
         if not match.room_id:
-            raise NotFound("Solo matches have no replay: only their result is recorded.")
+            return _solo_replay_response(request, match)
         try:
             replay = replay_match(match.room_id, match.started_at)
         except (ReplayGone, ReplayNotFound):

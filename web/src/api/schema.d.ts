@@ -463,7 +463,8 @@ export interface components {
         Replay: {
             /** Format: uuid */
             match_id: string;
-            room_id: string;
+            /** @description Null for a solo match. */
+            room_id: string | null;
             /** Format: date-time */
             started_at: string;
             /** @description SPEC section 3 events, in order */
@@ -1190,7 +1191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match among yours, or a solo match (solo has no events). */
+            /** @description No such match among yours, or a solo match without a verified run. */
             404: {
                 headers: {
                     [name: string]: unknown;
