@@ -140,6 +140,35 @@ try {
     await signIn(page, username, password);
     result.after = new URL(page.url()).pathname;
     result.kept = await settled(page);
+  } else if (scenario === 'sprint') {
+    // A 40-line sprint: the plan clears 40 lines; the page ends the game at the lock that reaches them.
+    await openGame(page, plan.seed, 'sprint');
+    const over = page.getByRole('group', { name: 'Game over' });
+    for (const strokes of plan.pieces) {
+      if (await over.count()) break;
+      await playPieces(page, [strokes]);
+    }
+    await over.waitFor(WAIT);
+    await status(page, 'Saved');
+    result.shown = await figures(page);
+    result.headline = await over.getByRole('heading').textContent();
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+    const [kept] = await settled(page);
+    result.matchId = kept.matchId;
+    // Time flows again for the other pages (TanStack Query schedules by timers).
+    await page.clock.resume();
+    await page.goto(`${base}/leaderboards?mode=sprint&period=day`);
+    const board = page.getByRole('table', { name: '40-line sprint: fastest time' });
+    await board.waitFor(WAIT);
+    result.firstRow = (await board.getByRole('row').nth(1).getByRole('cell').allTextContents()).concat(
+      await board.getByRole('row').nth(1).getByRole('rowheader').allTextContents(),
+    );
+    await page.goto(`${base}/matches/${result.matchId}/replay`);
+    const moments = page.getByRole('list', { name: 'Key moments' });
+    await moments.waitFor(WAIT);
+    result.moments = await moments.getByRole('button').allTextContents();
+    await page.getByRole('button', { name: 'Next piece' }).click();
+    result.replayClock = await page.locator('.clock').textContent();
   } else if (scenario === 'tsd') {
     await openGame(page, plan.seed);
     await playPieces(page, plan.pieces.slice(0, -1));
