@@ -22,6 +22,7 @@ SUITES = [
     "detector_memory",
     "room",
     "solo_game",
+    "solo_verify",
     "web_client",
     "cluster",
 ]

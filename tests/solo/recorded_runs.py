@@ -12,14 +12,15 @@ from typing import Any
 from devtools.web import WEB, build_if_changed, node_env
 
 
-def recorded_runs(out: Path, first: int, count: int) -> list[dict[str, Any]]:
-    """``count`` runs from seed ``first`` on; builds the client (and the verifier) first when it changed."""
+def recorded_runs(out: Path, first: int, count: int, kind: str = "human") -> list[dict[str, Any]]:
+    """``count`` runs from seed ``first`` on; builds the client (and the verifier) first when it changed.
+    ``kind`` "long": marathons of about 10 minutes of play (web/e2e/solo/humanRuns.ts longMarathon)."""
     build_if_changed()
     env = node_env()
     build = ["npx", "vite", "build", "--ssr", "e2e/solo/humanRunsCli.ts", "--outDir", str(out), "--emptyOutDir"]
     subprocess.run(build, cwd=WEB, env=env, check=True, capture_output=True, timeout=300)
     done = subprocess.run(
-        ["node", str(out / "humanRunsCli.js"), str(first), str(count)],
+        ["node", str(out / "humanRunsCli.js"), str(first), str(count), kind],
         cwd=WEB,
         env=env,
         check=True,

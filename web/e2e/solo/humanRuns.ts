@@ -69,7 +69,11 @@ function bestPlacement(live: LiveRun): Control[] {
  * A player who places every piece where it clears lines, tapping its keys one after another: the
  * sprints that reach 40 lines and the blitzes that last their 2 minutes.
  */
-function skilledRun(dice: Dice, mode: Mode, gameSeed: number): HumanRun {
+/** The pause after each key: a random 30-120 ms, or what `pace` says at the game's level. */
+type Pace = (level: number, dice: Dice) => number;
+const HUMAN_PACE: Pace = (_level, dice) => 30 + dice.int(90);
+
+function skilledRun(dice: Dice, mode: Mode, gameSeed: number, pace: Pace = HUMAN_PACE): HumanRun {
   const settings: InputSettings = { dasMs: 167, arrMs: 33 };
   const runSettings = { das_ms: 167, arr_ms: 33, soft_drop_factor: 20 };
   const live = newLiveRun({ mode, seed: gameSeed, settings: runSettings });
@@ -89,7 +93,7 @@ function skilledRun(dice: Dice, mode: Mode, gameSeed: number): HumanRun {
     if (down !== null) {
       events.push({ control: down, down: false });
       down = null;
-      waitMs = 30 + dice.int(90);
+      waitMs = pace(live.session.game.level, dice);
     } else if (planned.length && waitMs <= 0) {
       down = planned.shift() as Control;
       events.push({ control: down, down: true });
@@ -153,4 +157,13 @@ export function humanRun(seed: number): HumanRun {
     run: { engine: ENGINE_VERSION, mode, seed: gameSeed, settings: runSettings, inputs: live.inputs },
     live: resultOf(live.session.game),
   };
+}
+
+/**
+ * A long marathon for the benchmarks (about 10 minutes of play): the skilled player, unhurried at
+ * the low levels, tapping faster as gravity speeds up, until the stack tops out.
+ */
+export function longMarathon(seed: number): HumanRun {
+  const dice = new Dice(seed * 2654435761);
+  return skilledRun(dice, 'marathon', dice.int(2 ** 32), (level, d) => Math.max(0, 1250 - 130 * level) + d.int(60));
 }
