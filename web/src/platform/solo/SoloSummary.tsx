@@ -1,6 +1,7 @@
 /** The end of a solo game (SPEC section 16): how it ended in its mode, its figures, and whether it is saved. */
 import type { ReactNode } from 'react';
 import { SPRINT_LINES, type Mode } from '../../game/modes';
+import { raceTime } from '../../lib/format';
 import { formatTime, pps, type HudFigures } from './SoloHud';
 
 export interface SummaryView extends HudFigures {
@@ -10,7 +11,10 @@ export interface SummaryView extends HudFigures {
 
 function headline(mode: Mode, view: SummaryView): string {
   if (mode === 'sprint') {
-    return view.finished ? `Sprint: ${formatTime(view.elapsedMs)}` : `Sprint failed: topped out with ${Math.max(0, SPRINT_LINES - view.lines)} lines left`;
+    // To the ms, as the sprint board shows it.
+    return view.finished
+      ? `Sprint: ${raceTime(view.elapsedMs)}`
+      : `Sprint failed: topped out with ${Math.max(0, SPRINT_LINES - view.lines)} lines left`;
   }
   if (mode === 'blitz') {
     return view.finished ? "Time's up" : 'Blitz over: topped out';

@@ -133,7 +133,7 @@ export function LeaderboardsPage() {
           </select>
         </label>
       </form>
-      <div className="boards">
+      <div className="boards leaderboard-boards">
         <div className="board-column">
           <MultiplayerBoard period={period} />
         </div>
