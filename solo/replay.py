@@ -73,9 +73,9 @@ def _input_problem(item: object, last: int) -> str | None:
         return f"t_ms must be a whole number of ms, not before the input before ({last})."
     if t > MAX_RUN_MS:
         return f"t_ms {t:,} is past the limit of 2 hours of play ({MAX_RUN_MS:,} ms)."
-    if direction not in _DIRECTIONS:
+    if not isinstance(direction, str) or direction not in _DIRECTIONS:
         return 'the direction is "down" or "up".'
-    if key not in _KEYS:
+    if not isinstance(key, str) or key not in _KEYS:
         return f"unknown key {key!r}; one of {', '.join(KEYS)}."
     return None
 
