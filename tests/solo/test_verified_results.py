@@ -62,6 +62,10 @@ def test_the_forged_result_without_a_run_is_recorded_unverified(player):
     assert response.status_code == 201
     assert response.json()["verified"] is False and response.json()["solo_mode"] == "marathon"
     assert not SoloRun.objects.exists()
+    # On no board: the account was first on the solo board without a game played.
+    for period in ("day", "all"):
+        board = api_client_for(player).get("/api/leaderboards/solo", {"period": period}).json()
+        assert board["results"] == []
 
 
 def test_the_forged_figures_with_a_real_run_are_refused_naming_the_score(player, sprint):
