@@ -142,4 +142,6 @@ def test_a_body_over_the_general_limit_is_taken_up_to_8_mb(player, sprint, setti
 
     assert post(player, body).status_code == 201
     big = {**body, "padding": "x" * (8 * 1024 * 1024)}
-    assert post(player, big).status_code == 413
+    refused = post(player, big)
+    assert refused.status_code == 413
+    assert refused.json() == {"detail": "The request body is larger than 8,388,608 bytes."}
