@@ -86,12 +86,29 @@ class RunSettingsSerializer(serializers.Serializer):
     soft_drop_factor = serializers.IntegerField(min_value=1, max_value=100)
 
 
+def _flat(detail: object, prefix: str = "") -> list[str]:
+    """Nested field errors as "field: message" strings: every 400 of the API is {field: [strings]}."""
+    if isinstance(detail, dict):
+        return [line for key, value in detail.items() for line in _flat(value, f"{prefix}{key}.")]
+    if isinstance(detail, list):
+        return [line for value in detail for line in _flat(value, prefix)]
+    return [f"{prefix[:-1]}: {detail}" if prefix else str(detail)]
+
+
 class ReplayInputSerializer(serializers.Serializer):
     engine = serializers.CharField(help_text=f"The rules' version; known: {', '.join(ENGINES)}.")
     mode = serializers.ChoiceField(choices=SOLO_MODES)
     seed = serializers.IntegerField(min_value=0, max_value=2**32 - 1)
     settings = RunSettingsSerializer()
     inputs = InputsField(help_text=f'[[t_ms, "down" | "up", key], ...], at most {MAX_INPUTS:,}.')
+
+    def run_validation(self, data: object = serializers.empty) -> dict:
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as error:
+            if self.parent is None:  # the root keeps DRF's {field: [...]}
+                raise
+            raise serializers.ValidationError(_flat(error.detail)) from error
 
     def validate_engine(self, value: str) -> str:
         if value not in ENGINES:
