@@ -40,4 +40,4 @@ def test_solo_screens(live_server, transactional_db, settings, plans, tmp_path):
     result = browser_result(
         "e2e/solo/screens.mjs", live_server.url, player.username, PASSWORD, str(plan_file), OUT, timeout=900
     )
-    assert len(result["shots"]) == 2 * 9
+    assert len(result["shots"]) == 2 * 11

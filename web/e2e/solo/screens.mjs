@@ -1,14 +1,16 @@
-/* global console, process */
+/* global console, process, localStorage */
 // Screenshots of the solo pages for people to look at (issue 26), on the real stack:
 //   node e2e/solo/screens.mjs BASE_URL USERNAME PASSWORD PLAN_JSON OUT_DIR
 // (tests/web/test_solo_screens.py starts the servers and fills the boards first). At 1280 and 390 px:
-// /play in each mode while playing, the countdown, a sprint's summary, the leaderboards by mode.
+// /play in each mode while playing, the countdown, a sprint's summary, the leaderboards by mode, the
+// sprint's match page and its replay, the player's personal bests.
 import { readFileSync } from 'node:fs';
 import { launchChromium, signIn, WAIT } from '../chromium.mjs';
 
 const [base, username, password, planFile, out] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const shots = [];
+let matchId = null;
 
 async function shot(page, name) {
   const path = `${out}/${name}.png`;
@@ -54,6 +56,8 @@ try {
         }
         await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor(WAIT);
         await shot(page, `${width}-summary-sprint`);
+        const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('tetris.solo.results') ?? '[]'));
+        matchId = kept.find((r) => r.state === 'saved')?.matchId;
       }
     }
     await page.clock.resume();
@@ -63,6 +67,14 @@ try {
       await page.waitForTimeout(300);
       await shot(page, `${width}-leaderboard-${mode}`);
     }
+    await page.goto(`${base}/matches/${matchId}`);
+    await page.getByRole('link', { name: 'Watch replay' }).waitFor(WAIT);
+    await shot(page, `${width}-match-sprint`);
+    await page.goto(`${base}/matches/${matchId}/replay`);
+    await page.getByRole('list', { name: 'Key moments' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Next moment' }).click();
+    await page.waitForTimeout(300);
+    await shot(page, `${width}-replay-sprint`);
     await page.goto(`${base}/players/${plan.userId}`);
     await page.getByRole('table', { name: 'Personal bests of verified solo runs' }).waitFor(WAIT);
     await shot(page, `${width}-player-bests`);
