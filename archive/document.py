@@ -31,7 +31,7 @@ def iso_utc(moment: datetime) -> str:
 def replay_document(
     *,
     match_id: str,
-    room_id: str,
+    room_id: str | None,
     started_at: datetime,
     events: list[dict[str, Any]],
     moments: list[dict[str, Any]],

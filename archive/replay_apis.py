@@ -26,9 +26,12 @@ from rest_framework.views import APIView
 
 from archive.document import replay_etag
 from archive.reads import match_replay_document
+from archive.solo_replay import solo_replay
 from archive.store import ArchiveUnreadable
 from history.replay import ReplayGone, ReplayNotFound
-from history.selectors import match_get_for_user
+from history.selectors import MatchRow, match_get_for_user
+from solo.models import SoloRun
+from solo.verifier import VerifierUnavailable
 from streaming.world import NATS_UNAVAILABLE
 
 
@@ -60,14 +63,53 @@ ReplayOutput = inline_serializer(
     "Replay",
     {
         "match_id": serializers.UUIDField(),
-        "room_id": serializers.CharField(),
+        "room_id": serializers.CharField(allow_null=True, help_text="Null for a solo match."),
         "started_at": serializers.DateTimeField(),
         "events": serializers.ListField(child=serializers.DictField(), help_text="Events in order (docs/contract.md)"),
         "moments": serializers.ListField(child=serializers.DictField(), help_text="Key moments (docs/contract.md)"),
-        "last_event_seq": serializers.IntegerField(help_text="stream sequence of the last event (the ETag's)"),
-        "last_moment_seq": serializers.IntegerField(help_text="stream sequence of the last moment, 0 for none"),
+        "last_event_seq": serializers.IntegerField(
+            help_text="stream sequence of the last event (the ETag's); a solo replay's: the number of its events"
+        ),
+        "last_moment_seq": serializers.IntegerField(
+            help_text="stream sequence of the last moment, 0 for none; a solo replay's: the number of its moments"
+        ),
     },
 )
+
+
+def _match_document(request: Request, match: MatchRow) -> tuple[dict | None, str]:
+    """A multiplayer match's replay and its ETag; None for the document when If-None-Match names it."""
+    try:
+        # The stream, else the archive (docs/operations.md): the same document and ETag either way.
+        document = match_replay_document(match)
+    except (ReplayGone, ReplayNotFound):
+        raise ReplayGoneError() from None
+    except ArchiveUnreadable as error:
+        raise ArchiveUnavailable() from error
+    except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
+        raise StreamUnavailable() from error
+    etag = replay_etag(document)
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return None, etag
+    return document, etag
+
+
+def _solo_replay_document(request: Request, match: MatchRow) -> tuple[dict | None, str]:
+    """A verified solo match's replay (docs/api.md): the server's run of its stored inputs, and its ETag.
+
+    The document is None when ``If-None-Match`` already names the ETag: the run never changes, and neither
+    does what the engine of its version makes of it, so a match is revalidated without running it again.
+    """
+    run = SoloRun.objects.filter(match_id=match.id).first() if match.verified else None
+    if run is None:
+        raise NotFound("This solo match has no replay: it was recorded without its run, so only its result is kept.")
+    etag = f'W/"solo-replay-{match.id}-{run.engine}"'
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return None, etag
+    try:
+        return solo_replay(match, run), etag
+    except VerifierUnavailable as error:
+        raise StreamUnavailable("The replay cannot be made right now; try again shortly.") from error
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -100,28 +142,21 @@ class MatchReplayApi(APIView):
         responses={
             200: ReplayOutput,
             304: OpenApiResponse(description="Unchanged since the ETag given in If-None-Match."),
-            404: OpenApiResponse(description="No such match among yours, or a solo match (solo has no events)."),
+            404: OpenApiResponse(description="No such match among yours, or a solo match without a verified run."),
             410: OpenApiResponse(description="Neither the stream nor the archive holds this match's events."),
-            503: OpenApiResponse(description="The event stream, or the archive the match is kept in, is unreachable."),
+            503: OpenApiResponse(
+                description="The event stream, the archive the match is kept in, or a solo run's verifier is "
+                "unavailable."
+            ),
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
         match = match_get_for_user(user=request.user, match_id=match_id)
         if match is None:
             raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
-        if not match.room_id:
-            raise NotFound("Solo matches have no replay: only their result is recorded.")
-        try:
-            # The stream, else the archive (docs/operations.md): the same document and ETag either way.
-            document = match_replay_document(match)
-        except (ReplayGone, ReplayNotFound):
-            raise ReplayGoneError() from None
-        except ArchiveUnreadable as error:
-            raise ArchiveUnavailable() from error
-        except NATS_UNAVAILABLE as error:  # unreachable, or no stream leader on a cluster
-            raise StreamUnavailable() from error
-        etag = replay_etag(document)
-        if etag_matches(request.headers.get("If-None-Match"), etag):
+        # A solo match has no events in the stream: a verified one's are its run's, played again.
+        document, etag = (_solo_replay_document if not match.room_id else _match_document)(request, match)
+        if document is None:
             return mark_revalidated(HttpResponseNotModified(), etag)
         response = Response(document)
         if request.query_params.get("download") == "1":  # saved as a file by a browser (docs/operations.md)

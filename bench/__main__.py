@@ -23,6 +23,7 @@ SUITES = [
     "detector_memory",
     "room",
     "solo_game",
+    "solo_verify",
     "web_client",
     "cluster",
     "recovery",

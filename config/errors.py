@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
 
-from config.parsers import body_too_large_detail
+from config.parsers import body_limit, body_too_large_detail
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -34,8 +37,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-def body_too_large() -> JsonResponse:
-    return JsonResponse({"detail": body_too_large_detail(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=413)
+def body_too_large(limit: int | None = None) -> JsonResponse:
+    return JsonResponse({"detail": body_too_large_detail(limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=413)
 
 
 class ApiErrorsMiddleware:
@@ -44,8 +47,9 @@ class ApiErrorsMiddleware:
     The one place that decides, with the API's parser (config/parsers.py) for what only reading the
     body can tell (its nesting, the length of a body sent without Content-Length):
 
-    - a body whose Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before anything reads
-      it (with DEBUG on, Django would answer its HTML "RequestDataTooBig" page, source paths and all);
+    - a body whose Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE (or the route's own limit, its
+      view's `body_limit`) is a 413 before anything reads it (with DEBUG on, Django would answer its HTML
+      "RequestDataTooBig" page, source paths and all);
     - any HTML error under /api/ (Django's debug pages for an unknown route, an uncaught error, a
       refused host or request) becomes JSON of the same status. The error is already logged
       (django.request) when this sees the response.
@@ -58,12 +62,32 @@ class ApiErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _is_api(request) and _declared_length(request) > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or float("inf")):
-            return body_too_large()
+        declared = _declared_length(request)
+        if _is_api(request) and declared > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or float("inf")):
+            limit = _route_body_limit(request)  # only a body over the general limit pays for the lookup
+            if declared > (limit or float("inf")):
+                return body_too_large(limit)
+            _read_body(request)
         response = self.get_response(request)
         if response.status_code >= 400 and _is_api(request) and _is_html(response):
             return _as_json(request, response)
         return response
+
+
+def _read_body(request: HttpRequest) -> None:
+    """Read a body over the general limit that its route takes, as Django reads one (request.body), so that
+    Django's own check of the general limit, made only when it reads the body itself, never sees it."""
+    body = request.read()
+    request._body = body
+    request._stream = io.BytesIO(body)
+
+
+def _route_body_limit(request: HttpRequest) -> int | None:
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return body_limit(getattr(view, "view_class", None))
 
 
 def _declared_length(request: HttpRequest) -> int:

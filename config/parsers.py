@@ -4,7 +4,8 @@ Python's decoder is recursive: 3,000 `[` raises RecursionError, which DRF's pars
 500 and a traceback for a 6 KB request anyone can send). The nesting is measured here first, without
 recursion and without decoding, and a body deeper than MAX_JSON_DEPTH is a 400; a body longer than
 DATA_UPLOAD_MAX_MEMORY_SIZE (a chunked one, say, which names no Content-Length for the error
-middleware to refuse up front) is a 413.
+middleware to refuse up front) is a 413. A view may raise that limit for itself with a `body_limit`
+attribute, in bytes (POST /api/solo_results takes a run's inputs, up to 8 MB: docs/api.md).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def body_too_large_detail(limit: int) -> str:
     return f"The request body is larger than {limit:,} bytes."
 
 
+def body_limit(view: object | None) -> int | None:
+    """The body limit of ``view`` (a view class or instance): its own ``body_limit``, else the general one."""
+    return getattr(view, "body_limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 def nested_deeper_than(body: bytes, limit: int) -> bool:
     """Whether the arrays and objects of a JSON text nest deeper than `limit`, brackets inside strings
     left out. Malformed text gets an answer too; the decoder refuses it afterwards."""
@@ -53,7 +59,7 @@ class BoundedJSONParser(JSONParser):
     """DRF's JSONParser behind a size and a nesting limit."""
 
     def parse(self, stream: IO[bytes] | None, media_type: str | None = None, parser_context: Any = None) -> Any:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = body_limit((parser_context or {}).get("view"))
         body = stream.read(-1 if limit is None else limit + 1) if stream is not None else b""
         if limit is not None and len(body) > limit:
             raise BodyTooLarge(body_too_large_detail(limit))

@@ -19,7 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 CI_STAMP = WEB / "node_modules" / ".ci-from"
 BUILD_STAMP = WEB / ".build-stamp"
-BUILD_INPUTS = ("src", "public", "index.html", "package-lock.json", "vite.config.ts", "tsconfig.json")
+BUILD_INPUTS = (
+    "src",
+    "public",
+    "index.html",
+    "package-lock.json",
+    "vite.config.ts",
+    "vite.verifier.config.ts",
+    "tsconfig.json",
+)
+# The server's verifier of solo runs (docs/api.md), built from the game's modules with the client.
+VERIFIER_BUNDLE = WEB / "dist-verifier" / "verifier.mjs"
 
 
 def node_env() -> dict[str, str]:
@@ -64,10 +74,11 @@ def ensure_node_modules() -> None:
 
 
 def build_if_changed() -> None:
-    """Build web/dist when the client's sources changed since the last build."""
+    """Build web/dist and the verifier when the client's sources changed since the last build."""
     ensure_node_modules()
     wanted = _digest(_build_inputs())
-    if (WEB / "dist" / "index.html").exists() and BUILD_STAMP.exists() and BUILD_STAMP.read_text().strip() == wanted:
+    built = (WEB / "dist" / "index.html").exists() and VERIFIER_BUNDLE.exists()
+    if built and BUILD_STAMP.exists() and BUILD_STAMP.read_text().strip() == wanted:
         return
     print("building the web client (web/dist) ...", flush=True)
     npm("run", "build")

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+# A solo match's modes (docs/api.md).
+SOLO_MODES = ("marathon", "sprint", "blitz")
+
 
 class Match(models.Model):
     class Mode(models.TextChoices):
@@ -25,6 +28,10 @@ class Match(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_key = models.TextField(null=True, blank=True)
     archive_sha256 = models.CharField(max_length=64, null=True, blank=True)
+    # Solo matches (docs/api.md): the mode played, and whether the server replayed the run (only
+    # verified runs are ranked). Both null for a multiplayer match, which the server itself played.
+    solo_mode = models.TextField(null=True, blank=True)
+    verified = models.BooleanField(null=True, blank=True)
 
     class Meta:
         db_table = "matches"
@@ -53,6 +60,10 @@ class Match(models.Model):
                 fields=["ended_at"],
                 name="matches_unarchived_idx",
                 condition=Q(archived_at__isnull=True, room_id__isnull=False),
+            ),
+            # The solo leaderboards (docs/api.md): verified runs of a mode by ended_at.
+            models.Index(
+                fields=["solo_mode", "ended_at"], name="matches_verified_solo_idx", condition=Q(verified=True)
             ),
         ]
 

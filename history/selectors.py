@@ -50,6 +50,8 @@ class MatchRow:
     started_at: datetime
     ended_at: datetime
     tournament_id: str | None
+    solo_mode: str | None
+    verified: bool | None
     players: list[PlayerRow]
 
 

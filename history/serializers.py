@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from history.dates import DATE_RANGE_RULE, date_range_error
-from history.models import Match
+from history.models import SOLO_MODES, Match
 from history.selectors import MatchRow
 
 MAX_PAGE_SIZE = 100
@@ -107,6 +107,11 @@ class MatchOutputSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
     tournament_id = serializers.CharField(allow_null=True)
+    solo_mode = serializers.ChoiceField(choices=SOLO_MODES, allow_null=True, help_text="Solo matches: the mode played.")
+    verified = serializers.BooleanField(
+        allow_null=True,
+        help_text="Solo matches: true when the server replayed the run's inputs; only verified runs are ranked.",
+    )
     players = MatchPlayerOutputSerializer(many=True, help_text="Ordered by placement.")
 
     def to_representation(self, match: MatchRow) -> dict:
@@ -121,6 +126,8 @@ class MatchOutputSerializer(serializers.Serializer):
             "started_at": _iso(match.started_at),
             "ended_at": _iso(match.ended_at),
             "tournament_id": match.tournament_id,
+            "solo_mode": match.solo_mode,
+            "verified": match.verified,
             # The selectors read the players as the dicts a response shows.
             "players": match.players,
         }

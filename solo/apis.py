@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from history.serializers import MatchOutputSerializer
 from solo.serializers import SoloResultInputSerializer
 from solo.services import IdempotencyKeyReused, solo_result_record
+from solo.verifier import VerifierUnavailable
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Printable ASCII, 1 to 255 characters, what survives every proxy and fits the key column; no space at
@@ -20,9 +21,21 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$"
 IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
+# docs/api.md: a run's inputs at their limits (200,000 of them) as JSON; other routes keep the
+# general DATA_UPLOAD_MAX_MEMORY_SIZE. The API's error middleware and parser (config/) read it as the
+# view's body_limit.
+SOLO_BODY_LIMIT = 8 * 1024 * 1024
+
+
 class IdempotencyConflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "idempotency_key_reused"
+
+
+class VerifierDown(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "verifier_unavailable"
+    default_detail = "The run cannot be replayed just now; send it again later."
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -41,6 +54,8 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 class SoloResultApi(APIView):
+    body_limit = SOLO_BODY_LIMIT
+
     @extend_schema(
         operation_id="solo_results_create",
         summary="Record a finished solo game",
@@ -60,18 +75,28 @@ class SoloResultApi(APIView):
         responses={
             201: MatchOutputSerializer,
             200: OpenApiResponse(MatchOutputSerializer, description="A repeat: the match of the first request."),
-            400: OpenApiResponse(description="Field errors in the body or in the Idempotency-Key header."),
+            400: OpenApiResponse(
+                description=(
+                    "Field errors in the body or in the Idempotency-Key header; with a replay, each posted figure "
+                    "that differs from what the server's replay yields, an unknown engine, a run over the limits."
+                )
+            ),
             409: OpenApiResponse(description="The Idempotency-Key was used before with a different body."),
+            413: OpenApiResponse(description="A body over 8 MB."),
+            503: OpenApiResponse(description="The run could not be replayed just now; send it again later."),
         },
     )
     def post(self, request: Request) -> Response:
         idempotency_key = _idempotency_key(request)
         serializer = SoloResultInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         try:
-            match, created = solo_result_record(
-                user=request.user, idempotency_key=idempotency_key, **serializer.validated_data
-            )
+            serializer.is_valid(raise_exception=True)
+        except VerifierUnavailable as error:
+            raise VerifierDown() from error
+        fields = dict(serializer.validated_data)
+        fields.pop("replayed", None)  # equal to the posted figures, or the serializer refused them
+        try:
+            match, created = solo_result_record(user=request.user, idempotency_key=idempotency_key, **fields)
         except IdempotencyKeyReused as error:
             raise IdempotencyConflict(str(error)) from error
         response = Response(

@@ -26,3 +26,23 @@ class SoloIdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.match_id}"
+
+
+class SoloRun(models.Model):
+    """What a verified solo match was played from (docs/api.md): the server's replay of these is the
+    match's result and its replay's events."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, primary_key=True, related_name="solo_run")
+    engine = models.TextField()
+    mode = models.TextField()
+    seed = models.BigIntegerField()
+    settings = models.JSONField()
+    # solo.inputs' encoding: deflated varint deltas and key bytes.
+    inputs = models.BinaryField()
+    input_count = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "solo_runs"
+
+    def __str__(self) -> str:
+        return f"{self.mode} run of {self.match_id}"

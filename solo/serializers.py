@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from history.dates import DATE_RANGE_RULE, date_range_error
+from solo.replay import ReplayInputSerializer, replay_errors
 
 INT32_MAX = 2**31 - 1
 # Clients' clocks drift; an ended_at a little ahead of ours is a drift, further ahead is a mistake.
@@ -81,6 +82,13 @@ class SoloResultInputSerializer(serializers.Serializer):
         help_text=f"When the game ended, ISO-8601 with a UTC offset, {DATE_RANGE_RULE} (a minute at most); "
         "defaults to the time of the request.",
     )
+    replay = ReplayInputSerializer(
+        required=False,
+        help_text=(
+            "The run itself (docs/api.md): the server plays it again and records what it yields; a figure "
+            "that differs is refused. Without it the result is recorded unverified and never ranked."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         # docs/api.md, solo results: results no game could produce would top a leaderboard; each error names its rule.
@@ -93,6 +101,10 @@ class SoloResultInputSerializer(serializers.Serializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
+        if "replay" in attrs:
+            attrs["replayed"], errors = replay_errors(attrs["replay"], attrs)
+            if errors:
+                raise serializers.ValidationError(errors)
         return attrs
 
     def validate_ended_at(self, value: datetime) -> datetime:

@@ -1,4 +1,5 @@
-"""Solo results (docs/api.md): a finished single-player game, reported by the client."""
+"""Solo results (docs/api.md): a finished single-player game, reported by the client, verified when it
+brings its run (the serializer has replayed it by then)."""
 
 import hashlib
 import json
@@ -11,7 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from history.models import Match, MatchPlayer
 from history.selectors import MatchRow, match_get
-from solo.models import SoloIdempotencyKey
+from solo.inputs import inputs_encode
+from solo.models import SoloIdempotencyKey, SoloRun
 
 
 class IdempotencyKeyReused(Exception):
@@ -50,12 +52,29 @@ def _recorded_match(*, user: User, idempotency_key: str, request_hash: str) -> M
     return _match_with_players(entry.match_id)
 
 
-def _match_create(*, user: User, fields: dict) -> MatchRow:
+def _match_create(*, user: User, fields: dict, replay: dict | None) -> MatchRow:
     ended_at = fields["ended_at"] or timezone.now()
     started_at = ended_at - timedelta(milliseconds=fields["duration_ms"])
     match = Match.objects.create(
-        mode=Match.Mode.SOLO, room_id=None, player_count=1, started_at=started_at, ended_at=ended_at
+        mode=Match.Mode.SOLO,
+        room_id=None,
+        player_count=1,
+        started_at=started_at,
+        ended_at=ended_at,
+        # A result without its run is the seed's contract: its one mode was marathon.
+        solo_mode=replay["mode"] if replay else "marathon",
+        verified=replay is not None,
     )
+    if replay is not None:
+        SoloRun.objects.create(
+            match=match,
+            engine=replay["engine"],
+            mode=replay["mode"],
+            seed=replay["seed"],
+            settings=dict(replay["settings"]),
+            inputs=inputs_encode(replay["inputs"]),
+            input_count=len(replay["inputs"]),
+        )
     MatchPlayer.objects.create(
         match=match,
         user=user,
@@ -85,12 +104,14 @@ def solo_result_record(
     duration_ms: int,
     ended_at: datetime | None = None,
     idempotency_key: str | None = None,
+    replay: dict | None = None,
 ) -> tuple[MatchRow, bool]:
     """Record one solo game of ``user``; return the match and whether this call created it.
 
     The game ended at ``ended_at`` (now when None) and started ``duration_ms`` before. With an
     ``idempotency_key``, a repeat of the same request returns the match of the first, even when both
-    run at once; the same key with other values raises IdempotencyKeyReused.
+    run at once; the same key with other values raises IdempotencyKeyReused. With ``replay`` (a run whose
+    replay the caller found to yield exactly these figures), the match is verified and keeps the run.
     """
     fields = {
         "score": score,
@@ -102,15 +123,16 @@ def solo_result_record(
     }
     if idempotency_key is None:
         with transaction.atomic():
-            return _match_create(user=user, fields=fields), True
+            return _match_create(user=user, fields=fields, replay=replay), True
 
-    request_hash = _request_hash(fields=fields)
+    # A repeat must bring the same run too; fields without a replay hash as they always did.
+    request_hash = _request_hash(fields=fields if replay is None else {**fields, "replay": replay})
     recorded = _recorded_match(user=user, idempotency_key=idempotency_key, request_hash=request_hash)
     if recorded is not None:
         return recorded, False
     try:
         with transaction.atomic():
-            match = _match_create(user=user, fields=fields)
+            match = _match_create(user=user, fields=fields, replay=replay)
             SoloIdempotencyKey.objects.create(
                 user=user, key=idempotency_key, request_hash=request_hash, match_id=match.id
             )

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from stats import serializers
-from stats.selectors import leaderboard_multiplayer, leaderboard_solo, player_stats
+from stats.selectors import leaderboard_multiplayer, leaderboard_solo, player_stats, solo_bests
 from stats.standings import tournament_standings
 
 _STATS_RESPONSES = {
@@ -24,7 +24,7 @@ _STATS_RESPONSES = {
 def _stats_response(request: Request, user: User) -> Response:
     params = serializers.StatsInputSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    stats = player_stats(user=user, **params.validated_data)
+    stats = {**player_stats(user=user, **params.validated_data), "solo_bests": solo_bests(user=user)}
     return Response(serializers.PlayerStatsSerializer(stats).data)
 
 
@@ -76,12 +76,19 @@ def _leaderboard_response(request: Request, select) -> Response:
 class SoloLeaderboardApi(APIView):
     @extend_schema(
         operation_id="leaderboards_solo",
-        summary="Best solo scores of the period",
-        parameters=[serializers.PeriodInputSerializer],
-        responses={200: serializers.SoloLeaderboardSerializer, 400: _PERIOD_400},
+        summary="Best verified solo runs of a mode and period",
+        parameters=[serializers.SoloLeaderboardInputSerializer],
+        responses={
+            200: serializers.SoloLeaderboardSerializer,
+            400: OpenApiResponse(description="An unknown period or mode."),
+        },
     )
     def get(self, request: Request) -> Response:
-        return _leaderboard_response(request, leaderboard_solo)
+        params = serializers.SoloLeaderboardInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        period, mode = params.validated_data["period"], params.validated_data["mode"]
+        rows = leaderboard_solo(period=period, mode=mode)
+        return Response({"period": period, "mode": mode, "results": [asdict(row) for row in rows]})
 
 
 class MultiplayerLeaderboardApi(APIView):

@@ -17,6 +17,7 @@ from psycopg import sql
 
 from accounts.models import User
 from history import figures
+from history.models import SOLO_MODES, MatchPlayer
 from stats.multiplayer_period import LEADERBOARD_SIZE, multiplayer_period_rows
 
 # docs/api.md, stats: the last 24 hours, 7 days, 30 days by ended_at; "all" has no bound.
@@ -126,50 +127,74 @@ class SoloLeaderboardRow:
     best_score: int
     match_id: uuid.UUID
     achieved_at: datetime
+    duration_ms: int
 
 
-# Each registered player's best solo score, its earliest match when reached twice (then the lower
-# match id: a choice, for a stable order), ranked by score, then the earlier achieved_at, then user_id.
-# A period is an index-only scan of match_players_ended_idx (mode, ended_at); "all" reads the
-# player_totals the triggers keep (stats/migrations/0002) in the order of its own index, where
-# ranking every solo row of 1,000,000 matches took 150 ms.
-_SOLO_PERIOD_SQL = sql.SQL("""
+# docs/api.md: verified runs only (the server replayed them), of one mode. Each registered player's
+# best run: the highest score (marathon, blitz) or the lowest time of a finished sprint (40 lines), its
+# earliest when reached twice (then the lower match id), ranked by it, then the earlier achieved_at,
+# then user_id. Every period, "all" too, reads the verified runs themselves (matches_verified_solo_idx):
+# player_totals, which the all-time board read before, sums every solo result, unverified ones too.
+_SOLO_SQL = sql.SQL("""
 WITH best AS (
-    SELECT DISTINCT ON (p.user_id) p.user_id, p.score, p.match_id, p.ended_at
-    FROM match_players p
-    WHERE p.mode = 'solo' AND p.user_id IS NOT NULL AND p.ended_at >= %(start)s
-    ORDER BY p.user_id, p.score DESC, p.ended_at, p.match_id
+    SELECT DISTINCT ON (p.user_id) p.user_id, p.score, p.match_id, p.ended_at, p.duration_ms
+    FROM matches m JOIN match_players p ON p.match_id = m.id
+    WHERE m.verified AND m.solo_mode = %(mode)s AND p.user_id IS NOT NULL {conditions}
+    ORDER BY p.user_id, {best}, p.ended_at, p.match_id
 ), ranked AS (
-    SELECT * FROM best ORDER BY score DESC, ended_at, user_id LIMIT {limit}
+    SELECT * FROM best ORDER BY {ranking}, ended_at, user_id LIMIT {limit}
 )
-SELECT r.user_id, u.username, r.score, r.match_id, r.ended_at
+SELECT r.user_id, u.username, r.score, r.match_id, r.ended_at, r.duration_ms
 FROM ranked r JOIN users u ON u.id = r.user_id
-ORDER BY r.score DESC, r.ended_at, r.user_id
+ORDER BY {ranking}, r.ended_at, r.user_id
 """)
-_SOLO_ALL_SQL = sql.SQL("""
-SELECT t.user_id, u.username, t.best_score, t.best_match_id, t.best_ended_at
-FROM player_totals t JOIN users u ON u.id = t.user_id
-WHERE t.mode = 'solo'
-ORDER BY t.best_score DESC, t.best_ended_at, t.user_id
-LIMIT {limit}
-""")
+SPRINT_LINES = 40
+
+
+def solo_leaderboard_sql(start: datetime | None, mode: str = "marathon") -> sql.Composed:
+    """The solo leaderboard's query of ``mode`` (parameters ``mode``, ``start``) from ``start`` on, or of all time."""
+    conditions = [] if start is None else [sql.SQL("AND m.ended_at >= %(start)s")]
+    if mode == "sprint":
+        # A sprint that topped out before its 40 lines is recorded, never ranked.
+        conditions.append(sql.SQL("AND p.lines_cleared >= {}").format(sql.Literal(SPRINT_LINES)))
+    by_time = mode == "sprint"
+    return _SOLO_SQL.format(
+        conditions=sql.SQL(" ").join(conditions),
+        best=sql.SQL("p.duration_ms" if by_time else "p.score DESC"),
+        ranking=sql.SQL("duration_ms" if by_time else "score DESC"),
+        limit=sql.Literal(LEADERBOARD_SIZE),
+    )
+
+
+def leaderboard_solo(*, period: str, mode: str = "marathon", now: datetime | None = None) -> list[SoloLeaderboardRow]:
+    start = period_start(period, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(solo_leaderboard_sql(start, mode).as_string(None), {"start": start, "mode": mode})
+        rows = cursor.fetchall()
+    return [SoloLeaderboardRow(rank, *row) for rank, row in enumerate(rows, start=1)]
+
+
+def solo_bests(*, user: User) -> dict[str, dict | None]:
+    """``user``'s best verified run of each solo mode (docs/api.md), as the leaderboards rank them."""
+    bests: dict[str, dict | None] = {}
+    for mode in SOLO_MODES:
+        by_time = mode == "sprint"
+        query = (
+            MatchPlayer.objects.filter(user=user, match__verified=True, match__solo_mode=mode)
+            .order_by("duration_ms" if by_time else "-score", "ended_at", "match_id")
+            .values("match_id", "score", "duration_ms", "lines_cleared", "ended_at")
+        )
+        if by_time:
+            query = query.filter(lines_cleared__gte=SPRINT_LINES)
+        best = query.first()
+        bests[mode] = None if best is None else {**best, "achieved_at": best.pop("ended_at")}
+    return bests
 
 
 def _ranked(query: sql.Composed, start: datetime | None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(query.as_string(None), None if start is None else {"start": start})
         return cursor.fetchall()
-
-
-def solo_leaderboard_sql(start: datetime | None) -> sql.Composed:
-    """The solo leaderboard's query from ``start`` on (parameter ``start``), or of all time when None."""
-    return (_SOLO_ALL_SQL if start is None else _SOLO_PERIOD_SQL).format(limit=sql.Literal(LEADERBOARD_SIZE))
-
-
-def leaderboard_solo(*, period: str, now: datetime | None = None) -> list[SoloLeaderboardRow]:
-    start = period_start(period, now=now)
-    rows = _ranked(solo_leaderboard_sql(start), start)
-    return [SoloLeaderboardRow(rank, *row) for rank, row in enumerate(rows, start=1)]
 
 
 @dataclass(frozen=True, slots=True)

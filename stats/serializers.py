@@ -5,6 +5,7 @@ The help texts are the figures' definitions: the OpenAPI schema shows them.
 
 from rest_framework import serializers
 
+from history.models import SOLO_MODES
 from history.serializers import DateOrDateTimeField
 from stats.selectors import PERIODS
 
@@ -80,27 +81,53 @@ class SoloStatsSerializer(serializers.Serializer):
     last_played_at = serializers.DateTimeField(allow_null=True, help_text="The latest ended_at; null with no match.")
 
 
+class SoloBestSerializer(serializers.Serializer):
+    match_id = serializers.UUIDField()
+    score = serializers.IntegerField()
+    duration_ms = serializers.IntegerField(help_text="A sprint's time.")
+    lines_cleared = serializers.IntegerField()
+    achieved_at = serializers.DateTimeField()
+
+
+class SoloBestsSerializer(serializers.Serializer):
+    marathon = SoloBestSerializer(allow_null=True, help_text="The highest verified score; null with none.")
+    sprint = SoloBestSerializer(allow_null=True, help_text="The fastest finished verified sprint; null with none.")
+    blitz = SoloBestSerializer(allow_null=True, help_text="The highest verified score; null with none.")
+
+
 class PlayerStatsSerializer(serializers.Serializer):
     user_id = serializers.UUIDField()
     username = serializers.CharField()
     multiplayer = MultiplayerStatsSerializer()
     solo = SoloStatsSerializer()
+    solo_bests = SoloBestsSerializer(
+        help_text="Personal bests of verified runs by solo mode (docs/api.md), as the leaderboards rank them."
+    )
+
+
+class SoloLeaderboardInputSerializer(PeriodInputSerializer):
+    mode = serializers.ChoiceField(choices=SOLO_MODES, default="marathon", help_text="The solo mode's board.")
 
 
 class SoloLeaderboardRowSerializer(serializers.Serializer):
     rank = _count("The row's position: 1, 2, 3… (no shared ranks).")
     user_id = serializers.UUIDField()
     username = serializers.CharField()
-    best_score = _count("The player's best solo score in the period.")
-    match_id = serializers.UUIDField(help_text="The match of that score; its earliest when reached twice.")
+    best_score = _count("The score of the player's best verified run of the mode in the period.")
+    match_id = serializers.UUIDField(help_text="The match of that run; its earliest when reached twice.")
     achieved_at = serializers.DateTimeField(help_text="That match's ended_at.")
+    duration_ms = _count("That run's time: what a sprint is ranked by.")
 
 
 class SoloLeaderboardSerializer(serializers.Serializer):
     period = serializers.CharField()
+    mode = serializers.ChoiceField(choices=SOLO_MODES)
     results = SoloLeaderboardRowSerializer(
         many=True,
-        help_text="At most 100 registered players, by best_score, then the earlier achieved_at, then user_id.",
+        help_text=(
+            "At most 100 registered players' best verified runs (docs/api.md): by score (a sprint: by the "
+            "lowest time of a finished sprint), then the earlier achieved_at, then user_id."
+        ),
     )
 
 

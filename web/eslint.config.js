@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'src/api/schema.d.ts'] },
+  { ignores: ['dist', 'dist-verifier', 'node_modules', 'src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The match's mode (multiplayer, solo) and a solo run's (docs/api.md) are both called "mode".
+    "ENUM_NAME_OVERRIDES": {"SoloModeEnum": "history.models.SOLO_MODES", "MatchModeEnum": "history.models.Match.Mode"},
 }
 
 # Register, token and session routes, per client address, counted by all workers together

@@ -30,6 +30,10 @@ SPEC_TABLE = [
     ("publisher_retries_total", Counter, ()),
     ("http_requests_total", Counter, ("route", "method", "status")),
     ("http_request_duration_seconds", Histogram, ("route", "method", "status")),
+    ("matches_archived_total", Counter, ()),
+    ("archive_bytes_written_total", Counter, ()),
+    ("archive_unarchived_matches", Gauge, ()),
+    ("archive_oldest_unarchived_seconds", Gauge, ()),
 ]
 
 

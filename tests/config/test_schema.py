@@ -49,6 +49,7 @@ def test_schema_describes_requests_responses_and_parameters(schema):
     match_fields = set(schema["components"]["schemas"]["MatchOutput"]["properties"])
     assert match_fields == {
         "id", "game_type", "room_id", "mode", "player_count", "started_at", "ended_at", "tournament_id", "players",
+        "solo_mode", "verified",
     }  # fmt: skip
     player = schema["components"]["schemas"]["MatchPlayerOutput"]
     assert set(player["required"]) == set(player["properties"]) >= {"username", "pps", "apm"}

@@ -26,7 +26,9 @@ def test_lists_only_the_callers_matches_newest_first_with_players_by_placement(a
     first = body["results"][1]
     assert set(first) == {
         "id", "game_type", "room_id", "mode", "player_count", "started_at", "ended_at", "tournament_id", "players",
+        "solo_mode", "verified",
     }  # fmt: skip
+    assert first["solo_mode"] is None and first["verified"] is None  # a multiplayer match
     assert [p["placement"] for p in first["players"]] == [1, 2, 3]
     assert [p["user_id"] for p in first["players"]] == [str(bob.id), str(alice.id), None]
     assert set(first["players"][0]) == {

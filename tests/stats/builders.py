@@ -40,6 +40,8 @@ def match_of(
     ended_at: datetime | None = None,
     tournament_id: str | None = None,
     placements: list[int] | None = None,
+    solo_mode: str | None = None,
+    verified: bool | None = None,
 ) -> Match:
     """A match whose seats are placed in order (or by ``placements``)."""
     match = Match.objects.create(
@@ -49,6 +51,8 @@ def match_of(
         started_at=started_at,
         ended_at=ended_at or started_at + timedelta(minutes=2),
         tournament_id=tournament_id,
+        solo_mode=solo_mode,
+        verified=verified,
     )
     MatchPlayer.objects.bulk_create(
         MatchPlayer(
@@ -64,7 +68,10 @@ def match_of(
     return match
 
 
-def solo(user: User, *, score: int, ended_at: datetime, **results) -> Match:
+def solo(
+    user: User, *, score: int, ended_at: datetime, solo_mode: str = "marathon", verified: bool = True, **results
+) -> Match:
+    """A solo match, by default a verified marathon run (docs/api.md: only those are ranked)."""
     duration = results.pop("duration_ms", 60_000)
     return match_of(
         [
@@ -81,4 +88,6 @@ def solo(user: User, *, score: int, ended_at: datetime, **results) -> Match:
         mode=Match.Mode.SOLO,
         started_at=ended_at - timedelta(milliseconds=duration),
         ended_at=ended_at,
+        solo_mode=solo_mode,
+        verified=verified,
     )

@@ -15,7 +15,7 @@ def raw_rows() -> list[dict]:
         cursor.execute(
             "SELECT p.user_id, p.player_id, p.placement, p.score, p.lines_cleared, p.garbage_sent, "
             "p.garbage_received, p.pieces_placed, p.duration_ms, p.level, p.started_at, m.mode, m.id, "
-            "m.ended_at, m.player_count, m.tournament_id, u.username "
+            "m.ended_at, m.player_count, m.tournament_id, m.solo_mode, m.verified, u.username "
             "FROM match_players p JOIN matches m ON m.id = p.match_id LEFT JOIN users u ON u.id = p.user_id"
         )
         names = [column.name for column in cursor.description]
@@ -75,12 +75,16 @@ def _in_period(row: dict, start: datetime | None) -> bool:
     return start is None or row["ended_at"] >= start
 
 
-def solo_leaderboard(rows: list[dict], start: datetime | None = None) -> list[dict]:
+def solo_leaderboard(rows: list[dict], start: datetime | None = None, mode: str = "marathon") -> list[dict]:
+    """docs/api.md: verified runs of ``mode``; a sprint by its time, and only when it reached 40 lines."""
     best: dict = {}
     for r in rows:
         if r["mode"] != "solo" or r["user_id"] is None or not _in_period(r, start):
             continue
-        key = (-r["score"], r["ended_at"], str(r["id"]))
+        if not r["verified"] or r["solo_mode"] != mode or (mode == "sprint" and r["lines_cleared"] < 40):
+            continue
+        figure = r["duration_ms"] if mode == "sprint" else -r["score"]
+        key = (figure, r["ended_at"], str(r["id"]))
         if r["user_id"] not in best or key < best[r["user_id"]][0]:
             best[r["user_id"]] = (key, r)
     ordered = sorted(best.values(), key=lambda kr: (kr[0][0], kr[0][1], str(kr[1]["user_id"])))[:100]
@@ -92,6 +96,7 @@ def solo_leaderboard(rows: list[dict], start: datetime | None = None) -> list[di
             "best_score": r["score"],
             "match_id": str(r["id"]),
             "achieved_at": r["ended_at"],
+            "duration_ms": r["duration_ms"],
         }
         for rank, (_, r) in enumerate(ordered, start=1)
     ]

@@ -133,7 +133,17 @@ def test_at_most_100_rows_ranked_by_position(viewer):
     users = User.objects.bulk_create([User(username=f"many{n}") for n in range(105)])
     now = timezone.now()
     matches = Match.objects.bulk_create(
-        [Match(mode="solo", player_count=1, started_at=now - timedelta(minutes=1), ended_at=now) for _ in users]
+        [
+            Match(
+                mode="solo",
+                player_count=1,
+                started_at=now - timedelta(minutes=1),
+                ended_at=now,
+                solo_mode="marathon",
+                verified=True,
+            )
+            for _ in users
+        ]
     )
     MatchPlayer.objects.bulk_create(
         MatchPlayer(
@@ -215,3 +225,50 @@ def test_counting_only_the_players_who_could_be_on_the_board_gives_the_board_of_
     assert [(str(r[0]), r[2], r[3], r[4], r[5]) for r in pruned] == [
         (e["user_id"], e["wins"], e["matches"], e["win_rate"], e["average_placement"]) for e in expected
     ]
+
+
+def test_unverified_results_are_never_ranked_however_high(viewer):
+    a, b = user_create(), user_create()
+    now = timezone.now()
+    solo(a, score=10, ended_at=now - timedelta(hours=1))
+    solo(b, score=999_999, ended_at=now - timedelta(hours=1), verified=False)
+
+    for period in ("day", "all"):
+        rows = board(viewer, "solo", period)
+        assert [(r["user_id"], r["best_score"]) for r in rows] == [(str(a.id), 10)]
+
+
+def test_each_mode_has_its_board_and_a_sprint_is_ranked_by_its_time_once_finished(viewer):
+    fast, slow, failed, blitzer = user_create(), user_create(), user_create(), user_create()
+    now = timezone.now()
+    solo(slow, score=9000, ended_at=now, solo_mode="sprint", lines_cleared=40, duration_ms=90_000)
+    solo(fast, score=5000, ended_at=now, solo_mode="sprint", lines_cleared=41, duration_ms=61_234)
+    solo(failed, score=20_000, ended_at=now, solo_mode="sprint", lines_cleared=39, duration_ms=30_000)  # topped out
+    solo(blitzer, score=40_000, ended_at=now, solo_mode="blitz", duration_ms=120_000)
+
+    client = api_client_for(viewer)
+    sprint = client.get("/api/leaderboards/solo", {"mode": "sprint", "period": "day"}).json()
+    assert sprint["mode"] == "sprint"
+    assert [(r["user_id"], r["duration_ms"]) for r in sprint["results"]] == [
+        (str(fast.id), 61_234),
+        (str(slow.id), 90_000),
+    ]
+    assert sprint["results"] == as_json(reference.solo_leaderboard(reference.raw_rows(), None, "sprint"))
+    blitz = client.get("/api/leaderboards/solo", {"mode": "blitz"}).json()["results"]
+    assert [r["user_id"] for r in blitz] == [str(blitzer.id)]
+    assert client.get("/api/leaderboards/solo").json()["results"] == []  # marathon, the default: none
+    assert client.get("/api/leaderboards/solo", {"mode": "ultra"}).status_code == 400
+
+
+def test_the_player_page_has_personal_bests_by_mode(viewer):
+    runner = user_create()
+    now = timezone.now()
+    solo(runner, score=100, ended_at=now, solo_mode="sprint", lines_cleared=40, duration_ms=80_000)
+    best = solo(runner, score=50, ended_at=now, solo_mode="sprint", lines_cleared=40, duration_ms=70_000)
+    solo(runner, score=10, ended_at=now, solo_mode="sprint", lines_cleared=12, duration_ms=10_000)  # failed
+    solo(runner, score=10**6, ended_at=now, verified=False)
+
+    bests = api_client_for(viewer).get(f"/api/players/{runner.id}/stats").json()["solo_bests"]
+
+    assert bests["sprint"]["match_id"] == str(best.id) and bests["sprint"]["duration_ms"] == 70_000
+    assert bests["marathon"] is None and bests["blitz"] is None

@@ -15,6 +15,7 @@ ZERO_STATS = {
                     "pieces_placed": 0, "play_time_ms": 0, "pps": None, "apm": None, "last_played_at": None},
     "solo": {"matches": 0, "best_score": None, "total_score": 0, "lines_cleared": 0, "pieces_placed": 0,
              "play_time_ms": 0, "pps": None, "best_level": None, "last_played_at": None},
+    "solo_bests": {"marathon": None, "sprint": None, "blitz": None},
 }  # fmt: skip
 
 
@@ -50,14 +51,16 @@ def test_every_figure_equals_the_raw_rows_computation_with_solo_and_multiplayer_
     )
     match_of([seat(), seat(), seat(alice, garbage_received=9)], started_at=BASE + timedelta(hours=2),
              ended_at=BASE + timedelta(hours=5))  # fmt: skip
-    solo(alice, score=40_000, ended_at=BASE + timedelta(hours=3), pieces_placed=333, level=9)
+    best = solo(alice, score=40_000, ended_at=BASE + timedelta(hours=3), pieces_placed=333, level=9)
     solo(alice, score=12_000, ended_at=BASE + timedelta(hours=4), level=4)
     solo(bob, score=99_000, ended_at=BASE + timedelta(hours=4))
 
     body = stats_of(bob, alice)
 
     expected = reference.stats(reference.raw_rows(), alice.id)
+    bests = body.pop("solo_bests")
     assert body == {"user_id": str(alice.id), "username": "alice", **as_json(expected)}
+    assert bests["marathon"]["match_id"] == str(best.id) and bests["marathon"]["score"] == 40_000
     assert body["multiplayer"]["matches"] == 3 and body["multiplayer"]["wins"] == 1
     assert body["multiplayer"]["last_played_at"] == "2025-03-01T17:00:00Z"  # the latest ended_at, not started_at
     assert body["solo"]["matches"] == 2 and body["solo"]["best_level"] == 9 and body["solo"]["best_score"] == 40_000

@@ -53,6 +53,9 @@ def _store(matches: list[dict], users: list[User]) -> list[Match]:
             player_count=len(seats),
             started_at=ended_at - timedelta(minutes=3),
             ended_at=ended_at,
+            # Every third solo result came without its run: recorded, never ranked (docs/api.md).
+            solo_mode="marathon" if spec["solo"] else None,
+            verified=(n % 3 != 0) if spec["solo"] else None,
         )
         stored.append(match)
         for placement, s in enumerate(seats, start=1):

@@ -133,11 +133,20 @@ def name_of(player: dict) -> str:
     return player["username"] or player["player_id"]
 
 
+def mode_text(match: dict) -> str:
+    """The Mode column: a solo match says its mode and, unless the server replayed it, "(unverified)"."""
+    if match["mode"] != "solo":
+        return match["mode"]
+    names = {"marathon": "marathon", "sprint": "40-line sprint", "blitz": "2-minute blitz"}
+    name = names[match["solo_mode"] or "marathon"]
+    return f"solo {name}" if match["verified"] else f"solo {name} (unverified)"
+
+
 def history_row(match: dict, player: User) -> dict:
     """A history row as the history page shows it, from the API's match (When is left to the locale)."""
     own = next(p for p in match["players"] if p["user_id"] == str(player.id))
     return {
-        "Mode": match["mode"],
+        "Mode": mode_text(match),
         "Room": match["room_id"] or NO_VALUE,
         "Placement": f"{own['placement']} of {match['player_count']}",
         "Score": f"{own['score']:,}",

@@ -24,6 +24,8 @@ from tests.web.browser_script import browser_result
 PASSWORD = "correct-horse-battery"  # tests.history.factories.user_create's
 TOPOUT_SEED, TOPOUT_LINES = 11, 12
 TSD_SEED = 2
+# The planner's 40 lines from this seed hold two tetrises (key moments for the replay).
+SPRINT_SEED = 9
 # The game-over page of the first test, for people to look at (git-ignored under .local/).
 SCREENSHOT = Path(__file__).resolve().parents[2] / ".local" / "solo-game-over.png"
 
@@ -47,6 +49,7 @@ def plans(tmp_path_factory) -> dict[str, Path]:
     for name, args, seed in (
         ("topout", ["topout", str(TOPOUT_SEED), str(TOPOUT_LINES)], TOPOUT_SEED),
         ("tsd", ["tsd", str(TSD_SEED)], TSD_SEED),
+        ("sprint", ["topout", str(SPRINT_SEED), "40"], SPRINT_SEED),
     ):
         plan = json.loads(_node("node", str(out / "planCli.js"), *args))
         assert plan is not None, f"no {name} plan for seed {seed}"
@@ -92,8 +95,10 @@ def test_a_seeded_game_that_clears_ten_lines_and_tops_out_is_in_the_history_as_s
     assert result["shown"]["lines"] >= 10 and result["shown"]["level"] >= 2
     (match,) = solo_matches(player)
     assert recorded_figures(match) == result["shown"]
+    # The page posted its run (real key presses, recorded as played) and the server's replay agreed.
+    assert match["verified"] is True and match["solo_mode"] == "marathon"
     assert len(result["posts"]) == 1
-    assert result["historyRow"]["Mode"] == "solo"
+    assert result["historyRow"]["Mode"] == "solo marathon"  # verified: no "(unverified)"
     assert result["historyRow"]["Level"] == str(result["shown"]["level"])
     body = json.loads(result["posts"][0]["body"])
     # A result the API accepts (docs/api.md): at most 30 pieces a second of play.
@@ -118,6 +123,7 @@ def test_a_result_kept_while_the_api_is_unreachable_is_recorded_once_after_a_rel
     assert [kept["state"] for kept in result["kept"]] == ["saved"]
     (match,) = solo_matches(player)
     assert recorded_figures(match) == result["shown"]
+    assert match["verified"] is True  # the run was kept with the result, and replayed once it arrived
 
 
 def test_a_player_not_signed_in_finishes_signs_in_and_the_result_is_saved(live_server, player, plans):
@@ -139,3 +145,23 @@ def test_a_scripted_t_spin_double_scores_as_the_guideline_says(live_server, play
     # A T-spin double is 1200 points a level; the soft drop into the slot adds a point a row.
     soft_drop_rows = after["score"] - before["score"] - 1200 * before["level"]
     assert 0 < soft_drop_rows <= 20
+
+
+def test_a_sprint_finished_in_chromium_is_first_on_the_sprint_board_and_replays_with_its_moments(
+    live_server, player, plans
+):
+    result = run_scenario("sprint", live_server, player, plans["sprint"])
+
+    assert result["shown"]["lines"] >= 40
+    assert result["headline"].startswith("Sprint: ")
+    (match,) = solo_matches(player)
+    assert match["solo_mode"] == "sprint" and match["verified"] is True
+    assert recorded_figures(match) == result["shown"]
+    rank, time, _achieved, name = result["firstRow"]
+    assert (rank, name) == ("1", player.username)
+    duration = match["players"][0]["duration_ms"]
+    assert time == f"{duration // 60000}:{duration // 1000 % 60:02d}.{duration % 1000:03d}"
+    # The viewer lists the moments the detector found in the server's run: the plan's two tetrises.
+    assert [text for text in result["moments"] if text.startswith("Tetris by")] == [
+        f"Tetris by {player.username} at {moment}" for moment in ("0:05", "0:09")
+    ]

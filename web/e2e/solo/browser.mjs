@@ -15,12 +15,17 @@ const FRAME_MS = 17;
 // second, a pace docs/api.md accepts (at most 30), and far too short for gravity to move a piece.
 const PIECE_MS = 100;
 
-async function openGame(page, seed) {
+async function openGame(page, seed, mode = 'marathon') {
   // Time stands still before the game starts: it moves only when the script says, so not even the
   // first piece falls a row on its own (that would change its hard drop's points).
   await page.clock.pauseAt(Date.now() + 1000);
-  await page.goto(`${base}/play?seed=${seed}`);
+  await page.goto(`${base}/play?seed=${seed}&mode=${mode}`);
   await page.getByRole('img', { name: 'Board' }).waitFor(WAIT);
+  // The 3-2-1 countdown, from the first frame on; the game's clock starts at its end, and the few
+  // ms of play past it are far too short for gravity to move the piece.
+  await page.getByRole('timer', { name: 'Countdown' }).waitFor(WAIT);
+  await page.clock.runFor(3050);
+  await page.getByRole('timer', { name: 'Countdown' }).waitFor({ ...WAIT, state: 'detached' });
 }
 
 async function figures(page) {
@@ -135,6 +140,35 @@ try {
     await signIn(page, username, password);
     result.after = new URL(page.url()).pathname;
     result.kept = await settled(page);
+  } else if (scenario === 'sprint') {
+    // A 40-line sprint: the plan clears 40 lines; the page ends the game at the lock that reaches them.
+    await openGame(page, plan.seed, 'sprint');
+    const over = page.getByRole('group', { name: 'Game over' });
+    for (const strokes of plan.pieces) {
+      if (await over.count()) break;
+      await playPieces(page, [strokes]);
+    }
+    await over.waitFor(WAIT);
+    await status(page, 'Saved');
+    result.shown = await figures(page);
+    result.headline = await over.getByRole('heading').textContent();
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+    const [kept] = await settled(page);
+    result.matchId = kept.matchId;
+    // Time flows again for the other pages (TanStack Query schedules by timers).
+    await page.clock.resume();
+    await page.goto(`${base}/leaderboards?mode=sprint&period=day`);
+    const board = page.getByRole('table', { name: '40-line sprint: fastest time' });
+    await board.waitFor(WAIT);
+    result.firstRow = (await board.getByRole('row').nth(1).getByRole('cell').allTextContents()).concat(
+      await board.getByRole('row').nth(1).getByRole('rowheader').allTextContents(),
+    );
+    await page.goto(`${base}/matches/${result.matchId}/replay`);
+    const moments = page.getByRole('list', { name: 'Key moments' });
+    await moments.waitFor(WAIT);
+    result.moments = await moments.getByRole('button').allTextContents();
+    await page.getByRole('button', { name: 'Next piece' }).click();
+    result.replayClock = await page.locator('.clock').textContent();
   } else if (scenario === 'tsd') {
     await openGame(page, plan.seed);
     await playPieces(page, plan.pieces.slice(0, -1));

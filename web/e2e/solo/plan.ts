@@ -79,7 +79,7 @@ export function holes(board: Board): [number, number][] {
 }
 
 /** A plain evaluation (aggregate height, holes, bumpiness, lines): enough to clear lines steadily. */
-function evaluate(before: Game, after: Game): number {
+export function evaluate(before: Game, after: Game): number {
   const heights = columnHeights(after.board);
   const aggregate = heights.reduce((a, b) => a + b, 0);
   const bumpiness = heights.slice(1).reduce((sum, h, i) => sum + Math.abs(h - (heights[i] ?? 0)), 0);

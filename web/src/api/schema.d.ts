@@ -142,7 +142,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Best solo scores of the period */
+        /** Best verified solo runs of a mode and period */
         get: operations["leaderboards_solo"];
         put?: never;
         post?: never;
@@ -316,6 +316,12 @@ export interface components {
         FieldErrors: {
             [key: string]: string[] | string;
         };
+        /**
+         * @description * `multiplayer` - Multiplayer
+         *     * `solo` - Solo
+         * @enum {string}
+         */
+        MatchModeEnum: "multiplayer" | "solo";
         /** @description A match with its players (docs/api.md), from a history.selectors MatchRow. */
         MatchOutput: {
             /** Format: uuid */
@@ -323,13 +329,23 @@ export interface components {
             game_type: string;
             /** @description Null for a solo match. */
             room_id: string | null;
-            mode: components["schemas"]["ModeEnum"];
+            mode: components["schemas"]["MatchModeEnum"];
             player_count: number;
             /** Format: date-time */
             started_at: string;
             /** Format: date-time */
             ended_at: string;
             tournament_id: string | null;
+            /**
+             * @description Solo matches: the mode played.
+             *
+             *     * `marathon` - marathon
+             *     * `sprint` - sprint
+             *     * `blitz` - blitz
+             */
+            solo_mode: (components["schemas"]["SoloModeEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description Solo matches: true when the server replayed the run's inputs; only verified runs are ranked. */
+            verified: boolean | null;
             /** @description Ordered by placement. */
             players: components["schemas"]["MatchPlayerOutput"][];
         };
@@ -377,12 +393,6 @@ export interface components {
              */
             apm: number | null;
         };
-        /**
-         * @description * `multiplayer` - Multiplayer
-         *     * `solo` - Solo
-         * @enum {string}
-         */
-        ModeEnum: "multiplayer" | "solo";
         MultiplayerLeaderboard: {
             period: string;
             /** @description Of the registered players with a multiplayer match in the period, the 100 with the most wins; ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id. */
@@ -454,12 +464,16 @@ export interface components {
              */
             last_played_at: string | null;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         PlayerStats: {
             /** Format: uuid */
             user_id: string;
             username: string;
             multiplayer: components["schemas"]["MultiplayerStats"];
             solo: components["schemas"]["SoloStats"];
+            /** @description Personal bests of verified runs by solo mode (docs/api.md), as the leaderboards rank them. */
+            solo_bests: components["schemas"]["SoloBests"];
         };
         RegisterInputRequest: {
             username: string;
@@ -469,7 +483,8 @@ export interface components {
         Replay: {
             /** Format: uuid */
             match_id: string;
-            room_id: string;
+            /** @description Null for a solo match. */
+            room_id: string | null;
             /** Format: date-time */
             started_at: string;
             /** @description Events in order (docs/contract.md) */
@@ -480,10 +495,25 @@ export interface components {
             moments: {
                 [key: string]: unknown;
             }[];
-            /** @description stream sequence of the last event (the ETag's) */
+            /** @description stream sequence of the last event (the ETag's); a solo replay's: the number of its events */
             last_event_seq: number;
-            /** @description stream sequence of the last moment, 0 for none */
+            /** @description stream sequence of the last moment, 0 for none; a solo replay's: the number of its moments */
             last_moment_seq: number;
+        };
+        ReplayInputRequest: {
+            /** @description The rules' version; known: guideline-1. */
+            engine: string;
+            mode: components["schemas"]["SoloModeEnum"];
+            /** Format: int64 */
+            seed: number;
+            settings: components["schemas"]["RunSettingsRequest"];
+            /** @description [[t_ms, "down" | "up", key], ...], at most 200,000. */
+            inputs: (number | string)[][];
+        };
+        RunSettingsRequest: {
+            das_ms: number;
+            arr_ms: number;
+            soft_drop_factor: number;
         };
         SessionAccess: {
             /** @description A JWT access token */
@@ -504,9 +534,28 @@ export interface components {
             username: string;
             password: string;
         };
+        SoloBest: {
+            /** Format: uuid */
+            match_id: string;
+            score: number;
+            /** @description A sprint's time. */
+            duration_ms: number;
+            lines_cleared: number;
+            /** Format: date-time */
+            achieved_at: string;
+        };
+        SoloBests: {
+            /** @description The highest verified score; null with none. */
+            marathon: components["schemas"]["SoloBest"] | null;
+            /** @description The fastest finished verified sprint; null with none. */
+            sprint: components["schemas"]["SoloBest"] | null;
+            /** @description The highest verified score; null with none. */
+            blitz: components["schemas"]["SoloBest"] | null;
+        };
         SoloLeaderboard: {
             period: string;
-            /** @description At most 100 registered players, by best_score, then the earlier achieved_at, then user_id. */
+            mode: components["schemas"]["SoloModeEnum"];
+            /** @description At most 100 registered players' best verified runs (docs/api.md): by score (a sprint: by the lowest time of a finished sprint), then the earlier achieved_at, then user_id. */
             results: components["schemas"]["SoloLeaderboardRow"][];
         };
         SoloLeaderboardRow: {
@@ -515,11 +564,11 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             username: string;
-            /** @description The player's best solo score in the period. */
+            /** @description The score of the player's best verified run of the mode in the period. */
             best_score: number;
             /**
              * Format: uuid
-             * @description The match of that score; its earliest when reached twice.
+             * @description The match of that run; its earliest when reached twice.
              */
             match_id: string;
             /**
@@ -527,7 +576,16 @@ export interface components {
              * @description That match's ended_at.
              */
             achieved_at: string;
+            /** @description That run's time: what a sprint is ranked by. */
+            duration_ms: number;
         };
+        /**
+         * @description * `marathon` - marathon
+         *     * `sprint` - sprint
+         *     * `blitz` - blitz
+         * @enum {string}
+         */
+        SoloModeEnum: "marathon" | "sprint" | "blitz";
         SoloResultInputRequest: {
             /** @description Final score. */
             score: number;
@@ -544,6 +602,8 @@ export interface components {
              * @description When the game ended, ISO-8601 with a UTC offset, between 2000-01-01 and one day from now (UTC) (a minute at most); defaults to the time of the request.
              */
             ended_at?: string;
+            /** @description The run itself (docs/api.md): the server plays it again and records what it yields; a figure that differs is refused. Without it the result is recorded unverified and never ranked. */
+            replay?: components["schemas"]["ReplayInputRequest"];
         };
         SoloStats: {
             /** @description Solo games played. */
@@ -978,6 +1038,14 @@ export interface operations {
         parameters: {
             query?: {
                 /**
+                 * @description The solo mode's board.
+                 *
+                 *     * `marathon` - marathon
+                 *     * `sprint` - sprint
+                 *     * `blitz` - blitz
+                 */
+                mode?: "marathon" | "sprint" | "blitz";
+                /**
                  * @description By ended_at: the last 24 hours (day), 7 days (week), 30 days (month), or all time.
                  *
                  *     * `day` - day
@@ -1001,7 +1069,7 @@ export interface operations {
                     "application/json": components["schemas"]["SoloLeaderboard"];
                 };
             };
-            /** @description An unknown period. */
+            /** @description An unknown period or mode. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1159,7 +1227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match among yours, or a solo match (solo has no events). */
+            /** @description No such match among yours, or a solo match without a verified run. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1177,7 +1245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The event stream, or the archive the match is kept in, is unreachable. */
+            /** @description The event stream, the archive the match is kept in, or a solo run's verifier is unavailable. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,7 +1443,7 @@ export interface operations {
                     "application/json": components["schemas"]["MatchOutput"];
                 };
             };
-            /** @description Field errors in the body or in the Idempotency-Key header. */
+            /** @description Field errors in the body or in the Idempotency-Key header; with a replay, each posted figure that differs from what the server's replay yields, an unknown engine, a run over the limits. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1395,6 +1463,24 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used before with a different body. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A body over 8 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The run could not be replayed just now; send it again later. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -53,6 +53,10 @@ export interface Rules {
   readonly softDropFactor: number;
   /** ms a row at a level; tests pass () => Infinity for a piece that only moves when told. */
   readonly gravityMs: (level: number) => number;
+  /** Sprint: the game is won when this many lines are cleared (modes.ts). */
+  readonly lineGoal?: number;
+  /** Blitz: the game ends when this much play has passed (modes.ts). */
+  readonly timeLimitMs?: number;
 }
 
 export const GUIDELINE_RULES: Rules = {
@@ -113,6 +117,8 @@ export interface Game {
   readonly elapsedMs: number;
   readonly last: Placement | null;
   readonly topOut: TopOut | null;
+  /** The mode's goal was reached (a sprint's lines, a blitz's time): over, and not by topping out. */
+  readonly finished: boolean;
 }
 
 export interface ActionResult {
@@ -147,6 +153,7 @@ export function newGame(seed: number, rules: Rules = GUIDELINE_RULES, rows: read
     elapsedMs: 0,
     last: null,
     topOut: null,
+    finished: false,
   };
   return spawn(game, null);
 }
@@ -156,7 +163,7 @@ export function nextPieces(game: Game): readonly Piece[] {
 }
 
 export function isOver(game: Game): boolean {
-  return game.topOut !== null;
+  return game.topOut !== null || game.finished;
 }
 
 /** Bring `piece` (from hold) or the next piece in; a blocked spawn tops the game out. */
@@ -204,7 +211,7 @@ function afterGroundMove(game: Game): Game {
 /** Perform one input. After a hard drop the piece is locked and the next one in play. */
 export function act(game: Game, action: Action): [Game, ActionResult] {
   const a = game.active;
-  if (a === null || game.topOut !== null) {
+  if (a === null || isOver(game)) {
     return [game, { action, ok: false }];
   }
   const turn = TURNS[action];
@@ -255,18 +262,25 @@ export function act(game: Game, action: Action): [Game, ActionResult] {
   return [{ ...spawn({ ...game, hold: a.piece }, game.hold), holdUsed: true }, { action, ok: true }];
 }
 
-/** Let `ms` of play pass: gravity (faster while `softDrop` is held) and lock delay. */
+/** Let `ms` of play pass: gravity (faster while `softDrop` is held) and lock delay; a blitz's clock. */
 export function advance(game: Game, ms: number, softDrop = false): Game {
-  if (game.topOut !== null) {
+  if (isOver(game)) {
     return game;
   }
+  const g = fall(game, ms, softDrop);
+  const limit = g.rules.timeLimitMs;
+  return limit !== undefined && g.elapsedMs >= limit && !isOver(g) ? { ...g, finished: true } : g;
+}
+
+function fall(game: Game, ms: number, softDrop: boolean): Game {
   let g: Game = { ...game, elapsedMs: game.elapsedMs + ms };
   let a = g.active;
   if (a === null) {
     return g;
   }
   const gravity = g.rules.gravityMs(g.level);
-  const interval = softDrop ? Math.min(gravity, gravity / g.rules.softDropFactor) : gravity;
+  // Whole ms (docs/api.md), at least one so that the loop below ends.
+  const interval = softDrop ? Math.max(1, Math.min(gravity, Math.round(gravity / g.rules.softDropFactor))) : gravity;
   let accumulated = g.gravityMs + ms;
   let dropPoints = g.dropPoints;
   let lastWasRotation = g.lastWasRotation;
@@ -344,6 +358,10 @@ function lock(game: Game): Game {
   };
   if (lines === 0 && cells.every(([, y]) => y >= VISIBLE_HEIGHT)) {
     return { ...locked, topOut: 'lock_out' };
+  }
+  const goal = game.rules.lineGoal;
+  if (goal !== undefined && total >= goal) {
+    return { ...locked, finished: true };
   }
   return spawn(locked, null);
 }

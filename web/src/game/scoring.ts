@@ -49,7 +49,13 @@ export function levelFor(lines: number): number {
   return 1 + Math.floor(lines / 10);
 }
 
-/** The guideline's gravity: (0.8 - (level - 1) * 0.007)^(level - 1) seconds a row, in ms. */
+/**
+ * The guideline's gravity, (0.8 - (level - 1) * 0.007)^(level - 1) seconds a row, in whole ms and at
+ * least 1: every timer is an integer (docs/api.md), and a table leaves no Math.pow rounding to
+ * differ between the browser's JavaScript engine and the server's.
+ */
+export const GRAVITY_MS: readonly number[] = [1000, 793, 618, 473, 355, 262, 190, 135, 94, 64, 43, 28, 18, 11, 7, 4, 3];
+
 export function gravityMsPerRow(level: number): number {
-  return (0.8 - (level - 1) * 0.007) ** (level - 1) * 1000;
+  return GRAVITY_MS[Math.max(0, level - 1)] ?? 1;
 }

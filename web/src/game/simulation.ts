@@ -4,7 +4,7 @@
  * A frame hands over the real time it saw; the remainder is carried to the next frame, so the
  * game's speed never depends on the machine.
  */
-import { act, advance, GUIDELINE_RULES, isOver, newGame, type Game, type Rules } from './engine';
+import { act, advance, GUIDELINE_RULES, isOver, newGame, type ActionResult, type Game, type Rules } from './engine';
 import { inputStep, NO_INPUT, type ControlEvent, type InputSettings, type InputState } from './input';
 
 export const STEP_MS = 4;
@@ -21,20 +21,36 @@ export function newSession(seed: number, rules: Rules = GUIDELINE_RULES): Sessio
   return { game: newGame(seed, rules), input: NO_INPUT, carryMs: 0 };
 }
 
+/** Told of each action a step performs (a replay's events come from it: runEvents.ts). */
+export type ActionObserver = (before: Game, result: ActionResult, after: Game) => void;
+
 /** One fixed step: `events` at its start, then STEP_MS of holding keys, gravity and lock delay. */
-export function step(session: Session, events: readonly ControlEvent[], settings: InputSettings): Session {
+export function step(
+  session: Session,
+  events: readonly ControlEvent[],
+  settings: InputSettings,
+  onAction?: ActionObserver,
+): Session {
   const { state, actions, softDrop } = inputStep(session.input, events, STEP_MS, settings);
   let game = session.game;
   for (const action of actions) {
     if (isOver(game)) {
       break;
     }
-    [game] = act(game, action);
+    const before = game;
+    let result: ActionResult;
+    [game, result] = act(game, action);
+    onAction?.(before, result, game);
   }
   return { ...session, game: advance(game, STEP_MS, softDrop), input: state };
 }
 
-/** Run the steps that `elapsedMs` of real time holds; events go into the first of them. */
+/**
+ * Run the steps that `elapsedMs` of real time holds; events go into the first of them. Events are
+ * only ever applied at the start of a step, at a whole step of game time, which is what a recorded
+ * run says (run.ts): a frame too short for a step that brings keys takes its step early, and the
+ * next frame's time pays for it (the carry goes below zero), so keys still take effect at once.
+ */
 export function runFrame(
   session: Session,
   elapsedMs: number,
@@ -44,23 +60,10 @@ export function runFrame(
   let s: Session = session;
   let budget = s.carryMs + Math.min(elapsedMs, MAX_CATCH_UP_MS);
   let pending = events;
-  while (budget >= STEP_MS && !isOver(s.game)) {
+  while ((budget >= STEP_MS || pending.length > 0) && !isOver(s.game)) {
     s = step(s, pending, settings);
     pending = [];
     budget -= STEP_MS;
   }
-  if (pending.length && !isOver(s.game)) {
-    // Keys pressed in a frame too short for a step still take effect at once.
-    s = applyEventsNow(s, pending, settings);
-  }
   return { ...s, carryMs: isOver(s.game) ? 0 : budget };
-}
-
-function applyEventsNow(session: Session, events: readonly ControlEvent[], settings: InputSettings): Session {
-  const { state, actions } = inputStep(session.input, events, 0, settings);
-  let game = session.game;
-  for (const action of actions) {
-    [game] = act(game, action);
-  }
-  return { ...session, game, input: state };
 }

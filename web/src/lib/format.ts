@@ -34,3 +34,10 @@ export function formatPlayTime(ms: number): string {
   if (minutes < 60) return minutesSeconds(ms);
   return `${formatNumber(Math.floor(minutes / 60))} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
+
+/** A sprint's time as runners write it: 1:02.345. */
+export function raceTime(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  return `${minutes}:${String(seconds).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+}

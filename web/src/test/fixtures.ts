@@ -29,6 +29,8 @@ export function match(id: string, overrides: Partial<Match> = {}): Match {
     started_at: '2026-11-30T12:00:00Z',
     ended_at: '2026-11-30T12:01:00Z',
     tournament_id: null,
+    solo_mode: null,
+    verified: null,
     players: [player(), player({ user_id: null, username: null, player_id: 'guest-7', placement: 2, score: 300 })],
     ...overrides,
   };

@@ -29,14 +29,14 @@ const show = (history: HistoryState) =>
 
 describe('MatchHistory', () => {
   it('shows one row per match with the caller’s placement and score, linked to the match', () => {
-    show(state({ matches: [match('m-1'), match('m-2', { mode: 'solo', room_id: null, player_count: 1 })] }));
+    show(state({ matches: [match('m-1'), match('m-2', { mode: 'solo', room_id: null, player_count: 1, solo_mode: 'sprint', verified: true })] }));
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
     const first = within(rows[0] as HTMLElement);
     expect(first.getAllByRole('link')[0]).toHaveAttribute('href', '/matches/m-1');
     expect(first.getByText('1 of 2')).toBeInTheDocument();
     expect(first.getAllByRole('cell').at(-1)).toHaveTextContent('alice, guest-7');
-    expect(within(rows[1] as HTMLElement).getByText('solo')).toBeInTheDocument();
+    expect(within(rows[1] as HTMLElement).getByText('solo 40-line sprint')).toBeInTheDocument();
   });
 
   it('links each registered player’s name to their stats, and leaves a guest’s name plain', () => {

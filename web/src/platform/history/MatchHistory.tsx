@@ -3,6 +3,7 @@ import type { Match } from '../../api/types';
 import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen } from '../../lib/format';
 import type { HistoryState } from './useHistory';
+import { matchModeText } from '../../lib/matchMode';
 
 interface Props {
   history: HistoryState;
@@ -58,7 +59,7 @@ export function MatchHistory({ history, userId }: Props) {
                   <td className="when">
                     <Link to={`/matches/${match.id}`}>{formatWhen(match.started_at)}</Link>
                   </td>
-                  <td className="optional">{match.mode}</td>
+                  <td className="optional">{matchModeText(match)}</td>
                   <td>{match.room_id ?? '–'}</td>
                   <td>{own ? `${own.placement} of ${match.player_count}` : '–'}</td>
                   <td>{formatNumber(own?.score)}</td>

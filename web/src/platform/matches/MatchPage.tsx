@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
+import { matchModeText } from '../../lib/matchMode';
 import { useMatch } from './api';
 
 /** /matches/{id}: the players by placement, and the replay for multiplayer matches. */
@@ -20,7 +21,13 @@ export function MatchPage() {
       <h1>
         {match.mode === 'solo' ? 'Solo game' : `Match in ${match.room_id ?? 'a room'}`}, {formatWhen(match.started_at)}
       </h1>
-      {match.mode === 'multiplayer' && (
+      {match.mode === 'solo' && (
+        <p>
+          {matchModeText(match)}
+          {match.verified ? ': the server replayed this run and saw these figures.' : ': the run was not sent, so it is never ranked.'}
+        </p>
+      )}
+      {(match.mode === 'multiplayer' || match.verified) && (
         <p>
           <Link className="button" to={`/matches/${match.id}/replay`}>
             Watch replay

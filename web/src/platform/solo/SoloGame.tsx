@@ -1,18 +1,23 @@
 /**
- * The solo game at /play: a fixed-step simulation driven by the display's frames,
- * drawn on a canvas, with the figures, hold and next queue beside it, and a summary at game over
- * whose result is kept and posted by the result sender until the API has recorded it.
+ * The solo game at /play (docs/development.md): a mode, a 3-2-1 countdown, then a fixed-step
+ * simulation driven by the display's frames and recorded as played (game/recorder.ts), drawn on a
+ * canvas, with the figures, hold and next queue beside it, and a summary at the end whose result
+ * (with its run, for the server to replay) is kept and posted by the result sender until recorded.
  */
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { publishedRows, VISIBLE_HEIGHT, WIDTH } from '../../game/board';
 import { ghost, isOver, nextPieces, type Game } from '../../game/engine';
 import type { Piece } from '../../game/pieces';
-import { NO_INPUT, type ControlEvent, type InputSettings } from '../../game/input';
-import { newSession, runFrame, type Session } from '../../game/simulation';
+import type { ControlEvent, InputSettings } from '../../game/input';
+import { MODE_NAMES, MODES, type Mode } from '../../game/modes';
+import { newLiveRun, pauseLive, playFrame, type LiveRun } from '../../game/recorder';
+import { ENGINE_VERSION, type RecordedRun, type RunSettings } from '../../game/run';
 import { CELL, drawField, drawPreview, PREVIEW_CELL, SPAWN_ROWS } from './draw';
 import { CONTROL_KEYS, PAUSE_KEYS, RESTART_KEYS } from './keys';
 import { keptResult, resultBody, statusText, type KeptResult } from './outbox';
 import { loadInputSettings, saveInputSettings } from './settings';
+import { SoloSummary } from './SoloSummary';
+import { SoloHud } from './SoloHud';
 import { useSoloResults } from './useSoloResults';
 import './solo.css';
 import { newIdempotencyKey } from './uuid';
@@ -20,6 +25,8 @@ import { newIdempotencyKey } from './uuid';
 export interface SoloGameProps {
   /** A fixed seed (/play?seed=N) makes the pieces repeatable; otherwise every game is new. */
   readonly seed: number | null;
+  readonly mode: Mode;
+  readonly onModeChange: (mode: Mode) => void;
   readonly signedIn: boolean;
   /** Offered with the summary to a signed-out player; it should bring them back here. */
   readonly signInLink: ReactNode;
@@ -35,6 +42,7 @@ interface View {
   readonly next: string;
   readonly rows: string;
   readonly over: boolean;
+  readonly finished: boolean;
   readonly elapsedMs: number;
 }
 
@@ -49,8 +57,9 @@ function viewOf(game: Game): View {
     next: nextPieces(game).join(''),
     rows: JSON.stringify(publishedRows(game.board)),
     over: isOver(game),
-    // Only the game-over summary shows time, so it need not change the view every frame.
-    elapsedMs: isOver(game) ? game.elapsedMs : 0,
+    finished: game.finished,
+    // Tenths while playing (what the clock shows), so the view does not change every frame.
+    elapsedMs: isOver(game) ? game.elapsedMs : game.elapsedMs - (game.elapsedMs % 100),
   };
 }
 
@@ -60,22 +69,39 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 1;
 }
 
-export function formatTime(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}.${Math.floor((ms % 1000) / 100)}`;
+const COUNTDOWN_FROM = 3;
+// The page offers no soft drop setting: the guideline's factor, recorded with every run.
+const SOFT_DROP_FACTOR = 20;
+
+interface RunSetup {
+  readonly mode: Mode;
+  readonly seed: number;
+  readonly settings: RunSettings;
 }
 
-export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
+function setupOf(mode: Mode, seed: number, input: InputSettings): RunSetup {
+  return { mode, seed, settings: { das_ms: input.dasMs, arr_ms: input.arrMs, soft_drop_factor: SOFT_DROP_FACTOR } };
+}
+
+export function SoloGame({ seed, mode, onModeChange, signedIn, signInLink }: SoloGameProps) {
   const { results, keep } = useSoloResults(signedIn);
   const [settings, setSettings] = useState<InputSettings>(() => loadInputSettings(window.localStorage));
-  const settingsRef = useRef(settings);
+  // DAS and ARR are fixed for a game at its start (the run records them); a change applies to the next.
   const [gameNumber, setGameNumber] = useState(0);
-  const [firstSession] = useState(() => newSession(seed ?? randomSeed()));
-  const sessionRef = useRef<Session>(firstSession);
+  const [firstSetup] = useState(() => setupOf(mode, seed ?? randomSeed(), settings));
+  const setupRef = useRef<RunSetup>(firstSetup);
+  const [playingMode, setPlayingMode] = useState<Mode>(mode);
+  const [firstRun] = useState(() => newLiveRun(firstSetup));
+  const liveRef = useRef<LiveRun>(firstRun);
   const eventsRef = useRef<ControlEvent[]>([]);
   const [paused, setPaused] = useState(false);
   const pausedRef = useRef(false);
-  const [view, setView] = useState<View>(() => viewOf(firstSession.game));
+  const [countdown, setCountdown] = useState(COUNTDOWN_FROM);
+  const countdownRef = useRef(COUNTDOWN_FROM);
+  // When the countdown ends, on the frames' clock (null: from the next frame on); the frame loop runs
+  // it, so that a paused clock (the browser tests') holds the countdown as it holds the game.
+  const countdownEndRef = useRef<number | null>(null);
+  const [view, setView] = useState<View>(() => viewOf(firstRun.session.game));
   const [resultKey, setResultKey] = useState<string | null>(null);
   const finishedRef = useRef(false);
   const boardRef = useRef<HTMLCanvasElement>(null);
@@ -83,26 +109,43 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
   const nextRef = useRef<HTMLCanvasElement>(null);
 
   const setPause = useCallback((value: boolean) => {
-    if (isOver(sessionRef.current.game)) {
+    if (isOver(liveRef.current.session.game) || countdownRef.current > 0) {
       return;
     }
     pausedRef.current = value;
-    // Keys held when the game stopped must not go on moving it when it resumes.
+    // Keys held when the game stopped must not go on moving it when it resumes (and the run says so).
     eventsRef.current = [];
-    sessionRef.current = { ...sessionRef.current, input: NO_INPUT, carryMs: 0 };
+    pauseLive(liveRef.current);
     setPaused(value);
   }, []);
 
-  const restart = useCallback(() => {
-    sessionRef.current = newSession(seed === null ? randomSeed() : seed + gameNumber + 1);
-    eventsRef.current = [];
-    finishedRef.current = false;
-    pausedRef.current = false;
-    setPaused(false);
-    setResultKey(null);
-    setGameNumber((n) => n + 1);
-    setView(viewOf(sessionRef.current.game));
-  }, [seed, gameNumber]);
+  const startGame = useCallback(
+    (nextMode: Mode) => {
+      const nextSeed = seed === null ? randomSeed() : seed + gameNumber + 1;
+      setupRef.current = setupOf(nextMode, nextSeed, settings);
+      setPlayingMode(nextMode);
+      liveRef.current = newLiveRun(setupRef.current);
+      eventsRef.current = [];
+      finishedRef.current = false;
+      pausedRef.current = false;
+      countdownRef.current = COUNTDOWN_FROM;
+      countdownEndRef.current = null;
+      setCountdown(COUNTDOWN_FROM);
+      setPaused(false);
+      setResultKey(null);
+      setGameNumber((n) => n + 1);
+      setView(viewOf(liveRef.current.session.game));
+    },
+    [seed, gameNumber, settings],
+  );
+  const restart = useCallback(() => startGame(setupRef.current.mode), [startGame]);
+
+  useEffect(() => {
+    // A new mode from the picker (or the address) starts a new game of it.
+    if (mode !== setupRef.current.mode) {
+      startGame(mode);
+    }
+  }, [mode, startGame]);
 
   const finish = useCallback(
     (game: Game) => {
@@ -110,8 +153,9 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
         return;
       }
       finishedRef.current = true;
+      const replay: RecordedRun = { engine: ENGINE_VERSION, ...setupRef.current, inputs: liveRef.current.inputs };
       // The body is fixed here, once: every retry sends these bytes with this key.
-      const result = keptResult(resultBody(game, new Date()), newIdempotencyKey());
+      const result = keptResult(resultBody(game, new Date(), replay), newIdempotencyKey());
       setResultKey(result.key);
       keep(result);
     },
@@ -122,15 +166,24 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
     let frame = 0;
     let last = performance.now();
     const tick = (now: number) => {
-      const elapsed = now - last;
+      const end = countdownEndRef.current ?? now + COUNTDOWN_FROM * 1000;
+      countdownEndRef.current = end;
+      const left = Math.max(0, Math.ceil((end - now) / 1000));
+      if (left !== countdownRef.current) {
+        countdownRef.current = left;
+        setCountdown(left);
+      }
+      // The game's time starts when the countdown ends, not at the frame before.
+      const elapsed = now - Math.max(last, end);
       last = now;
-      const before = sessionRef.current;
-      if (!pausedRef.current && !isOver(before.game)) {
+      const live = liveRef.current;
+      if (!pausedRef.current && left <= 0 && !isOver(live.session.game)) {
         const events = eventsRef.current;
         eventsRef.current = [];
-        sessionRef.current = runFrame(before, elapsed, events, settingsRef.current);
+        const { das_ms, arr_ms } = setupRef.current.settings;
+        playFrame(live, elapsed, events, { dasMs: das_ms, arrMs: arr_ms });
       }
-      const game = sessionRef.current.game;
+      const game = live.session.game;
       const ctx = boardRef.current?.getContext('2d');
       if (ctx) {
         drawField(ctx, game.board, game.active, ghost(game));
@@ -165,7 +218,7 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
       if (isTyping(event)) {
         return;
       }
-      const over = isOver(sessionRef.current.game);
+      const over = isOver(liveRef.current.session.game);
       if (PAUSE_KEYS.has(event.code)) {
         event.preventDefault();
         setPause(!pausedRef.current);
@@ -181,13 +234,13 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
         return;
       }
       event.preventDefault();
-      if (!event.repeat && !pausedRef.current && !over) {
+      if (!event.repeat && !pausedRef.current && countdownRef.current <= 0 && !over) {
         eventsRef.current.push({ control, down: true });
       }
     };
     const up = (event: KeyboardEvent) => {
       const control = CONTROL_KEYS[event.code];
-      if (control !== undefined && !pausedRef.current) {
+      if (control !== undefined && !pausedRef.current && countdownRef.current <= 0) {
         eventsRef.current.push({ control, down: false });
       }
     };
@@ -207,9 +260,7 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
   }, [restart, setPause]);
 
   const changeSetting = (name: keyof InputSettings, event: ChangeEvent<HTMLInputElement>) => {
-    const saved = saveInputSettings(window.localStorage, { ...settings, [name]: Number(event.target.value) });
-    settingsRef.current = saved;
-    setSettings(saved);
+    setSettings(saveInputSettings(window.localStorage, { ...settings, [name]: Number(event.target.value) }));
   };
 
   const mine: KeptResult | undefined = results.find((r) => r.key === resultKey);
@@ -217,20 +268,25 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
 
   return (
     <section className="solo-game" aria-label="Solo game">
+      <div className="solo-modes" role="radiogroup" aria-label="Mode">
+        {MODES.map((option) => (
+          <button
+            key={option}
+            type="button"
+            role="radio"
+            aria-checked={option === playingMode}
+            className={option === playingMode ? 'button primary' : 'button'}
+            onClick={() => (option === mode ? startGame(option) : onModeChange(option))}
+          >
+            {MODE_NAMES[option]}
+          </button>
+        ))}
+      </div>
       <div className="solo-layout">
         <div className="solo-side">
           <h2 className="solo-label">Hold</h2>
           <canvas ref={holdRef} role="img" aria-label="Hold" data-piece={view.hold ?? ''} width={PREVIEW_CELL * 5} height={PREVIEW_CELL * 3} />
-          <dl className="solo-figures">
-            <dt>Score</dt>
-            <dd aria-label="Score">{view.score}</dd>
-            <dt>Lines</dt>
-            <dd aria-label="Lines">{view.lines}</dd>
-            <dt>Level</dt>
-            <dd aria-label="Level">{view.level}</dd>
-            <dt>Pieces</dt>
-            <dd aria-label="Pieces">{view.pieces}</dd>
-          </dl>
+          <SoloHud mode={playingMode} figures={view} />
         </div>
         <div className="solo-field">
           <canvas
@@ -241,6 +297,12 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
             width={WIDTH * CELL}
             height={(VISIBLE_HEIGHT + SPAWN_ROWS) * CELL}
           />
+          {countdown > 0 && !view.over && (
+            <div className="solo-overlay solo-countdown" role="timer" aria-label="Countdown">
+              <p>{MODE_NAMES[playingMode]}</p>
+              <strong>{countdown}</strong>
+            </div>
+          )}
           {paused && !view.over && (
             <div className="solo-overlay">
               <p>Paused</p>
@@ -250,26 +312,9 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
             </div>
           )}
           {view.over && (
-            <div className="solo-overlay" role="group" aria-label="Game over">
-              <h2>Game over</h2>
-              <dl className="solo-summary">
-                <dt>Score</dt>
-                <dd>{view.score}</dd>
-                <dt>Lines</dt>
-                <dd>{view.lines}</dd>
-                <dt>Level</dt>
-                <dd>{view.level}</dd>
-                <dt>Pieces</dt>
-                <dd>{view.pieces}</dd>
-                <dt>Time</dt>
-                <dd>{formatTime(view.elapsedMs)}</dd>
-              </dl>
-              <p role="status">{status}</p>
+            <SoloSummary mode={playingMode} view={view} status={status} onRestart={restart}>
               {!signedIn && mine?.state !== 'saved' && signInLink}
-              <button type="button" onClick={restart}>
-                Play again
-              </button>
-            </div>
+            </SoloSummary>
           )}
         </div>
         <div className="solo-side">
@@ -286,8 +331,8 @@ export function SoloGame({ seed, signedIn, signInLink }: SoloGameProps) {
               <input type="number" min={0} max={1000} value={settings.arrMs} onChange={(event) => changeSetting('arrMs', event)} />
             </label>
             <p className="solo-help">
-              ←/→ move, ↓ soft drop, Space hard drop, ↑/X rotate right, Z rotate left, A rotate 180, C/Shift hold, P/Esc
-              pause, Enter/R restart
+              DAS and ARR apply from the next game. ←/→ move, ↓ soft drop, Space hard drop, ↑/X rotate right, Z rotate
+              left, A rotate 180, C/Shift hold, P/Esc pause, Enter/R restart
             </p>
           </fieldset>
         </div>

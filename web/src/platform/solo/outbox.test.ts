@@ -39,6 +39,18 @@ describe('a kept result', () => {
     });
   });
 
+  it('carries its run, inputs as played, for the server to replay', () => {
+    const replay = {
+      engine: 'guideline-1',
+      mode: 'sprint' as const,
+      seed: 9,
+      settings: { das_ms: 167, arr_ms: 33, soft_drop_factor: 20 },
+      inputs: [[0, 'down', 'left'] as const, [40, 'up', 'left'] as const],
+    };
+    const body = resultBody(newGame(9), new Date('2026-12-01T10:00:00Z'), replay);
+    expect(JSON.parse(keptResult(body, 'k').body).replay).toEqual({ ...replay, inputs: [[0, 'down', 'left'], [40, 'up', 'left']] });
+  });
+
   it('keeps its bytes and key through every retry', () => {
     let result = keptResult(body, 'key-1');
     const bytes = result.body;

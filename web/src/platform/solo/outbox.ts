@@ -5,6 +5,7 @@
  * lost is recorded once (docs/api.md). Pure: storage, clock and the post are passed in.
  */
 import type { Game } from '../../game/engine';
+import type { RecordedRun } from '../../game/run';
 
 export type Outcome =
   | { readonly kind: 'saved'; readonly matchId: string | null }
@@ -36,11 +37,13 @@ export interface SoloResultBody {
   readonly pieces_placed: number;
   readonly duration_ms: number;
   readonly ended_at: string;
+  /** The run itself (docs/api.md): the server plays it again, and ranks only what it saw. */
+  readonly replay?: RecordedRun;
 }
 
 /** The result of a finished game: `duration_ms` is play time, pauses excluded (engine time). */
-export function resultBody(game: Game, endedAt: Date): SoloResultBody {
-  return {
+export function resultBody(game: Game, endedAt: Date, replay?: RecordedRun): SoloResultBody {
+  const body = {
     score: game.score,
     lines_cleared: game.lines,
     level: game.level,
@@ -48,6 +51,7 @@ export function resultBody(game: Game, endedAt: Date): SoloResultBody {
     duration_ms: Math.round(game.elapsedMs),
     ended_at: endedAt.toISOString(),
   };
+  return replay ? { ...body, replay } : body;
 }
 
 export function keptResult(body: SoloResultBody, key: string): KeptResult {

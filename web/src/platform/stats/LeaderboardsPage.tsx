@@ -1,9 +1,18 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PlayerLink } from '../../components/PlayerLink';
-import { formatNumber, formatWhen } from '../../lib/format';
-import { isPeriod, PERIODS, type Period, useMultiplayerLeaderboard, useSoloLeaderboard } from './api';
+import { formatNumber, formatWhen, raceTime } from '../../lib/format';
+import {
+  isPeriod,
+  isSoloBoardMode,
+  PERIODS,
+  SOLO_BOARDS,
+  type Period,
+  type SoloBoardMode,
+  useMultiplayerLeaderboard,
+  useSoloLeaderboard,
+} from './api';
 
 /** A board's loading, error and empty states; null once there are rows to show. */
 function boardState(query: UseQueryResult<{ results: unknown[] }>, kind: string, empty: string) {
@@ -13,19 +22,21 @@ function boardState(query: UseQueryResult<{ results: unknown[] }>, kind: string,
   return null;
 }
 
-function SoloBoard({ period }: { period: Period }) {
-  const query = useSoloLeaderboard(period);
-  const state = boardState(query, 'solo', 'No solo games in this period yet.');
+function SoloBoard({ period, mode }: { period: Period; mode: SoloBoardMode }) {
+  const query = useSoloLeaderboard(period, mode);
+  const board = SOLO_BOARDS.find((b) => b.value === mode) ?? SOLO_BOARDS[0];
+  const state = boardState(query, board.label, `No verified ${board.label.toLowerCase()} runs in this period yet.`);
   if (state || !query.data) return state;
+  const timed = mode === 'sprint';
   return (
     <div className="table-scroll">
       <table className="table">
-        <caption>Solo: best score</caption>
+        <caption>{board.caption}</caption>
         <thead>
           <tr>
             <th scope="col">Rank</th>
             <th scope="col">Player</th>
-            <th scope="col">Best score</th>
+            <th scope="col">{timed ? 'Time' : 'Best score'}</th>
             <th scope="col" className="optional">
               Achieved
             </th>
@@ -38,7 +49,11 @@ function SoloBoard({ period }: { period: Period }) {
               <th scope="row">
                 <PlayerLink player={{ ...row, player_id: row.user_id }} />
               </th>
-              <td>{formatNumber(row.best_score)}</td>
+              <td>
+                <Link to={`/matches/${row.match_id}`}>
+                  {timed ? raceTime(row.duration_ms) : formatNumber(row.best_score)}
+                </Link>
+              </td>
               <td className="optional">{formatWhen(row.achieved_at)}</td>
             </tr>
           ))}
@@ -89,11 +104,19 @@ function MultiplayerBoard({ period }: { period: Period }) {
   );
 }
 
-/** /leaderboards?period=…: both boards of docs/api.md for one period, kept in the URL. */
+/** /leaderboards?period=…&mode=…: the multiplayer board and a solo mode's (docs/api.md), kept in the URL. */
 export function LeaderboardsPage() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('period');
   const period: Period = isPeriod(asked) ? asked : 'all';
+  const askedMode = params.get('mode');
+  const mode: SoloBoardMode = isSoloBoardMode(askedMode) ? askedMode : 'marathon';
+  const choose = (name: 'period' | 'mode', value: string, fallback: string) => {
+    const next = new URLSearchParams(params);
+    if (value === fallback) next.delete(name);
+    else next.set(name, value);
+    setParams(next, { replace: true });
+  };
   return (
     <section>
       <h1>Leaderboards</h1>
@@ -103,9 +126,19 @@ export function LeaderboardsPage() {
           <select
             name="period"
             value={period}
-            onChange={(event) => setParams(event.target.value === 'all' ? {} : { period: event.target.value }, { replace: true })}
+            onChange={(event) => choose('period', event.target.value, 'all')}
           >
             {PERIODS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Solo mode
+          <select name="mode" value={mode} onChange={(event) => choose('mode', event.target.value, 'marathon')}>
+            {SOLO_BOARDS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>
@@ -118,7 +151,7 @@ export function LeaderboardsPage() {
           <MultiplayerBoard period={period} />
         </div>
         <div className="board-column">
-          <SoloBoard period={period} />
+          <SoloBoard period={period} mode={mode} />
         </div>
       </div>
     </section>

@@ -27,6 +27,22 @@ describe('the player page', () => {
     expect(screen.getByText('No solo games yet.')).toBeInTheDocument();
   });
 
+  it('shows personal bests of verified runs by mode, each linked to its match', async () => {
+    const best = { match_id: 'm-7', score: 5000, duration_ms: 83_456, lines_cleared: 40, achieved_at: '2026-11-30T12:00:00Z' };
+    server.use(
+      http.get('*/api/players/u-1/stats', () =>
+        HttpResponse.json(playerStats({ solo_bests: { marathon: null, sprint: best, blitz: { ...best, match_id: 'm-8' } } })),
+      ),
+    );
+    open();
+    const table = 'Personal bests of verified solo runs';
+    expect(await screen.findByRole('table', { name: table })).toBeInTheDocument();
+    expect(figure(table, '40-line sprint')).toHaveTextContent('1:23.456');
+    expect(within(figure(table, '40-line sprint')).getByRole('link')).toHaveAttribute('href', '/matches/m-7');
+    expect(figure(table, '2-minute blitz')).toHaveTextContent('5,000');
+    expect(figure(table, 'Marathon')).toHaveTextContent('–');
+  });
+
   it('shows a dash for a figure the API gives as null', async () => {
     const stats = playerStats();
     server.use(

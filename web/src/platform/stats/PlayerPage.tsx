@@ -1,7 +1,7 @@
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, formatPlayTime, formatWhen } from '../../lib/format';
+import { formatNumber, formatPlayTime, formatWhen, raceTime } from '../../lib/format';
 import { usePlayerStats } from './api';
 
 type Figure = [label: string, value: string];
@@ -62,6 +62,31 @@ function FigureTable({ caption, figures, empty }: { caption: string; figures: Fi
   );
 }
 
+/** Personal bests of verified runs by solo mode (docs/api.md), each linked to its match. */
+function SoloBests({ bests }: { bests: PlayerStats['solo_bests'] }) {
+  const rows = [
+    { label: 'Marathon', best: bests.marathon, figure: bests.marathon && formatNumber(bests.marathon.score) },
+    { label: '40-line sprint', best: bests.sprint, figure: bests.sprint && raceTime(bests.sprint.duration_ms) },
+    { label: '2-minute blitz', best: bests.blitz, figure: bests.blitz && formatNumber(bests.blitz.score) },
+  ];
+  return (
+    <div className="card">
+      <h2>Personal bests</h2>
+      <table className="table figures">
+        <caption className="visually-hidden">Personal bests of verified solo runs</caption>
+        <tbody>
+          {rows.map(({ label, best, figure }) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>{best ? <Link to={`/matches/${best.match_id}`}>{figure}</Link> : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** /players/{user_id}: a player's stats (docs/api.md, stats), multiplayer and solo apart. */
 export function PlayerPage() {
   const { id = '' } = useParams();
@@ -92,6 +117,7 @@ export function PlayerPage() {
           figures={soloFigures(stats.solo)}
           empty={stats.solo.matches === 0 ? 'No solo games yet.' : null}
         />
+        <SoloBests bests={stats.solo_bests} />
       </div>
     </section>
   );

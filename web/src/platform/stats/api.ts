@@ -22,10 +22,22 @@ export function usePlayerStats(userId: string) {
   });
 }
 
-export function useSoloLeaderboard(period: Period) {
+/** docs/api.md's solo boards: verified runs of one mode; `marathon` is the API's default. */
+export const SOLO_BOARDS = [
+  { value: 'marathon', label: 'Marathon', caption: 'Solo marathon: best score' },
+  { value: 'sprint', label: '40-line sprint', caption: '40-line sprint: fastest time' },
+  { value: 'blitz', label: '2-minute blitz', caption: '2-minute blitz: best score' },
+] as const;
+export type SoloBoardMode = (typeof SOLO_BOARDS)[number]['value'];
+
+export function isSoloBoardMode(value: string | null): value is SoloBoardMode {
+  return SOLO_BOARDS.some((board) => board.value === value);
+}
+
+export function useSoloLeaderboard(period: Period, mode: SoloBoardMode = 'marathon') {
   return useQuery({
-    queryKey: ['leaderboard', 'solo', period],
-    queryFn: () => apiFetch<SoloLeaderboard>(`/api/leaderboards/solo?period=${period}`),
+    queryKey: ['leaderboard', 'solo', mode, period],
+    queryFn: () => apiFetch<SoloLeaderboard>(`/api/leaderboards/solo?mode=${mode}&period=${period}`),
   });
 }
 

@@ -31,15 +31,17 @@ export function playerStats(overrides: Partial<PlayerStats> = {}): PlayerStats {
       best_level: null,
       last_played_at: null,
     },
+    solo_bests: { marathon: null, sprint: null, blitz: null },
     ...overrides,
   };
 }
 
 export const soloBoard: SoloLeaderboard = {
   period: 'all',
+  mode: 'marathon',
   results: [
-    { rank: 1, user_id: 'u-2', username: 'bob', best_score: 90_000, match_id: 'm-9', achieved_at: '2026-11-29T10:00:00Z' },
-    { rank: 2, user_id: 'u-1', username: 'alice', best_score: 12_000, match_id: 'm-3', achieved_at: '2026-11-28T10:00:00Z' },
+    { rank: 1, user_id: 'u-2', username: 'bob', best_score: 90_000, match_id: 'm-9', achieved_at: '2026-11-29T10:00:00Z', duration_ms: 300_000 },
+    { rank: 2, user_id: 'u-1', username: 'alice', best_score: 12_000, match_id: 'm-3', achieved_at: '2026-11-28T10:00:00Z', duration_ms: 95_000 },
   ],
 };
 
