@@ -7,6 +7,10 @@ servers, in a temporary folder, because failure tests stop and restart them.
 The 3-node NATS cluster of the cluster tests (tests/cluster/) is started only when the first test
 that asks for it runs (the ``nats_cluster`` fixture), once per session: it costs seconds to start and
 is never needed by the rest of the suite.
+
+Under pytest-xdist (``-n 2``, as ``dev.py test`` runs the suite) every worker starts servers of its
+own and the controller, which runs no test, starts none: the failure tests stop and restart NATS and
+PostgreSQL, which must not pull the ground from under the other worker's tests.
 """
 
 from __future__ import annotations
@@ -55,10 +59,18 @@ class TestServers:
 servers: TestServers | None = None
 
 
+def _xdist_controller(config) -> bool:
+    """Whether this process only hands tests to pytest-xdist workers (``-n N``, N > 0) and runs none."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or hasattr(config, "workerinput"):  # a worker (the first is
+        return False  # set before the worker's configuration is read, the second only after)
+    options = getattr(config, "known_args_namespace", None)
+    return bool(getattr(options, "numprocesses", None)) and getattr(options, "dist", "load") != "no"
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     global servers
-    if servers is None and not hasattr(early_config, "workerinput"):
+    if servers is None and not _xdist_controller(early_config):
         servers = TestServers()
         servers.start()
     return (yield)
@@ -76,3 +88,42 @@ def nats_cluster() -> EmbeddedNatsCluster:
     """The session's 3-node NATS cluster (replicas 3 possible, ``sync_interval: always``), started lazily."""
     assert servers is not None, "the devtools.pytest_servers plugin did not start the servers"
     return servers.started_cluster()
+
+
+CLUSTER_GROUP = "nats-cluster"
+
+
+def _group(item: pytest.Item) -> str | None:
+    """The xdist group of ``item``: tests that share something costly to make run on one worker.
+
+    The cluster tests share the session's 3-node cluster (two clusters at once would not fit on two
+    cores); tests that use a module's or a class's fixture (a browser journey, a gunicorn server, 100
+    bot games) share it, which they would not if pytest-xdist spread them over both workers.
+    """
+    fixtures = getattr(item, "_fixtureinfo", None)
+    if fixtures is None:
+        return None
+    if "nats_cluster" in fixtures.name2fixturedefs:
+        return CLUSTER_GROUP
+    for definitions in fixtures.name2fixturedefs.values():
+        for definition in definitions:
+            home = definition.baseid.split("::")[0]
+            if definition.scope != "function" and home.endswith(".py"):
+                return home
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (it suffixes the node ids)
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    grouped = {}
+    for item in items:
+        group = _group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+            grouped[item] = group
+    if config.getoption("dist", None) == "loadgroup":
+        # The grouped tests first, the cluster's before the rest: the longest units of work start while
+        # the many short tests can still fill the other worker, instead of being left for the end.
+        items.sort(key=lambda item: (item not in grouped, grouped.get(item) != CLUSTER_GROUP))
