@@ -115,15 +115,22 @@ def _group(item: pytest.Item) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (it suffixes the node ids)
 def pytest_collection_modifyitems(config, items):
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
     grouped = {}
     for item in items:
         group = _group(item)
         if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+            if config.pluginmanager.hasplugin("xdist"):
+                item.add_marker(pytest.mark.xdist_group(group))
+            item.add_marker(pytest.mark.slow)  # what is costly to share is costly: not in dev.py test --quick
             grouped[item] = group
     if config.getoption("dist", None) == "loadgroup":
-        # The grouped tests first, the cluster's before the rest: the longest units of work start while
-        # the many short tests can still fill the other worker, instead of being left for the end.
-        items.sort(key=lambda item: (item not in grouped, grouped.get(item) != CLUSTER_GROUP))
+        # The longest units of work first (the cluster's group, the other groups, then the tests marked
+        # slow), while the many short tests can still fill the other worker, instead of being left for
+        # the end. dev.py test passes --no-loadscope-reorder, so xdist keeps this order.
+        items.sort(
+            key=lambda item: (
+                grouped.get(item) != CLUSTER_GROUP,
+                item not in grouped,
+                item.get_closest_marker("slow") is None,
+            )
+        )
