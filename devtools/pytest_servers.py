@@ -44,6 +44,7 @@ class TestServers:
 
     def start(self) -> None:
         os.environ["DATABASE_URL"] = self.postgres.start()
+        _without_fsync(os.environ["DATABASE_URL"])
         os.environ["NATS_URL"] = self.nats.start()
 
     def stop(self) -> None:
@@ -54,6 +55,20 @@ class TestServers:
         finally:
             self.postgres.stop(mode="immediate")
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _without_fsync(url: str) -> None:
+    """The test server flushes nothing to the disk: a throwaway database in a temporary folder.
+
+    Every transactional test ends with a TRUNCATE of every table, and each of those waited on fsync;
+    a restart in a test is a clean shutdown, which writes everything out all the same.
+    """
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            connection.execute(f"ALTER SYSTEM SET {setting} = off")
+        connection.execute("SELECT pg_reload_conf()")
 
 
 servers: TestServers | None = None
