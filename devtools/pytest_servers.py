@@ -128,6 +128,15 @@ def _group(item: pytest.Item) -> str | None:
     return None
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """Whether ``item`` runs on a real, committed database (consumers, processes), emptied after it."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (it suffixes the node ids)
 def pytest_collection_modifyitems(config, items):
     grouped = {}
@@ -136,8 +145,11 @@ def pytest_collection_modifyitems(config, items):
         if group is not None:
             if config.pluginmanager.hasplugin("xdist"):
                 item.add_marker(pytest.mark.xdist_group(group))
-            item.add_marker(pytest.mark.slow)  # what is costly to share is costly: not in dev.py test --quick
             grouped[item] = group
+        # Left out of dev.py test --quick with the tests marked slow by hand: what shares something
+        # costly, and what runs consumers or processes on a committed database (each emptied after).
+        if group is not None or _transactional(item):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("dist", None) == "loadgroup":
         # The longest units of work first (the cluster's group, the other groups, then the tests marked
         # slow), while the many short tests can still fill the other worker, instead of being left for

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 
+import pytest
+
 from game.engine import MatchConfig
 from game.room import BotRooms, GameRoom
 from streaming.events import validate_envelope
@@ -47,6 +49,7 @@ def detected(events: list[dict]) -> dict[str, Counter[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_engine_records_equal_detected_moments_on_300_matches():
     publisher = Recorder()
     results = []

@@ -72,6 +72,7 @@ def test_a_bad_room_id_is_refused_before_publishing(publisher, room_id):
     assert stored_events() == []
 
 
+@pytest.mark.slow
 def test_publish_with_nats_down_returns_at_once_and_events_arrive_when_it_returns(stream, test_servers):
     test_servers.nats.stop()
     publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
