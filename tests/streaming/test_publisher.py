@@ -184,6 +184,7 @@ def sender_fails_once(monkeypatch):
     monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
 
 
+@pytest.mark.slow
 def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publisher, caplog, sender_fails_once):
     events = [pair for index in range(120) for pair in match_events("room-1", index=index)]
     assert len(events) > 2 * LIVENESS_CHECK_EVERY
