@@ -222,8 +222,8 @@ def _pytest_command(pytest_args: list[str], quick: bool) -> list[str]:
     command = [sys.executable, "-m", "pytest"]
     if quick:
         # The lane for the loop of a change: what needs no server killed, no browser, no cluster, no
-        # seconds of generated input (the `slow` marker). One process: its tests are too short for
-        # a second worker to pay for its servers.
+        # seconds of generated input (the `slow` marker). One process: beside npm's checks a second
+        # worker would find no core free.
         command += ["-m", "not slow"]
     elif not any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg == "no:xdist" for arg in pytest_args):
         # Unless the caller chose the workers (-n 0, -p no:xdist for one process).
@@ -238,9 +238,10 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
         result = subprocess.run([sys.executable, "-m", "ruff", *lint], cwd=ROOT)
         if result.returncode != 0:
             return result.returncode
+    # The browser tests (tests/web) load the built client through Django, in Chromium; a quick test
+    # reads the built index.html too. Seconds when the client changed, nothing when it did not.
+    web.build_if_changed()
     if not quick:
-        # The browser tests (tests/web) load the built client through Django, in Chromium.
-        web.build_if_changed()
         debian.ensure_chromium()
         debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
     print("web client checks started beside the Python tests (their output follows the tests') ...", flush=True)
