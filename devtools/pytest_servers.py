@@ -128,6 +128,25 @@ def _group(item: pytest.Item) -> str | None:
     return None
 
 
+def _suffix_group(config, item: pytest.Item, group: str) -> None:
+    """Give a worker's test the node id ``<id>@<group>`` that pytest-xdist's loadgroup schedules by.
+
+    pytest-xdist 3.8 does it by setting ``item._nodeid``, which pytest 9.2 no longer reads (a node's
+    id is its ``_id``): every group was spread over both workers, each starting a 3-node cluster and
+    recording every browser journey. The same suffix, set where pytest reads it.
+    """
+    suffixed = f"{item.nodeid}@{group}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (worker and config.getvalue("loadgroup")) or item.nodeid.endswith(f"@{group}"):
+        return
+    try:
+        from _pytest.nodes import coerce_node_id
+    except ImportError:  # a pytest that still reads _nodeid, where pytest-xdist's own suffix works
+        return
+    item._id = coerce_node_id(suffixed)
+    assert item.nodeid == suffixed, (item.nodeid, suffixed)
+
+
 def _transactional(item: pytest.Item) -> bool:
     """Whether ``item`` runs on a real, committed database (consumers, processes), emptied after it."""
     names = getattr(item, "fixturenames", ())
@@ -145,6 +164,7 @@ def pytest_collection_modifyitems(config, items):
         if group is not None:
             if config.pluginmanager.hasplugin("xdist"):
                 item.add_marker(pytest.mark.xdist_group(group))
+                _suffix_group(config, item, group)
             grouped[item] = group
         # Left out of dev.py test --quick with the tests marked slow by hand: what shares something
         # costly, and what runs consumers or processes on a committed database (each emptied after).
