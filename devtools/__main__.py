@@ -1,7 +1,8 @@
 """Developer commands, run inside the virtual environment by ../dev.py.
 
 up [--port 8000] [--no-demo]   embedded servers, migrate, stream, demo admin, web + consumers + demo games
-test [pytest args]             ruff, then the whole test suite (which starts its own servers)
+test [pytest args]             ruff, then the web client's checks beside the whole test suite (own servers)
+test --quick [pytest args]     the fast lane: ruff, ESLint and the client's unit tests, tests not marked slow
 bench [--quick] [--only NAME]  the benchmarks of bench/ (own embedded servers), never part of the tests
 servers start|stop|status [--cluster]   the embedded servers of .local/ alone; --cluster: NATS as 3 nodes
 up --cluster                   the same system on a 3-node NATS cluster (GAME_EVENTS_REPLICAS=3)
@@ -245,20 +246,63 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     return exit_code
 
 
-def test(pytest_args: list[str]) -> int:
+# The worker count of the whole suite: two overlap one another's waits on this project's 2-core machines.
+PYTEST_WORKERS = "2"
+
+
+def _pytest_command(pytest_args: list[str], quick: bool) -> list[str]:
+    command = [sys.executable, "-m", "pytest"]
+    if quick:
+        # The lane for the loop of a change: what needs no server killed, no browser, no cluster, no
+        # seconds of generated input (the `slow` marker). One process: beside npm's checks a second
+        # worker would find no core free.
+        command += ["-m", "not slow"]
+    elif not any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg == "no:xdist" for arg in pytest_args):
+        # Unless the caller chose the workers (-n 0, -p no:xdist for one process).
+        command += ["-n", PYTEST_WORKERS, "--dist", "loadgroup", "--no-loadscope-reorder"]
+    return [*command, *pytest_args]
+
+
+def test(pytest_args: list[str], quick: bool = False) -> int:
+    started = time.monotonic()
     for lint in (["check", "."], ["format", "--check", "."]):
         print(f"ruff {' '.join(lint)} ...", flush=True)
         result = subprocess.run([sys.executable, "-m", "ruff", *lint], cwd=ROOT)
         if result.returncode != 0:
             return result.returncode
-    code = web.check_client()
-    if code != 0:
-        return code
-    # The browser tests (tests/browser) load the built client through gunicorn, in Chromium.
+    # The browser tests (tests/web) load the built client through Django, in Chromium; a quick test
+    # reads the built index.html too. Seconds when the client changed, nothing when it did not.
     web.build_if_changed()
-    debian.ensure_chromium()
-    debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
-    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+    if not quick:
+        debian.ensure_chromium()
+        debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
+    print("web client checks started beside the Python tests (their output follows the tests') ...", flush=True)
+    client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS)
+    try:
+        code, summary = _run_pytest(_pytest_command(pytest_args, quick))
+    finally:
+        client_code = client.finish()
+    print(f"dev.py test{' --quick' if quick else ''}: {time.monotonic() - started:.0f} s", flush=True)
+    if summary:  # pytest's closing line last again, below the client's output, for whoever reads the end
+        print(summary, flush=True)
+    # pytest's own code first: 5 ("no tests ran") fails the run as any failure does.
+    return code or client_code
+
+
+def _run_pytest(command: list[str]) -> tuple[int, str]:
+    """Run pytest, its output passed through as it comes; its exit code and its closing line."""
+    if sys.stdout.isatty():
+        command = [*command, "--color=yes"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    tail = b""
+    while chunk := os.read(process.stdout.fileno(), 65536):
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        tail = (tail + chunk)[-4096:]
+    code = process.wait()
+    lines = [line.strip() for line in tail.decode(errors="replace").splitlines() if line.strip()]
+    return code, lines[-1] if lines else ""
 
 
 def main(argv: list[str]) -> int:
@@ -268,14 +312,15 @@ def main(argv: list[str]) -> int:
     up_parser.add_argument("--port", type=int, default=8000)
     up_parser.add_argument("--no-demo", action="store_true", help="do not play demo games")
     up_parser.add_argument("--cluster", action="store_true", help="NATS as a 3-node cluster, replicas 3")
-    sub.add_parser("test", help="lint and run the whole test suite", add_help=False)
+    sub.add_parser("test", help="lint and run the whole test suite (--quick: the fast lane)", add_help=False)
     sub.add_parser("bench", help="run the benchmarks (python -m bench), never part of the tests", add_help=False)
     servers = sub.add_parser("servers", help="the embedded servers alone")
     servers.add_argument("action", choices=["start", "stop", "status"])
     servers.add_argument("--cluster", action="store_true", help="start NATS as a 3-node cluster")
     args, rest = parser.parse_known_args(argv)
     if args.command == "test":
-        return test(rest)
+        quick = "--quick" in rest
+        return test([arg for arg in rest if arg != "--quick"], quick=quick)
     if args.command == "bench":
         return subprocess.run([sys.executable, "-m", "bench", *rest], cwd=ROOT).returncode
     if rest:

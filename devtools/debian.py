@@ -22,8 +22,11 @@ def ensure_debian_package(*, package: str, program: Path, purpose: str) -> None:
         # policy-rc.d is not ours to write: a package's service (prometheus has one) may fail to start
         # in a container without an init system, which apt reports but the program is installed.
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
+        # Another apt-get on the machine (a second worktree's tests installing the same) holds dpkg's
+        # lock for a while: wait for it rather than fail.
+        lock = ["-o", "DPkg::Lock::Timeout=600"]
+        subprocess.run(["apt-get", *lock, "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", *lock, "install", "-y", "-qq", package], check=True, env=env)
     if not program.exists():
         sys.exit(
             f"{purpose.capitalize()} need {program}: install Debian's package as root "

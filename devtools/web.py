@@ -10,6 +10,8 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 # Where browser tests on other branches still look for it; the one install function is devtools/debian.py.
@@ -85,12 +87,47 @@ def build_if_changed() -> None:
     BUILD_STAMP.write_text(wanted)
 
 
-def check_client() -> int:
+CLIENT_CHECKS = ("lint", "typecheck", "test")
+QUICK_CLIENT_CHECKS = ("lint", "test")  # dev.py test --quick: ESLint and the unit tests, no type check
+
+
+def check_client(scripts: tuple[str, ...] = CLIENT_CHECKS) -> int:
     """Lint, type check and unit tests of web/; the first failure's exit code, else 0."""
     ensure_node_modules()
-    for script in ("lint", "typecheck", "test"):
+    for script in scripts:
         print(f"npm run {script} (web/) ...", flush=True)
         code = npm("run", script, check=False)
         if code != 0:
             return code
     return 0
+
+
+class ClientChecks:
+    """check_client() in a process of its own beside the Python tests, its output kept for the end.
+
+    Two lanes on two cores: npm's checks are mostly one busy Node.js process, pytest mostly waits on
+    its servers and subprocesses, and neither needs the other (the browser tests need only web/dist,
+    built before both start).
+    """
+
+    def __init__(self, scripts: tuple[str, ...] = CLIENT_CHECKS) -> None:
+        ensure_node_modules()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - finish() closes it
+        command = [
+            sys.executable,
+            "-c",
+            f"import sys; from devtools import web; sys.exit(web.check_client({scripts!r}))",
+        ]
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=node_env(), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def finish(self) -> int:
+        """Wait for the checks, print what they printed, and return their exit code."""
+        code = self.process.wait()
+        self.log.seek(0)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(self.log.read())
+        sys.stdout.flush()
+        self.log.close()
+        print(f"web client checks: exit {code} ({time.monotonic() - self.started:.0f} s)", flush=True)
+        return code

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 
 import pytest
 from django.conf import settings as django_settings
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServerError
 
 from devtools import pytest_servers
 from streaming.connection import connect
@@ -30,7 +32,17 @@ async def reset_stream(*, duplicate_window_seconds: float | None = None) -> None
         for name in (PARTITIONED_STREAM, django_settings.GAME_EVENTS_STREAM):
             with contextlib.suppress(NotFoundError):
                 await js.delete_stream(name)
-        await ensure_stream(js, duplicate_window_seconds=duplicate_window_seconds)
+        # The server may still be removing the deleted stream's files, and then refuses to make its
+        # store again ("error creating store for stream", 10049) for a moment: ask again until it can.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                await ensure_stream(js, duplicate_window_seconds=duplicate_window_seconds)
+                return
+            except ServerError as error:
+                if error.err_code != 10049 or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
     finally:
         await client.close()
 

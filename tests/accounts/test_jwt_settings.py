@@ -77,6 +77,7 @@ def test_only_tokens_signed_with_the_configured_key_are_accepted(db, key, status
     assert client.get("/api/matches").status_code == status
 
 
+@pytest.mark.slow
 def test_jwt_signing_key_from_the_environment_signs_tokens():
     loaded = load_settings_and_mint({**PRODUCTION, "JWT_SIGNING_KEY": ENV_SIGNING_KEY})
     assert loaded["signing_key"] == ENV_SIGNING_KEY
@@ -86,6 +87,7 @@ def test_jwt_signing_key_from_the_environment_signs_tokens():
         jwt.decode(loaded["token"], PRODUCTION["DJANGO_SECRET_KEY"], algorithms=["HS256"])
 
 
+@pytest.mark.slow
 def test_without_jwt_signing_key_the_django_secret_key_signs_tokens():
     loaded = load_settings_and_mint(PRODUCTION)
     assert loaded["signing_key"] == PRODUCTION["DJANGO_SECRET_KEY"]
@@ -96,6 +98,7 @@ def test_without_jwt_signing_key_the_django_secret_key_signs_tokens():
     ("minutes", "lifetime"),
     [("5", timedelta(minutes=5)), ("240", timedelta(hours=4)), ("", timedelta(minutes=15))],
 )
+@pytest.mark.slow
 def test_access_token_lifetime_comes_from_jwt_access_token_minutes(minutes, lifetime):
     loaded = load_settings_and_mint({**PRODUCTION, "JWT_ACCESS_TOKEN_MINUTES": minutes})
     assert loaded["lifetime_seconds"] == lifetime.total_seconds()

@@ -17,6 +17,7 @@ def load_production(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_production_settings_load_with_a_real_configuration():
     result = load_production(GOOD)
     assert result.returncode == 0, result.stderr
@@ -38,6 +39,7 @@ def test_production_settings_refuse_to_start_misconfigured(change, message):
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
+@pytest.mark.slow
 def test_production_sends_the_refresh_cookie_over_https_only():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; django.setup()\n"

@@ -87,6 +87,7 @@ def test_with_static_files_from_the_finders_the_page_is_web_dist_itself(settings
     assert Client().get("/signin").content.decode() == FAKE_INDEX
 
 
+@pytest.mark.slow
 def test_collectstatic_gathers_the_build_and_whitenoise_caches_hashed_assets_for_good(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATICFILES_DIRS = [("app", write_build(tmp_path / "dist"))]

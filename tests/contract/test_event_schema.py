@@ -276,6 +276,7 @@ def _unique_ids_and_placements(event: dict) -> bool:
 
 @settings(max_examples=600, deadline=None)
 @given(mutated_events())
+@pytest.mark.slow
 def test_the_schema_and_the_validator_give_the_same_verdicts(event):
     if not _unique_ids_and_placements(event):
         return

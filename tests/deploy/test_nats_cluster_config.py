@@ -78,6 +78,7 @@ async def _roles_and_refusals(url: str, passwords: dict[str, str]) -> dict[tuple
     return outcomes
 
 
+@pytest.mark.slow
 def test_only_game_servers_publish_events_and_only_the_detector_publishes_moments(authorized_nats, role_passwords):
     outcomes = asyncio.run(_roles_and_refusals(authorized_nats.url, role_passwords))
     assert outcomes == {

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 
+import pytest
+
 from contract.events import validate_envelope
 from game.engine import MatchConfig
 from game.room import BotRooms, GameRoom
@@ -47,6 +49,7 @@ def detected(events: list[dict]) -> dict[str, Counter[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_engine_records_equal_detected_moments_on_300_matches():
     publisher = Recorder()
     results = []

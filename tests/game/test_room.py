@@ -97,6 +97,7 @@ def test_a_match_publishes_its_events_in_spec_order_with_numbered_msg_ids():
         validate_event(event)
 
 
+@pytest.mark.slow
 def test_consecutive_matches_in_a_room_start_later_each_time():
     frozen = datetime(2026, 3, 1, 12, 0, 0, 123_456, tzinfo=UTC)
     room = GameRoom("room-1", Recorder(), config=SHORT, clock=lambda: frozen)
@@ -117,6 +118,7 @@ def test_fast_matches_end_at_started_at_plus_their_ticks():
     assert max(p["duration_ms"] for p in result.players) == round(result.ticks * 1000 / 50)
 
 
+@pytest.mark.slow
 def test_the_room_plays_the_same_events_as_simulate_match_events():
     # One builder for both: a room in fast mode publishes exactly what the pure simulation returns.
     publisher = Recorder()
@@ -139,6 +141,7 @@ def test_real_time_ticks_keep_to_the_tick_rate():
     assert parse_timestamp(result.ended_at, "ended_at") >= started + timedelta(milliseconds=290)
 
 
+@pytest.mark.slow
 def test_hurry_finishes_a_real_time_match_at_once_with_its_game_end():
     publisher = Recorder()
     room = GameRoom("room-1", publisher, config=MatchConfig(max_ticks=6_000))  # 100 s in real time
@@ -192,6 +195,7 @@ def test_bot_rooms_play_their_matches_concurrently_and_stop_cleanly():
     assert asyncio.run(stopped.run()) == []
 
 
+@pytest.mark.slow
 def test_every_event_of_a_match_arrives_in_the_stream(stream, test_servers):
     publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
     try:

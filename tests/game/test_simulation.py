@@ -28,6 +28,7 @@ def test_the_same_room_index_and_seed_give_the_same_events():
     assert other != first
 
 
+@pytest.mark.slow
 def test_every_simulated_event_passes_validation():
     count = 0
     for index in range(20):

@@ -27,7 +27,9 @@ def test_staff_see_every_match(bob):
     assert api_client_for(staff).get(f"/api/matches/{match.id}").status_code == 200
 
 
-@pytest.mark.parametrize("match_id", [str(uuid.uuid4()), "not-a-uuid", "123", "%20"])
+@pytest.mark.parametrize(
+    "match_id", [str(uuid.uuid4()), "not-a-uuid", "123", "%20"], ids=["unknown", "not-a-uuid", "123", "%20"]
+)
 def test_unknown_or_malformed_ids_get_a_json_404(alice, match_id):
     response = api_client_for(alice).get(f"/api/matches/{match_id}")
     assert response.status_code == 404

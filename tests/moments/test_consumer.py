@@ -79,7 +79,7 @@ def test_detector_publishes_every_moment_once_with_its_event_seq(stream):
     assert len(expected) == 2 * 3 * 2 * (3 + 3 + 2)  # rooms x matches x players x (tetris, pc, b2b)
     with BackgroundConsumer(MomentDetector()):
         wait_until(lambda: len(moment_keys()) >= len(expected), timeout=30)
-        time.sleep(0.5)
+        wait_until(every_event_acked)  # nothing in hand: no moment, nor a duplicate, can still come
     keys = moment_keys()
     assert len(keys) == len(set(keys))
     assert set(keys) == expected
@@ -92,13 +92,13 @@ def test_detector_consumes_only_events_subjects(stream):
     publish_rooms(rooms=1, matches_per_room=1)
     with BackgroundConsumer(MomentDetector()) as running:
         wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
-        time.sleep(0.3)
+        wait_until(every_event_acked)
     # A fresh process (no rooms in memory) on the next match of the room: its game_start makes it read
     # the room's stored moments, which are now in the stream after the events it consumes.
     publish_match("room-0", tetris_match_events("room-0", index=1))
     with BackgroundConsumer(MomentDetector()) as second:
         wait_until(lambda: len(moment_keys()) == len(expected_moments()), timeout=30)
-        time.sleep(0.3)
+        wait_until(every_event_acked)
     info = consumer_info(MomentDetector.durable)
     events = read_all("game.*.events")
     moments = read_all("game.*.moments")
@@ -109,6 +109,13 @@ def test_detector_consumes_only_events_subjects(stream):
     assert info.delivered.stream_seq == events[-1][0]
     assert info.num_pending == 0 and info.num_ack_pending == 0
     assert running.runner.processed + second.runner.processed == len(events)
+
+
+def every_event_acked() -> bool:
+    """The detector's durable has nothing pending and nothing in hand: every moment it would publish
+    (before acking its event) is published, duplicates included."""
+    info = consumer_info(MomentDetector.durable)
+    return info.num_pending == 0 and info.num_ack_pending == 0
 
 
 # `manage.py run_moment_detector` with the stream's duplicate window given: the process brings the stream to
@@ -164,7 +171,7 @@ def test_detector_killed_at_random_points_ends_with_the_uninterrupted_moment_set
     final = start_detector(tmp_path / "detector-final.log", env, window_seconds)
     try:
         wait_for_moments(expected, timeout=150)
-        time.sleep(1.0)
+        wait_until(every_event_acked, timeout=30)  # room for a duplicate: none held, none to come
     finally:
         final.send_signal(signal.SIGTERM)
         assert final.wait(timeout=30) == 0

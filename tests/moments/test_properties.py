@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +169,7 @@ def run(events: list[GameEvent], state: MatchState | None = None):
     return state, moments
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(matches())
 def test_never_crashes_and_every_moment_is_well_formed(events):
@@ -185,12 +187,14 @@ def test_never_crashes_and_every_moment_is_well_formed(events):
         assert copy.deepcopy(state) == state
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(matches())
 def test_same_events_give_the_same_moments_and_equal_states(events):
     assert run(events) == run(events)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(matches(), st.data())
 def test_a_copy_of_the_state_continues_exactly_like_the_original(events, data):
@@ -202,6 +206,7 @@ def test_a_copy_of_the_state_continues_exactly_like_the_original(events, data):
     assert run(events[cut:], state) == run(events[cut:], copied)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_hand_checks_of_inputs_and_spawns_agree_with_validate_data(data):

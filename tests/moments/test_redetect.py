@@ -80,6 +80,7 @@ def redetect(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_after_a_rules_gap_redetect_adds_the_missing_moments_with_the_detectors_msg_ids_and_no_duplicate(
     short_window_stream, monkeypatch
 ):
@@ -123,6 +124,7 @@ def test_dry_run_says_what_is_missing_and_publishes_nothing(short_window_stream,
     assert stored_moments() == before
 
 
+@pytest.mark.slow
 def test_no_such_match(stream):
     publish_match("room-1", match_events("room-1"))
     with pytest.raises(CommandError, match="no match of room 'room-1'"):
@@ -139,6 +141,7 @@ def test_a_match_without_its_game_end_is_refused(stream):
     assert stored_moments() == []
 
 
+@pytest.mark.slow
 def test_nats_unreachable(stream, settings):
     settings.NATS_SERVERS = ["nats://127.0.0.1:1"]
     with pytest.raises(CommandError, match="cannot reach NATS"):

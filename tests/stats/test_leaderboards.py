@@ -200,6 +200,7 @@ def test_a_period_counts_its_first_days_rest_and_the_whole_days_after_it(viewer,
 
 
 @pytest.mark.parametrize("period", ["day", "week", "month"])
+@pytest.mark.slow
 def test_counting_only_the_players_who_could_be_on_the_board_gives_the_board_of_everyone(viewer, period):
     import random
 

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,7 @@ def _json(value):
     return json.loads(json.dumps(value, default=lambda v: v.isoformat().replace("+00:00", "Z")))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(matches=st.lists(match_strategy, max_size=12), deleted=st.sets(st.integers(min_value=0, max_value=11)))
 def test_random_match_sets_agree_with_the_reference(django_db_blocker, matches, deleted):

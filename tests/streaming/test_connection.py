@@ -19,6 +19,7 @@ from streaming.connection import (
 from tests.support import BackgroundConsumer
 
 
+@pytest.mark.slow
 def test_a_one_shot_connection_to_an_unreachable_nats_fails_fast_with_a_clear_error():
     started = time.monotonic()
     with pytest.raises(ConnectionError, match="cannot reach NATS"):
@@ -28,6 +29,7 @@ def test_a_one_shot_connection_to_an_unreachable_nats_fails_fast_with_a_clear_er
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow
 def test_a_forever_connection_gives_up_when_told_to_stop():
     stop_at = time.monotonic() + 1.0
     with pytest.raises(ConnectionError, match="stopped"):

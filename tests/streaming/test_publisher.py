@@ -73,6 +73,7 @@ def test_a_bad_room_id_is_refused_before_publishing(publisher, room_id):
     assert stored_events() == []
 
 
+@pytest.mark.slow
 def test_publish_with_nats_down_returns_at_once_and_events_arrive_when_it_returns(stream, test_servers):
     test_servers.nats.stop()
     publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
@@ -184,6 +185,7 @@ def sender_fails_once(monkeypatch):
     monkeypatch.setattr(EventPublisher, "_publish_window", fails_the_first_time)
 
 
+@pytest.mark.slow
 def test_a_sender_thread_killed_by_a_bug_is_replaced_and_nothing_is_lost(publisher, caplog, sender_fails_once):
     events = [pair for index in range(120) for pair in match_events("room-1", index=index)]
     assert len(events) > 2 * LIVENESS_CHECK_EVERY

@@ -189,6 +189,7 @@ def connects_to_any(addresses: list[str]) -> str:
     return asyncio.run(attempt())
 
 
+@pytest.mark.slow
 def test_the_servers_pings_are_answered_so_an_idle_connection_stays_open(nats_server):
     # The server closes a connection that leaves ping_max PINGs unanswered: here after about 0.3 s.
     address = nats_server(config='ping_interval: "100ms"\nping_max: 2\n')
@@ -225,6 +226,7 @@ def test_tls_is_used_for_a_server_that_requires_it(nats_server, tmp_path, monkey
         connects(f"tls://{address}")
 
 
+@pytest.mark.slow
 def test_a_server_that_stops_answering_is_dropped_within_the_stale_timeout(nats_server, caplog):
     proxy = StallProxy(nats_server())
     proxy.forward()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+
 from streaming.pull.client import REFUSED_REQUEST_PAUSE_SECONDS, PullClient
 from streaming.world import REPEATED_WARNING_SECONDS, RepeatedWarnings
 from tests.support import run_async
@@ -50,6 +52,7 @@ def test_different_warnings_are_limited_each_on_its_own(caplog):
     assert messages(caplog) == ["first 1", "second 2", "second 3 (2 more like it in the last 31s)"]
 
 
+@pytest.mark.slow
 def test_pulls_refused_for_seconds_log_one_line(stream, caplog):
     """A durable nobody serves: the server answers each pull request 503 (no responders)."""
     refusals_seen = 6 * REFUSED_REQUEST_PAUSE_SECONDS

@@ -51,6 +51,7 @@ def test_consumer_keeps_the_ack_wait_as_set_beside_its_redelivery_backoff(
 
 
 @pytest.mark.parametrize("backoff", [[], [5.0]], ids=["no-backoff", "backoff"])
+@pytest.mark.slow
 def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(stream, settings, caplog, backoff):
     settings.CONSUMER_ACK_WAIT_SECONDS = 1
     settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = backoff
@@ -66,6 +67,7 @@ def test_a_batch_slower_than_the_ack_wait_is_not_redelivered_while_in_hand(strea
     assert "batch still in progress" in caplog.text
 
 
+@pytest.mark.slow
 def test_a_batch_stuck_past_the_progress_limit_is_left_to_redelivery(stream, settings, caplog, monkeypatch):
     # A batch whose processing never ends (a database call that never returns) must not hold its
     # messages forever: past the limit they are redelivered, here to a second process on the durable.
@@ -82,6 +84,7 @@ def test_a_batch_stuck_past_the_progress_limit_is_left_to_redelivery(stream, set
     assert "no longer reported in progress" in caplog.text
 
 
+@pytest.mark.slow
 def test_the_pull_connection_cut_mid_backlog_is_reopened_and_nothing_is_lost(stream, settings, caplog):
     # Only the runner's own connection breaks (nats-py's stays up): deliveries and acks in flight on it
     # are lost, and come back after the ack wait.
@@ -130,6 +133,7 @@ class FailingFirst(Recording):
         return verdicts
 
 
+@pytest.mark.slow
 def test_pull_requests_lost_after_a_failed_batch_are_noticed_and_asked_again(stream, test_servers, settings, caplog):
     # On a cluster, a request held by a consumer leader that died answers nothing, ever, while the
     # connection it came by stays healthy and answers every PING: the runner must notice the request's

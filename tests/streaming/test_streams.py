@@ -55,6 +55,7 @@ def test_setup_stream_explains_what_it_cannot_change(stream):
         call_command("setup_stream")
 
 
+@pytest.mark.slow
 def test_setup_stream_with_nats_unreachable_is_a_clear_error(stream, settings):
     settings.NATS_SERVERS = ["nats://127.0.0.1:1"]
     with pytest.raises(CommandError, match="NATS"):

@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from devtools.web import WEB, node_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_generated_types_match_the_servers_schema(tmp_path: Path) -> None:
     schema = tmp_path / "schema.yaml"
     subprocess.run(

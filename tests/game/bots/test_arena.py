@@ -113,6 +113,7 @@ def test_final_stats_agree_with_the_events(games):
             assert eliminated == ([] if stats.placement == 1 else [stats.placement])
 
 
+@pytest.mark.slow
 def test_the_same_seed_replays_the_same_match():
     first = play_bot_match(["easy", "hard", "medium"], 11, CONFIG)[1]
     again = play_bot_match(["easy", "hard", "medium"], 11, CONFIG)[1]
