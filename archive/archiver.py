@@ -53,6 +53,7 @@ logger = logging.getLogger("archive.archiver")
 # detector has not acknowledged yet, likewise.
 NOT_PROJECTED_DELAY_SECONDS = 2.0
 DETECTOR_BEHIND_DELAY_SECONDS = 2.0
+PROJECTOR_DURABLE = "match-projector"
 # Replays read from the stream at once, per batch: each is a few batched direct gets.
 CONCURRENT_READS = 8
 # Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
@@ -135,7 +136,8 @@ class MatchArchiver(Consumer):
                 waits.append(left)
                 continue
             pending.append(_Pending(index, delivery, *end))
-        floor = await self._detector_floor() if pending else None
+        waits_for_detector = self.wait_for_detector and detector_partitions() == 1
+        floor = await self._consumer_floor(DETECTOR_DURABLE) if pending and waits_for_detector else None
         if floor is not None:  # the detector has not finished these matches: their moments may still come
             for item in pending:
                 if item.delivery.stream_seq > floor:
@@ -144,9 +146,17 @@ class MatchArchiver(Consumer):
             pending = [item for item in pending if item.delivery.stream_seq <= floor]
         if pending:
             await in_worker_thread(self._find_matches, pending)
+        missing = [item for item in pending if item.match is None]
+        projected_up_to = await self._consumer_floor(PROJECTOR_DURABLE) if missing else None
+        if projected_up_to is not None:
+            # Read again after the floor: the projector commits a match before it acknowledges its game_end.
+            await in_worker_thread(self._find_matches, missing)
         to_read = []
         for item in pending:
-            if item.match is None:  # the projector has not written it yet
+            if item.match is None and projected_up_to is not None and item.delivery.stream_seq <= projected_up_to:
+                # The projector refused it (its poison list says why): there will never be a match to archive.
+                logger.warning("game_end never projected: not archived", extra=self._ids(item))
+            elif item.match is None:  # the projector has not written it yet
                 verdicts[item.index] = Verdict.NAK
                 waits.append(NOT_PROJECTED_DELAY_SECONDS)
             elif item.match.archived_at is None:
@@ -158,14 +168,13 @@ class MatchArchiver(Consumer):
         self.nak_delay_seconds = max(0.5, min(waits)) if waits else 1.0
         return verdicts
 
-    async def _detector_floor(self) -> int | None:
-        """The GAME_EVENTS sequence up to which the key moment detector has acknowledged every event (so
-        published every moment); None when it cannot tell: partitioned detectors count another stream's
-        sequences (the settle time alone covers them), or no detector has ever run here."""
-        if not self.wait_for_detector or detector_partitions() != 1:
-            return None
+    async def _consumer_floor(self, durable: str) -> int | None:
+        """The GAME_EVENTS sequence up to which ``durable`` has acknowledged every event; None when it has
+        never run here. The key moment detector's says its moments are published (partitioned detectors
+        count another stream's sequences: the settle time alone stands for them); the projector's, that a
+        game_end it did not write is one it refused."""
         try:
-            info = await self.nats.client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, DETECTOR_DURABLE)
+            info = await self.nats.client.jetstream().consumer_info(settings.GAME_EVENTS_STREAM, durable)
         except NotFoundError:
             return None
         return info.ack_floor.stream_seq if info.ack_floor is not None else 0

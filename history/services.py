@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -19,6 +19,16 @@ SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::int[], 
 ON CONFLICT (room_id, started_at) WHERE room_id IS NOT NULL DO NOTHING
 RETURNING id
 """
+
+
+# A multiplayer match's id is derived from its key (room_id, started_at) (docs/operations.md), so that
+# projecting the stream again (rebuild_read_models into an empty database) gives each match its id.
+MATCH_ID_NAMESPACE = uuid.UUID("5b0c7f3e-2f4a-4d8e-9a61-7c1e0b7d9a25")
+
+
+def match_id_for(room_id: str, started_at: datetime) -> uuid.UUID:
+    """The id of the multiplayer match (room_id, started_at): the same whoever projects it, whenever."""
+    return uuid.uuid5(MATCH_ID_NAMESPACE, f"{room_id}|{started_at.astimezone(UTC).isoformat()}")
 
 
 def _registered_user_ids(player_ids: set[str]) -> set[str]:
@@ -41,8 +51,8 @@ def matches_record_from_game_ends(
 ) -> list[Match]:
     """Write each finished match and its players; return only the matches that were new.
 
-    ``ids``: the id of a match by (room_id, started_at), where it is known (a rebuild from the archive);
-    any other match gets a new one.
+    ``ids``: the id of a match by (room_id, started_at), where it is known (a rebuild from the archive,
+    which keeps the id the match had); any other match's is derived from that key (`match_id_for`).
 
     One statement inserts all matches with ON CONFLICT DO NOTHING, so redelivery, a replay of the
     stream and several projectors at once never add a second row. Rows go in a fixed order so two
@@ -51,7 +61,10 @@ def matches_record_from_game_ends(
     if not ends:
         return []
     ordered = sorted(ends, key=lambda end: (end.room_id, end.started_at))
-    rows = [(end, (ids or {}).get((end.room_id, end.started_at)) or uuid.uuid4()) for end in ordered]
+    rows = [
+        (end, (ids or {}).get((end.room_id, end.started_at)) or match_id_for(end.room_id, end.started_at))
+        for end in ordered
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         inserted_at = cursor.fetchone()[0]

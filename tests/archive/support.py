@@ -34,10 +34,19 @@ def project(room_id: str, events: list[tuple[dict, str]]) -> Match:
 
 
 def publish_and_project_many(count: int, rooms: int) -> list[Match]:
-    """``count`` matches over ``rooms`` rooms, published in one go and projected in one call (fast to set up)."""
-    import json as _json
+    """``count`` matches over ``rooms`` rooms, published in one go and projected in one call (fast to set up).
 
-    matches = [(f"room-{n % rooms}", match_events(f"room-{n % rooms}", index=n)) for n in range(count)]
+    They started a second apart up to now, as live traffic would: a match read back from the stream is
+    then found from its start time, not by reading its room from the first match on.
+    """
+    import json as _json
+    from datetime import UTC, datetime, timedelta
+
+    first = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=count)
+    matches = [
+        (f"room-{n % rooms}", match_events(f"room-{n % rooms}", started_at=first + timedelta(seconds=n)))
+        for n in range(count)
+    ]
     publish_raw(
         (f"game.{room}.events", _json.dumps(event).encode(), {"Nats-Msg-Id": msg_id})
         for room, events in matches

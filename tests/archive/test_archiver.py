@@ -105,3 +105,19 @@ def test_a_match_waits_for_the_key_moment_detector_to_have_acknowledged_its_game
         assert Match.objects.get(pk=match.pk).archived_at is None
         run_async(with_jetstream(lambda js: js.delete_consumer(settings.GAME_EVENTS_STREAM, "key-moment-detector")))
         wait_until(lambda: Match.objects.get(pk=match.pk).archived_at is not None, timeout=20)
+
+
+def test_a_game_end_the_projector_passed_without_a_match_is_let_go(stream, archive_store, caplog):
+    events = publish_match_with_moment("room-n", 0)  # never projected: as a game_end the projector refused
+
+    async def projector_acknowledges_everything(js):
+        subscription = await js.pull_subscribe("game.*.events", durable="match-projector")
+        for message in await subscription.fetch(len(events), timeout=5):
+            await message.ack_sync()
+
+    run_async(with_jetstream(projector_acknowledges_everything))
+    with BackgroundConsumer(MatchArchiver(store=archive_store, settle_seconds=0), stop_when_idle=True) as archiver:
+        archiver.thread.join(timeout=30)
+        assert not archiver.thread.is_alive(), "the game_end was nakked again and again"
+    assert "game_end never projected" in caplog.text
+    assert not Match.objects.exists()

@@ -11,8 +11,15 @@ from devtools.embedded import EmbeddedNats
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "deploy" / "nats-cluster"
-ROLES = ("GAME_SERVER", "PROJECTOR", "DETECTOR", "WEB", "ADMIN")
-USERS = {"GAME_SERVER": "game-server", "PROJECTOR": "projector", "DETECTOR": "detector", "WEB": "web", "ADMIN": "admin"}
+ROLES = ("GAME_SERVER", "PROJECTOR", "DETECTOR", "WEB", "ARCHIVER", "ADMIN")
+USERS = {
+    "GAME_SERVER": "game-server",
+    "PROJECTOR": "projector",
+    "DETECTOR": "detector",
+    "WEB": "web",
+    "ARCHIVER": "archiver",
+    "ADMIN": "admin",
+}
 
 
 @pytest.fixture
