@@ -24,8 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.public import PublicApiMixin
+from history.public_selectors import match_get_public
 from history.replay import Replay, ReplayGone, ReplayNotFound, replay_match
-from history.selectors import match_get_for_user
 from streaming.world import NATS_UNAVAILABLE
 
 
@@ -72,7 +73,7 @@ def mark_revalidated(response: HttpResponse, etag: str) -> HttpResponse:
 
 
 @method_decorator(gzip_page, name="dispatch")
-class MatchReplayApi(APIView):
+class MatchReplayApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="matches_replay",
         summary="A match's events and key moments, in stream order",
@@ -85,15 +86,15 @@ class MatchReplayApi(APIView):
         responses={
             200: ReplayOutput,
             304: OpenApiResponse(description="Unchanged since the ETag given in If-None-Match."),
-            404: OpenApiResponse(description="No such match among yours, or a solo match (solo has no events)."),
+            404: OpenApiResponse(description="No such match, or a solo match (solo has no events)."),
             410: OpenApiResponse(description="The stream no longer holds this match's events."),
             503: OpenApiResponse(description="The event stream is unreachable."),
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        match = match_get_for_user(user=request.user, match_id=match_id)
+        match = match_get_public(match_id=match_id)
         if match is None:
-            raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
+            raise NotFound("No match with this id (a match id is a UUID).")
         if not match.room_id:
             raise NotFound("Solo matches have no replay: only their result is recorded.")
         try:

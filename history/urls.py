@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from history.apis import MatchDetailApi, MatchListApi
+from history.public_apis import PlayerMatchListApi, TournamentListApi, TournamentMatchListApi
 from history.replay_apis import MatchReplayApi
 
 # "(?:/)?$": every route answers with and without a trailing slash (APPEND_SLASH is off), and the
@@ -10,4 +11,11 @@ urlpatterns = [
     re_path(r"^matches(?:/)?$", MatchListApi.as_view(), name="match-list"),
     re_path(r"^matches/(?P<match_id>[^/]+)(?:/)?$", MatchDetailApi.as_view(), name="match-detail"),
     re_path(r"^matches/(?P<match_id>[^/]+)/replay(?:/)?$", MatchReplayApi.as_view(), name="match-replay"),
+    re_path(r"^players/(?P<user_id>[^/]+)/matches(?:/)?$", PlayerMatchListApi.as_view(), name="player-matches"),
+    re_path(r"^tournaments(?:/)?$", TournamentListApi.as_view(), name="tournament-list"),
+    re_path(
+        r"^tournaments/(?P<tournament_id>[^/]+)/matches(?:/)?$",
+        TournamentMatchListApi.as_view(),
+        name="tournament-matches",
+    ),
 ]

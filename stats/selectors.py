@@ -138,6 +138,7 @@ WITH best AS (
     SELECT DISTINCT ON (p.user_id) p.user_id, p.score, p.match_id, p.ended_at
     FROM match_players p
     WHERE p.mode = 'solo' AND p.user_id IS NOT NULL AND p.ended_at >= %(start)s
+      AND p.user_id NOT IN (SELECT id FROM users WHERE profile_private)
     ORDER BY p.user_id, p.score DESC, p.ended_at, p.match_id
 ), ranked AS (
     SELECT * FROM best ORDER BY score DESC, ended_at, user_id LIMIT {limit}
@@ -149,7 +150,7 @@ ORDER BY r.score DESC, r.ended_at, r.user_id
 _SOLO_ALL_SQL = sql.SQL("""
 SELECT t.user_id, u.username, t.best_score, t.best_match_id, t.best_ended_at
 FROM player_totals t JOIN users u ON u.id = t.user_id
-WHERE t.mode = 'solo'
+WHERE t.mode = 'solo' AND NOT u.profile_private
 ORDER BY t.best_score DESC, t.best_ended_at, t.user_id
 LIMIT {limit}
 """)
@@ -197,7 +198,7 @@ def _ratios(wins: str, matches: str, placement_sum: str) -> dict[str, sql.Compos
 _MULTIPLAYER_ALL_SQL = sql.SQL("""
 SELECT t.user_id, u.username, t.wins, t.matches, CAST({win_rate} AS float8), CAST({average_placement} AS float8)
 FROM player_totals t JOIN users u ON u.id = t.user_id
-WHERE t.mode = 'multiplayer'
+WHERE t.mode = 'multiplayer' AND NOT u.profile_private
 ORDER BY t.wins DESC, {average_placement}, t.matches DESC, t.user_id
 LIMIT {limit}
 """)

@@ -32,7 +32,7 @@ def test_schemathesis_finds_no_failure_of_any_check(stream, tmp_path):
     port = free_port()
     # No throttle: thousands of requests from one address would be answered 429 (documented) and test
     # nothing else.
-    env = {**subprocess_env(), "AUTH_THROTTLE_RATE": ""}
+    env = {**subprocess_env(), "AUTH_THROTTLE_RATE": "", "PUBLIC_THROTTLE_RATE": ""}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         cwd=ROOT,

@@ -125,7 +125,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Most multiplayer wins of the period */
+        /**
+         * Most multiplayer wins of the period
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["leaderboards_multiplayer"];
         put?: never;
         post?: never;
@@ -142,7 +145,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Best solo scores of the period */
+        /**
+         * Best solo scores of the period
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["leaderboards_solo"];
         put?: never;
         post?: never;
@@ -176,7 +182,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One match with its players */
+        /**
+         * One match with its players (public)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["matches_retrieve"];
         put?: never;
         post?: never;
@@ -206,6 +215,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account */
+        get: operations["me_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete the caller's account
+         * @description The user row, its sessions and refresh tokens and its solo results go; its multiplayer rows stay with user_id null, shown under the player id (the guest form of a name).
+         */
+        delete: operations["me_delete"];
+        options?: never;
+        head?: never;
+        /** Make the caller's profile private or public */
+        patch: operations["me_update"];
+        trace?: never;
+    };
     "/api/me/stats": {
         parameters: {
             query?: never;
@@ -226,6 +257,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/players/{user_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's public history: as GET /api/matches, for any player
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["players_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/players/{user_id}/stats": {
         parameters: {
             query?: never;
@@ -234,7 +285,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A player's stats (profiles are public to signed-in users)
+         * A player's stats (public unless the profile is private)
          * @description Totals and figures of the player's multiplayer and solo matches started in [since, until).
          */
         get: operations["players_stats"];
@@ -257,6 +308,46 @@ export interface paths {
         put?: never;
         /** Record a finished solo game */
         post: operations["solo_results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tournaments, most recently played first (100 at most)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["tournaments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{tournament_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tournament's matches, newest first, in cursor pages
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["tournaments_matches"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -357,6 +448,14 @@ export interface components {
              */
             apm: number | null;
         };
+        MeOutput: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            profile_private: boolean;
+            /** Format: date-time */
+            date_joined: string;
+        };
         /**
          * @description * `multiplayer` - Multiplayer
          *     * `solo` - Solo
@@ -434,12 +533,23 @@ export interface components {
              */
             last_played_at: string | null;
         };
+        PatchedMeUpdateInputRequest: {
+            /** @description Hide your history and stats from others, and from the boards. */
+            profile_private?: boolean;
+        };
         PlayerStats: {
             /** Format: uuid */
             user_id: string;
             username: string;
             multiplayer: components["schemas"]["MultiplayerStats"];
             solo: components["schemas"]["SoloStats"];
+        };
+        /**
+         * @description simplejwt's, with a 401 rather than a 500 for a token whose user was deleted since (docs/api.md,
+         *     account deletion: the user's refresh tokens are deleted with it, so none is on the blacklist).
+         */
+        RefreshRequest: {
+            refresh: string;
         };
         RegisterInputRequest: {
             username: string;
@@ -589,8 +699,24 @@ export interface components {
         TokenRefresh: {
             readonly access: string;
         };
-        TokenRefreshRequest: {
-            refresh: string;
+        TournamentList: {
+            results: components["schemas"]["TournamentOutput"][];
+        };
+        TournamentOutput: {
+            tournament_id: string;
+            matches: number;
+            /** @description Distinct player ids (a guest counts by their player_id). */
+            players: number;
+            /**
+             * Format: date-time
+             * @description started_at of its first match.
+             */
+            first_match_at: string;
+            /**
+             * Format: date-time
+             * @description started_at of its last match.
+             */
+            last_match_at: string;
         };
         UserOutput: {
             /** Format: uuid */
@@ -844,7 +970,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
@@ -948,6 +1074,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
         };
     };
     leaderboards_solo: {
@@ -988,6 +1123,15 @@ export interface operations {
             };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1075,8 +1219,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match, or the caller did not play in it. */
+            /** @description No such match. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1123,7 +1276,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match among yours, or a solo match (solo has no events). */
+            /** @description No such match, or a solo match (solo has no events). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,8 +1294,122 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description The event stream is unreachable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong or missing password. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedMeUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description Field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1194,6 +1461,85 @@ export interface operations {
             };
         };
     };
+    players_matches: {
+        parameters: {
+            query?: {
+                /** @description Take it from a 'next' or 'previous' link. */
+                cursor?: string;
+                /**
+                 * @description * `multiplayer` - Multiplayer
+                 *     * `solo` - Solo
+                 */
+                mode?: "multiplayer" | "solo";
+                page_size?: number;
+                /** @description Matches started at or after this instant. */
+                since?: string;
+                /** @description Matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchPageOutput"];
+                };
+            };
+            /** @description Field errors in the query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No player with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     players_stats: {
         parameters: {
             query?: {
@@ -1236,8 +1582,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No user with this id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1309,6 +1673,104 @@ export interface operations {
             };
         };
     };
+    tournaments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TournamentList"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    tournaments_matches: {
+        parameters: {
+            query?: {
+                /** @description Take it from a 'next' or 'previous' link. */
+                cursor?: string;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tournament_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchPageOutput"];
+                };
+            };
+            /** @description Field errors in the query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No match has this tournament_id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     tournaments_standings: {
         parameters: {
             query?: never;
@@ -1339,6 +1801,15 @@ export interface operations {
             };
             /** @description No match has this tournament_id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
