@@ -2,6 +2,8 @@ import { useParams } from 'react-router';
 import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, formatPlayTime, formatWhen } from '../../lib/format';
+import { MatchTable } from '../public/MatchTable';
+import { playerMatchesPath } from '../public/api';
 import { usePlayerStats } from './api';
 
 type Figure = [label: string, value: string];
@@ -93,6 +95,13 @@ export function PlayerPage() {
           empty={stats.solo.matches === 0 ? 'No solo games yet.' : null}
         />
       </div>
+      <h2>Recent matches</h2>
+      <MatchTable
+        firstPage={playerMatchesPath(id)}
+        caption={`${stats.username}’s matches, newest first`}
+        empty="No matches yet."
+        what="player"
+      />
     </section>
   );
 }
