@@ -1,4 +1,4 @@
-/* global console, process, document */
+/* global console, process, document, URL */
 // The public pages in headless Chromium (tests/web/test_public_browser.py seeds the matches):
 //   node e2e/public/journey.mjs SCENARIO CONFIG_JSON
 // `visitor`: signed out, the home page, the bar, the leaderboards, /tournaments and a tournament, a
