@@ -17,6 +17,7 @@ SUITES = [
     "consumer_metrics",
     "partitions",
     "replay",
+    "share",
     "api",
     "stats",
     "detector_memory",
