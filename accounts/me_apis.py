@@ -18,9 +18,18 @@ class MeOutputSerializer(serializers.Serializer):
     date_joined = serializers.DateTimeField()
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only: DRF's own also takes 0, 1, "yes", "on"…, which the schema does not say."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class MeUpdateInputSerializer(serializers.Serializer):
-    profile_private = serializers.BooleanField(
-        help_text="Hide your history and stats from others, and from the boards."
+    profile_private = StrictBooleanField(
+        required=False, help_text="Hide your history and stats from others, and from the boards."
     )
 
 
@@ -42,7 +51,9 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         params = MeUpdateInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        user = user_set_private(user=request.user, private=params.validated_data["profile_private"])
+        user = request.user
+        if "profile_private" in params.validated_data:  # PATCH: what is not given stays as it is
+            user = user_set_private(user=user, private=params.validated_data["profile_private"])
         return Response(MeOutputSerializer(user).data)
 
     @extend_schema(

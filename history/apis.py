@@ -47,7 +47,8 @@ class MatchCursorPagination:
     def paginate(self, request: Request, fetch: Callable[..., list[MatchListRow]]) -> list[MatchListRow]:
         """The page the request's cursor points at; ``fetch(after=, newer=, limit=)`` reads rows."""
         self.base_url = request.build_absolute_uri()
-        cursor = request.query_params.get(self.cursor_query_param)
+        # An empty cursor is no cursor, as any optional query parameter given empty (docs/api.md).
+        cursor = request.query_params.get(self.cursor_query_param) or None
         position, backwards = self._decode(cursor) if cursor is not None else (None, False)
         rows = fetch(after=position, newer=backwards, limit=self.page_size + 1)
         has_more = len(rows) > self.page_size

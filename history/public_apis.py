@@ -97,6 +97,6 @@ class TournamentMatchListApi(PublicApiMixin, APIView):
         params.is_valid(raise_exception=True)
         paginator = MatchCursorPagination(page_size=params.validated_data["page_size"])
         page = paginator.paginate(request, partial(tournament_match_page, tournament_id=tournament_id))
-        if not page and request.query_params.get("cursor") is None:
+        if not page and not request.query_params.get("cursor"):
             raise NotFound("No match of a tournament with this id.")
         return paginator.get_paginated_response(MatchOutputSerializer(page, many=True).data)

@@ -65,3 +65,15 @@ def test_deletion_with_a_wrong_password_is_400_and_deletes_nothing(alice):
     assert response.status_code == 400 and "password" in response.json()
     assert api_client_for(alice).delete("/api/me", {}, format="json").status_code == 400
     assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_patch_takes_json_booleans_only_and_an_empty_patch_changes_nothing(alice):
+    client = api_client_for(alice)
+    assert client.patch("/api/me", {"profile_private": 1}, format="json").status_code == 400
+    assert client.patch("/api/me", {}, format="json").json()["profile_private"] is False
+
+
+def test_the_schema_documents_the_deletions_password_body(db):
+    schema = APIClient().get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    body = schema["paths"]["/api/me"]["delete"]["requestBody"]
+    assert body["required"] is True and "application/json" in body["content"]

@@ -448,6 +448,9 @@ export interface components {
              */
             apm: number | null;
         };
+        MeDeleteInputRequest: {
+            password: string;
+        };
         MeOutput: {
             /** Format: uuid */
             id: string;
@@ -1349,7 +1352,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeDeleteInputRequest"];
+            };
+        };
         responses: {
             /** @description No response body */
             204: {
