@@ -305,6 +305,7 @@ def test_a_signed_out_visitor_opens_a_shared_match_and_a_replay_link_at_its_fram
     assert shared["matchPath"] == tour["match"]["path"] and shared["signInLinks"] == 1
     assert (shared["replay"]["t"], shared["replay"]["slider"]) == (replay["tetris"]["t"],) * 2
     assert shared["replay"]["boards"] == replay["tetris"]["boards"]
+    assert shared["copied"] == f"{pages['base']}{replay['path']}?t={replay['tetris']['t']}"  # Copy link
     assert tour["errors"] == []
 
 

@@ -1,4 +1,4 @@
-/* global console, process, window, document, localStorage, sessionStorage, indexedDB, URL */
+/* global console, process, window, document, localStorage, sessionStorage, indexedDB, URL, navigator */
 // The history, match and replay pages in headless Chromium on the real stack, the way a player goes
 // through them (tests/web/test_history_browser.py seeds the matches and checks what this records
 // against the API and against boards it computes itself):
@@ -254,6 +254,11 @@ async function tourScenario(browser) {
   result.shared = { matchPath: new URL(otherPage.url()).pathname, signInLinks: await bar.getByRole('link', { name: 'Sign in' }).count() };
   await otherPage.goto(link);
   result.shared.replay = await position(otherPage);
+  // "Copy link" gives the replay's URL at the position shown, for the next person.
+  await other.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await otherPage.getByRole('button', { name: 'Copy link' }).click();
+  await otherPage.getByRole('status').filter({ hasText: 'Link copied' }).waitFor(WAIT);
+  result.shared.copied = await otherPage.evaluate(() => navigator.clipboard.readText());
   await other.close();
   return result;
 }
