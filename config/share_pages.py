@@ -86,8 +86,12 @@ def match_card(request: HttpRequest, match_id: str) -> HttpResponse:
             cache.set(f"card-png:{etag}", png, PNG_CACHE_SECONDS)
         response = HttpResponse(png, content_type="image/png")
     response["ETag"] = etag
-    # Public: the card holds nothing a signed-out visitor may not see; a chat's proxy may keep it an hour.
-    patch_cache_control(response, public=True, max_age=3600)
+    if match.room_id and cache.get(f"card-boards:{match.id}") is None:
+        # The stream could not be read: this card has no boards, and the next ask should try again.
+        patch_cache_control(response, no_cache=True)
+    else:
+        # Public: the card holds nothing a signed-out visitor may not see; a chat's proxy may keep it an hour.
+        patch_cache_control(response, public=True, max_age=3600)
     return response
 
 

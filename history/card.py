@@ -33,7 +33,8 @@ FILLED = (120, 170, 255)
 WINNER = (255, 200, 60)
 TEXT = (235, 238, 245)
 MUTED = (150, 158, 178)
-# A finished match's boards never change: kept per worker so that a card is read from the stream once.
+# A finished match's boards never change: kept per worker so that a card is read from the stream once
+# (under "card-boards:{match id}"; config/share_pages.py reads its absence as "the stream was away").
 BOARDS_CACHE_SECONDS = 24 * 3600
 
 

@@ -78,6 +78,8 @@ def test_the_card_and_the_page_answer_304_to_their_etag(stream, built, db):
         assert first.status_code == 200 and first["ETag"]
         again = Client().get(path, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304 and again.content == b""
+    # Its events are gone for good (not in the stream): the names-only card may be kept an hour.
+    assert "max-age=3600" in Client().get(f"/matches/{match.id}/card.png")["Cache-Control"]
 
 
 def test_an_unknown_match_has_no_card_and_its_page_no_tags(built, db):
@@ -92,3 +94,14 @@ def test_final_boards_are_each_players_last_lock_with_full_rows_removed():
         {"type": "piece_lock", "player_id": "b", "data": {"board": ["..OO......"]}},
     ]
     assert final_boards(events) == {"a": ["O........."], "b": ["..OO......"]}
+
+
+def test_a_card_drawn_while_the_stream_is_away_is_not_kept(built, db, settings):
+    from django.core.cache import cache
+
+    match = match_create(users=[user_create(username="dave"), None])
+    cache.delete(f"card-boards:{match.id}")
+    settings.NATS_SERVERS = ["nats://127.0.0.1:9"]  # nothing listens there
+    away = Client().get(f"/matches/{match.id}/card.png")
+    assert away.status_code == 200 and "no-cache" in away["Cache-Control"]
+    assert Image.open(io.BytesIO(away.content)).size == (1200, 630)  # names and placements only
