@@ -5,6 +5,7 @@ from django.core.cache import BaseCache, caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.addresses import client_address
 from accounts.lockout import refuse_locked_sign_in
+from accounts.models import User
 from accounts.serializers import RegisterInputSerializer, SignInSerializer, UserOutputSerializer
 from accounts.services import user_register
 
@@ -91,6 +93,17 @@ class TokenObtainApi(TokenObtainPairView):
         return super().post(request, *args, **kwargs)
 
 
+class RefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's, with a 401 rather than a 500 for a token whose user was deleted since (docs/api.md,
+    account deletion: the user's refresh tokens are deleted with it, so none is on the blacklist)."""
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist:
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account") from None
+
+
 @extend_schema_view(
     post=extend_schema(
         responses={
@@ -100,4 +113,5 @@ class TokenObtainApi(TokenObtainPairView):
     )
 )
 class TokenRefreshApi(TokenRefreshView):
+    serializer_class = RefreshSerializer
     throttle_classes = (AuthRateThrottle,)

@@ -38,11 +38,16 @@ class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The username as names are compared (accounts/names.py), unique: `Alice` and a full-width `alice` are one.
     username_key = UsernameKeyField(unique=True, editable=False)
+    # Their stats and history pages answer 403 to others, and they are left out of the leaderboards;
+    # their matches stay public, being the other players' too (docs/api.md, private profiles).
+    profile_private = models.BooleanField(default=False, db_default=False)
 
     objects = PlayerManager()
 
     class Meta:
         db_table = "users"
+        # The leaderboards leave these few out (stats/selectors.py): an index of just them.
+        indexes = [models.Index(fields=["id"], condition=models.Q(profile_private=True), name="users_private_idx")]
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A save of the username alone must carry its key along (pre_save runs for the fields saved).

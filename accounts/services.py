@@ -1,9 +1,13 @@
 """Writes for accounts."""
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
 from accounts.names import USERNAME_RULE, username_is_valid, username_key, username_normal_form
@@ -47,3 +51,30 @@ def demo_users_get_or_create(*, usernames: tuple[str, ...] = DEMO_USERNAMES) -> 
     return [
         User.objects.get_or_create(username=name, defaults={"password": make_password(None)})[0] for name in usernames
     ]
+
+
+WRONG_PASSWORD = "This is not your password."
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> None:
+    """Delete the account (docs/api.md, account deletion); ValidationError on ``password`` when it is wrong.
+
+    Its refresh tokens (simplejwt keeps them with user SET_NULL, so they are deleted here, their
+    blacklist entries with them) and its Django sessions (the admin's) go first. Its solo results go
+    with the user row (a pre_delete receiver of history's); its multiplayer rows stay, user_id null.
+    """
+    if not user.check_password(password):
+        raise ValidationError({"password": [WRONG_PASSWORD]})
+    OutstandingToken.objects.filter(user=user).delete()
+    user_id = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == user_id:
+            session.delete()
+    user.delete()
+
+
+def user_set_private(*, user: User, private: bool) -> User:
+    user.profile_private = private
+    user.save(update_fields=["profile_private"])
+    return user

@@ -19,17 +19,19 @@ from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.public import PublicApiMixin
 from archive.document import replay_etag
 from archive.reads import match_replay_document
 from archive.solo_replay import solo_replay
 from archive.store import ArchiveUnreadable
+from history.public_selectors import match_get_public
 from history.replay import ReplayGone, ReplayNotFound
-from history.selectors import MatchRow, match_get_for_user
+from history.selectors import MatchRow
 from solo.models import SoloRun
 from solo.verifier import VerifierUnavailable
 from streaming.world import NATS_UNAVAILABLE
@@ -126,7 +128,7 @@ def mark_revalidated(response: HttpResponse, etag: str) -> HttpResponse:
 
 
 @method_decorator(gzip_page, name="dispatch")
-class MatchReplayApi(APIView):
+class MatchReplayApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="matches_replay",
         summary="A match's events and key moments, in stream order",
@@ -142,7 +144,8 @@ class MatchReplayApi(APIView):
         responses={
             200: ReplayOutput,
             304: OpenApiResponse(description="Unchanged since the ETag given in If-None-Match."),
-            404: OpenApiResponse(description="No such match among yours, or a solo match without a verified run."),
+            400: OpenApiResponse(description="A download value other than 1."),
+            404: OpenApiResponse(description="No such match, or a solo match without a verified run."),
             410: OpenApiResponse(description="Neither the stream nor the archive holds this match's events."),
             503: OpenApiResponse(
                 description="The event stream, the archive the match is kept in, or a solo run's verifier is "
@@ -151,14 +154,19 @@ class MatchReplayApi(APIView):
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        match = match_get_for_user(user=request.user, match_id=match_id)
+        download = request.query_params.get("download") or None  # empty: not given (docs/api.md)
+        if download not in (None, "1"):
+            raise ValidationError(
+                {"download": ["Give download=1 to have the replay answered as a file, or leave it out."]}
+            )
+        match = match_get_public(match_id=match_id)  # public (docs/api.md, public reads)
         if match is None:
-            raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
+            raise NotFound("No match with this id (a match id is a UUID).")
         # A solo match has no events in the stream: a verified one's are its run's, played again.
         document, etag = (_solo_replay_document if not match.room_id else _match_document)(request, match)
         if document is None:
             return mark_revalidated(HttpResponseNotModified(), etag)
         response = Response(document)
-        if request.query_params.get("download") == "1":  # saved as a file by a browser (docs/operations.md)
+        if download == "1":  # saved as a file by a browser (docs/operations.md)
             response["Content-Disposition"] = f'attachment; filename="replay-{match.id}.json"'
         return mark_revalidated(response, etag)

@@ -18,6 +18,7 @@ SUITES = [
     "partitions",
     "replay",
     "archive",
+    "share",
     "api",
     "stats",
     "detector_memory",

@@ -115,7 +115,7 @@ def run(servers, quick: bool) -> list[Row]:
         "playSeconds": 4 if quick else 12,  # the match lasts 13.7 s at 4x
     }
     # No sign-in throttle: every measured navigation refreshes the session once.
-    with Gunicorn(workers=2, env={"AUTH_THROTTLE_RATE": ""}) as web:
+    with Gunicorn(workers=2, env={"AUTH_THROTTLE_RATE": "", "PUBLIC_THROTTLE_RATE": ""}) as web:
         config["base"] = f"http://127.0.0.1:{web.port}"
         pages = node_bench_line(["node", "bench/webPages.mjs", json.dumps(config)], env)
     # The browser rows are CPU-bound on two shared cores: the load says how far to trust them.

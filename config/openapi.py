@@ -98,6 +98,17 @@ class TruthfulAutoSchema(AutoSchema):
                 response["content"] = {"application/json": {"schema": schema}}
         return operation
 
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        # drf-spectacular documents bodies of PUT, PATCH and POST only; a DELETE that declares one
+        # (DELETE /api/me takes the password) is documented like a POST's.
+        if self.method != "DELETE" or self.get_request_serializer() is None:
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
     def _is_throttled(self) -> bool:
         # get_throttles, not throttle_classes: a view may throttle some methods only (the session routes).
         return bool(self.view.get_throttles())

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from config.health import healthz
 from config.metrics_web import metrics_view
+from config.share_pages import share_urlpatterns
 from config.web_client import client_urlpatterns
 from streaming.admin import streaming_status_view
 
@@ -26,5 +27,6 @@ urlpatterns = [
     path("api/", include("solo.urls")),
     path("api/", include("stats.urls")),
     path("api/", include("config.schema_urls")),
+    *share_urlpatterns(),
     *client_urlpatterns(),
 ]

@@ -43,8 +43,10 @@ CLIENT_ROUTES = (
     r"matches/[^/]+/replay",
     r"players/[^/]+",
     r"leaderboards",
+    r"tournaments",
     r"tournaments/[^/]+",
     r"play",
+    r"settings",
 )
 
 

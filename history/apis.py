@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from history.selectors import MatchListRow, match_get_for_user, match_page_for_user
+from accounts.public import PublicApiMixin
+from history.public_selectors import match_get_public
+from history.selectors import MatchListRow, match_page_for_user
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer, MatchPageOutputSerializer
 
 INVALID_CURSOR = "This cursor is not valid; follow the 'next' or 'previous' link of an earlier page."
@@ -45,7 +47,8 @@ class MatchCursorPagination:
     def paginate(self, request: Request, fetch: Callable[..., list[MatchListRow]]) -> list[MatchListRow]:
         """The page the request's cursor points at; ``fetch(after=, newer=, limit=)`` reads rows."""
         self.base_url = request.build_absolute_uri()
-        cursor = request.query_params.get(self.cursor_query_param)
+        # An empty cursor is no cursor, as any optional query parameter given empty (docs/api.md).
+        cursor = request.query_params.get(self.cursor_query_param) or None
         position, backwards = self._decode(cursor) if cursor is not None else (None, False)
         rows = fetch(after=position, newer=backwards, limit=self.page_size + 1)
         has_more = len(rows) > self.page_size
@@ -113,18 +116,18 @@ class MatchListApi(APIView):
         return paginator.get_paginated_response(MatchOutputSerializer(page, many=True).data)
 
 
-class MatchDetailApi(APIView):
+class MatchDetailApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="matches_retrieve",
-        summary="One match with its players",
+        summary="One match with its players (public)",
         parameters=[OpenApiParameter("match_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={
             200: MatchOutputSerializer,
-            404: OpenApiResponse(description="No such match, or the caller did not play in it."),
+            404: OpenApiResponse(description="No such match."),
         },
     )
     def get(self, request: Request, match_id: str) -> Response:
-        match = match_get_for_user(user=request.user, match_id=match_id)
+        match = match_get_public(match_id=match_id)
         if match is None:
-            raise NotFound("No match with this id among the matches you played (a match id is a UUID).")
+            raise NotFound("No match with this id (a match id is a UUID).")
         return Response(MatchOutputSerializer(match).data)

@@ -11,3 +11,11 @@ class HistoryConfig(AppConfig):
         from streaming.registry import register_consumer
 
         register_consumer(PROJECTOR_DURABLE, MatchProjector, retry_poison=retry_poison)
+
+        # A deleted account's solo results go with it, however it is deleted (the API or the admin).
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        from history.services import user_pre_delete_receiver
+
+        pre_delete.connect(user_pre_delete_receiver, sender=get_user_model(), dispatch_uid="history-solo-results")

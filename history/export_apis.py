@@ -2,25 +2,24 @@
 
 One match a line in the shape of section 6, read a keyset page of 1,000 at a time (the history page's
 query) and streamed as it is read, so memory stays flat whatever the player's count. Visible as the
-player's stats are (to signed-in users); `Content-Disposition` names a file.
+player's history is (docs/api.md, public reads: to anyone, 403 for a private profile but to its
+player); `Content-Disposition` names a file.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
+from accounts.public import PublicApiMixin, public_player
 from history.selectors import match_page_for_user
 from history.serializers import MatchListInputSerializer, MatchOutputSerializer
 
@@ -49,7 +48,7 @@ def match_lines(
         after = page[-1].position
 
 
-class PlayerMatchesExportApi(APIView):
+class PlayerMatchesExportApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="players_matches_export",
         summary="A player's matches as JSON lines, newest first",
@@ -60,16 +59,12 @@ class PlayerMatchesExportApi(APIView):
         ],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="JSON lines"),
+            403: OpenApiResponse(description="The profile is private (to everyone but its player)."),
             404: OpenApiResponse(description="No user with this id."),
         },
     )
     def get(self, request: Request, user_id: str) -> StreamingHttpResponse:
-        try:
-            user = get_user_model().objects.filter(pk=uuid.UUID(user_id)).first()
-        except ValueError:
-            user = None
-        if user is None:
-            raise NotFound("No player with this id; a player's id is their user id (a UUID).")
+        user = public_player(user_id=user_id, viewer=request.user)  # 404 unknown, 403 private to others
         params = ExportInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters: dict[str, Any] = dict(params.validated_data)

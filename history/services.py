@@ -121,3 +121,16 @@ def matches_record_from_game_ends(
         )
         for end, match_id in new
     ]
+
+
+def solo_results_delete(*, user_id: uuid.UUID) -> None:
+    """Delete the solo matches of a user whose account is being deleted (docs/api.md, account deletion).
+
+    A solo match has one player, so it is theirs alone; multiplayer rows are the other players' too and
+    stay (their user_id is set null by the foreign key). The stats triggers recount on the delete.
+    """
+    Match.objects.filter(mode=Match.Mode.SOLO, players__user_id=user_id).delete()
+
+
+def user_pre_delete_receiver(sender: type, instance: object, **kwargs: object) -> None:
+    solo_results_delete(user_id=instance.pk)

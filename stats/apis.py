@@ -1,6 +1,5 @@
 """Player stats and leaderboards (docs/api.md, stats): thin views over stats.selectors."""
 
-import uuid
 from dataclasses import asdict
 
 from drf_spectacular.types import OpenApiTypes
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.public import PublicApiMixin, public_player
 from stats import serializers
 from stats.selectors import leaderboard_multiplayer, leaderboard_solo, player_stats, solo_bests
 from stats.standings import tournament_standings
@@ -28,25 +28,23 @@ def _stats_response(request: Request, user: User) -> Response:
     return Response(serializers.PlayerStatsSerializer(stats).data)
 
 
-class PlayerStatsApi(APIView):
+class PlayerStatsApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="players_stats",
-        summary="A player's stats (profiles are public to signed-in users)",
+        summary="A player's stats (public unless the profile is private)",
         description="Totals and figures of the player's multiplayer and solo matches started in [since, until).",
         parameters=[
             OpenApiParameter("user_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
             serializers.StatsInputSerializer,
         ],
-        responses={**_STATS_RESPONSES, 404: OpenApiResponse(description="No user with this id.")},
+        responses={
+            **_STATS_RESPONSES,
+            403: OpenApiResponse(description="The profile is private (to everyone but its player)."),
+            404: OpenApiResponse(description="No user with this id."),
+        },
     )
     def get(self, request: Request, user_id: str) -> Response:
-        try:
-            user = User.objects.filter(pk=uuid.UUID(user_id)).first()
-        except ValueError:
-            user = None
-        if user is None:
-            raise NotFound("No player with this id; a player's id is their user id (a UUID).")
-        return _stats_response(request, user)
+        return _stats_response(request, public_player(user_id=user_id, viewer=request.user))
 
 
 class MyStatsApi(APIView):
@@ -73,7 +71,7 @@ def _leaderboard_response(request: Request, select) -> Response:
     return Response({"period": period, "results": [asdict(row) for row in select(period=period)]})
 
 
-class SoloLeaderboardApi(APIView):
+class SoloLeaderboardApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="leaderboards_solo",
         summary="Best verified solo runs of a mode and period",
@@ -91,7 +89,7 @@ class SoloLeaderboardApi(APIView):
         return Response({"period": period, "mode": mode, "results": [asdict(row) for row in rows]})
 
 
-class MultiplayerLeaderboardApi(APIView):
+class MultiplayerLeaderboardApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="leaderboards_multiplayer",
         summary="Most multiplayer wins of the period",
@@ -102,7 +100,7 @@ class MultiplayerLeaderboardApi(APIView):
         return _leaderboard_response(request, leaderboard_multiplayer)
 
 
-class TournamentStandingsApi(APIView):
+class TournamentStandingsApi(PublicApiMixin, APIView):
     @extend_schema(
         operation_id="tournaments_standings",
         summary="A tournament's standings",

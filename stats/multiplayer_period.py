@@ -11,6 +11,8 @@ from player_days), so when it can, the board counts only the players who could b
   ``threshold`` wins of all time ranks below those 100, whatever the tie rules: only players with at
   least ``threshold`` wins of all time can be on the board. They are counted and ranked.
 
+Private profiles (docs/api.md) are left out at each step, so the pool is of players who can be shown.
+
 When they are many (a day, when everyone has won a few times) grouping the whole period is cheaper,
 and that is done instead. Both ways give the same rows, exactly; the tests run both.
 """
@@ -70,9 +72,13 @@ SELECT t.wins, (SELECT count(*) FROM player_totals WHERE mode = 'multiplayer' AN
 FROM (SELECT wins FROM counted WHERE matches > 0 ORDER BY wins DESC OFFSET {last} LIMIT 1) t
 """)
 _TOP_OF_ALL_TIME = sql.SQL(
-    "SELECT user_id FROM player_totals WHERE mode = 'multiplayer' ORDER BY wins DESC LIMIT {size}"
+    "SELECT user_id FROM player_totals WHERE mode = 'multiplayer' AND user_id NOT IN ({private})"
+    " ORDER BY wins DESC LIMIT {size}"
 )
-_CANDIDATES = sql.SQL("SELECT user_id FROM player_totals WHERE mode = 'multiplayer' AND wins >= %(threshold)s")
+_CANDIDATES = sql.SQL(
+    "SELECT user_id FROM player_totals WHERE mode = 'multiplayer' AND wins >= %(threshold)s"
+    " AND user_id NOT IN (SELECT id FROM users WHERE profile_private)"
+)
 
 # Ties by the lower average placement as shown (2 decimals), then more matches, then user_id.
 _RANKED = sql.SQL("""
@@ -80,7 +86,7 @@ WITH {first_day}, counted AS ({counts}), ranked AS (
     SELECT user_id, CAST(wins AS bigint) AS wins, CAST(matches AS bigint) AS matches,
            CAST({win_rate} AS float8) AS win_rate, {average_placement} AS average_placement
     FROM counted
-    WHERE matches > 0
+    WHERE matches > 0 AND user_id NOT IN (SELECT id FROM users WHERE profile_private)
     ORDER BY wins DESC, average_placement, matches DESC, user_id
     LIMIT {size}
 )
@@ -117,7 +123,11 @@ def _threshold(params: dict) -> tuple[int, int] | None:
     time; None when fewer than 100 of them played in the period."""
     query = _THRESHOLD.format(
         first_day=_FIRST_DAY,
-        counts=_COUNTS_OF.format(players=_TOP_OF_ALL_TIME.format(size=sql.Literal(POOL_SIZE))),
+        counts=_COUNTS_OF.format(
+            players=_TOP_OF_ALL_TIME.format(
+                size=sql.Literal(POOL_SIZE), private=sql.SQL("SELECT id FROM users WHERE profile_private")
+            )
+        ),
         last=sql.Literal(LEADERBOARD_SIZE - 1),
     )
     with connection.cursor() as cursor:

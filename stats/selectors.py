@@ -133,13 +133,15 @@ class SoloLeaderboardRow:
 # docs/api.md: verified runs only (the server replayed them), of one mode. Each registered player's
 # best run: the highest score (marathon, blitz) or the lowest time of a finished sprint (40 lines), its
 # earliest when reached twice (then the lower match id), ranked by it, then the earlier achieved_at,
-# then user_id. Every period, "all" too, reads the verified runs themselves (matches_verified_solo_idx):
-# player_totals, which the all-time board read before, sums every solo result, unverified ones too.
+# then user_id; private profiles left out (docs/api.md). Every period, "all" too, reads the verified
+# runs themselves (matches_verified_solo_idx): player_totals, which the all-time board read before,
+# sums every solo result, unverified ones too.
 _SOLO_SQL = sql.SQL("""
 WITH best AS (
     SELECT DISTINCT ON (p.user_id) p.user_id, p.score, p.match_id, p.ended_at, p.duration_ms
     FROM matches m JOIN match_players p ON p.match_id = m.id
     WHERE m.verified AND m.solo_mode = %(mode)s AND p.user_id IS NOT NULL {conditions}
+      AND p.user_id NOT IN (SELECT id FROM users WHERE profile_private)
     ORDER BY p.user_id, {best}, p.ended_at, p.match_id
 ), ranked AS (
     SELECT * FROM best ORDER BY {ranking}, ended_at, user_id LIMIT {limit}
@@ -222,7 +224,7 @@ def _ratios(wins: str, matches: str, placement_sum: str) -> dict[str, sql.Compos
 _MULTIPLAYER_ALL_SQL = sql.SQL("""
 SELECT t.user_id, u.username, t.wins, t.matches, CAST({win_rate} AS float8), CAST({average_placement} AS float8)
 FROM player_totals t JOIN users u ON u.id = t.user_id
-WHERE t.mode = 'multiplayer'
+WHERE t.mode = 'multiplayer' AND NOT u.profile_private
 ORDER BY t.wins DESC, {average_placement}, t.matches DESC, t.user_id
 LIMIT {limit}
 """)

@@ -193,6 +193,9 @@ SPECTACULAR_SETTINGS = {
 # Register, token and session routes, per client address, counted by all workers together
 # (CACHES["shared"]); "" turns it off.
 AUTH_THROTTLE_RATE = os.environ.get("AUTH_THROTTLE_RATE", "30/minute") or None
+# Public reads (match, replay, player, boards, tournaments) by callers without a token, per address,
+# counted in the same shared cache (accounts/public.py); "" turns it off.
+PUBLIC_THROTTLE_RATE = os.environ.get("PUBLIC_THROTTLE_RATE", "300/minute") or None
 
 # How many proxies in front of gunicorn append to X-Forwarded-For (docs/operations.md); 0 ignores the
 # header. The client's address is decided from it in one place: accounts/addresses.py.

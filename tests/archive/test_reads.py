@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from archive.archiver import MatchArchiver
 from devtools.embedded import free_port
@@ -53,3 +54,15 @@ def test_download_names_a_file(archived_match):
     assert response.status_code == 200 and response.content == before.content
     assert response["Content-Disposition"] == f'attachment; filename="replay-{match.id}.json"'
     assert "Content-Disposition" not in before
+
+
+def test_download_takes_1_only_and_an_archived_replay_is_public(archived_match):
+    """download is the enum ["1"] of the schema: another value is a 400 naming it (empty: not given).
+    The replay answers without a token (docs/api.md, public reads), from the archive as from the stream."""
+    player, match, before = archived_match
+    client = client_for(player)
+    bad = client.get(f"/api/matches/{match.id}/replay?download=yes")
+    assert bad.status_code == 400 and "download" in bad.json()
+    assert client.get(f"/api/matches/{match.id}/replay?download=").content == before.content
+    anonymous = APIClient().get(f"/api/matches/{match.id}/replay")
+    assert anonymous.status_code == 200 and anonymous.content == before.content

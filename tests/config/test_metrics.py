@@ -74,7 +74,7 @@ def test_requests_are_counted_by_the_url_patterns_name_method_and_status(db, set
     before = scrape(client, **auth)
     for _ in range(3):
         assert client.get("/api/matches").status_code == 401  # no token: DRF's answer, counted as given
-    assert client.get("/api/matches/0b7e1a4e-4f0a-4e57-9a43-1f0f2b9c3d11/replay").status_code == 401
+    assert client.get("/api/matches/0b7e1a4e-4f0a-4e57-9a43-1f0f2b9c3d11/replay").status_code == 404  # public
     assert client.get("/api/no-such-route").status_code == 404
     assert client.generic("BREW", "/api/matches").status_code == 401
     after = scrape(client, **auth)
@@ -84,7 +84,7 @@ def test_requests_are_counted_by_the_url_patterns_name_method_and_status(db, set
 
     assert added(route="match-list", method="GET", status="401") == 3
     # The pattern's name, never the path: one series for every match id.
-    assert added(route="match-replay", method="GET", status="401") == 1
+    assert added(route="match-replay", method="GET", status="404") == 1
     assert added(route="unmatched", method="GET", status="404") == 1
     assert added(route="match-list", method="other", status="401") == 1  # any method name is not a label
     assert added(route="metrics", method="GET", status="200") == 1  # the first scrape

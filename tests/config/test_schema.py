@@ -23,6 +23,10 @@ API_ROUTES = {
     "/api/leaderboards/solo": {"get"},
     "/api/leaderboards/multiplayer": {"get"},
     "/api/tournaments/{tournament_id}/standings": {"get"},
+    "/api/players/{user_id}/matches": {"get"},
+    "/api/tournaments": {"get"},
+    "/api/tournaments/{tournament_id}/matches": {"get"},
+    "/api/me": {"get", "patch", "delete"},
 }
 
 

@@ -22,14 +22,17 @@ CLIENT_ROUTES = [
     "/matches/0b7e1a4e-4f0a-4e57-9a43-1f0f2b9c3d11/replay",
     "/players/0b7e1a4e-4f0a-4e57-9a43-1f0f2b9c3d11",
     "/leaderboards",
+    "/tournaments",
     "/tournaments/spring-cup",
     "/play",
+    "/settings",
 ]
 
 
 @pytest.fixture
-def collected(settings, tmp_path) -> Path:
-    """A STATIC_ROOT holding a client build where collectstatic puts it (app/)."""
+def collected(settings, tmp_path, db) -> Path:
+    """A STATIC_ROOT holding a client build where collectstatic puts it (app/); the database for the
+    match pages, which look their match up for its card tags (config/share_pages.py)."""
     settings.STATIC_ROOT = tmp_path / "static"
     write_build(settings.STATIC_ROOT / "app")
     return settings.STATIC_ROOT

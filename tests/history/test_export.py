@@ -59,3 +59,20 @@ def test_the_export_takes_the_historys_filters_and_refuses_an_unknown_player(dja
     assert [match["started_at"] for match in matches] == [iso(BASE_TIME + timedelta(minutes=n)) for n in (4, 3, 2)]
     assert client.get("/api/players/00000000-0000-4000-8000-000000000000/matches/export").status_code == 404
     assert client.get(f"/api/players/{player.id}/matches/export?mode=chess").status_code == 400
+
+
+def test_the_export_is_public_and_a_private_profiles_is_its_players_alone(django_user_model, client):
+    """As a player's history (docs/api.md, private profiles): anyone without a token, 403 to others
+    once the profile is private, 200 to its player; a bad token 401."""
+    player = django_user_model.objects.create_user(username="sharer", password="a-long-password-1")
+    other = django_user_model.objects.create_user(username="someone", password="a-long-password-1")
+    record_matches(str(player.id), 3)
+    assert len(export(client, player.id)[1]) == 3  # no token
+
+    player.profile_private = True
+    player.save(update_fields=["profile_private"])
+    url = f"/api/players/{player.id}/matches/export"
+    assert client.get(url).status_code == 403
+    assert client_for(other).get(url).json() == {"detail": "This profile is private."}
+    assert len(export(client_for(player), player.id)[1]) == 3
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401

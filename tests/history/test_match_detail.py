@@ -14,11 +14,11 @@ def test_a_player_sees_their_match_with_its_players(alice, bob):
         assert [p["user_id"] for p in response.json()["players"]] == [str(bob.id), str(alice.id)]
 
 
-def test_someone_who_did_not_play_gets_404(alice, bob):
+def test_someone_who_did_not_play_sees_it_too(alice, bob):
     match = match_create(users=[bob, None])
     response = api_client_for(alice).get(f"/api/matches/{match.id}")
-    assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.status_code == 200
+    assert response.json()["id"] == str(match.id)
 
 
 def test_staff_see_every_match(bob):
@@ -36,8 +36,8 @@ def test_unknown_or_malformed_ids_get_a_json_404(alice, match_id):
     assert response["Content-Type"] == "application/json"
 
 
-def test_detail_needs_a_token(alice):
+def test_detail_is_public_without_a_token(alice):
     match = match_create(users=[alice])
     from rest_framework.test import APIClient
 
-    assert APIClient().get(f"/api/matches/{match.id}").status_code == 401
+    assert APIClient().get(f"/api/matches/{match.id}").json()["id"] == str(match.id)

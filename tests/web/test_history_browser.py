@@ -307,12 +307,14 @@ def test_signing_out_closes_the_history_and_the_old_refresh_token_is_refused(pag
     assert refused.value.code == 401
 
 
-def test_another_player_is_told_the_match_is_not_theirs(pages):
+def test_a_signed_out_visitor_opens_a_shared_match_and_a_replay_link_at_its_frame(pages):
     tour = pages["tour"]
+    shared, replay = tour["shared"], tour["replay"]
 
-    assert tour["refused"]["matchPath"] == tour["match"]["path"]  # back where the link led, after signing in
-    assert tour["refused"]["match"] == "This match does not exist, or it is not one of yours.Try again"
-    assert tour["refused"]["replay"].startswith("This replay does not exist, or it is not one of yours.")
+    assert shared["matchPath"] == tour["match"]["path"] and shared["signInLinks"] == 1
+    assert (shared["replay"]["t"], shared["replay"]["slider"]) == (replay["tetris"]["t"],) * 2
+    assert shared["replay"]["boards"] == replay["tetris"]["boards"]
+    assert shared["copied"] == f"{pages['base']}{replay['path']}?t={replay['tetris']['t']}"  # Copy link
     assert tour["errors"] == []
 
 

@@ -1,4 +1,4 @@
-/* global console, process, window, document, localStorage, sessionStorage, indexedDB, URL */
+/* global console, process, window, document, localStorage, sessionStorage, indexedDB, URL, navigator */
 // The history, match and replay pages in headless Chromium on the real stack, the way a player goes
 // through them (tests/web/test_history_browser.py seeds the matches and checks what this records
 // against the API and against boards it computes itself):
@@ -129,7 +129,9 @@ async function registerScenario(browser) {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   const result = {};
+  // A visitor's `/` is the home page; its bar leads to the sign-in form.
   await page.goto(`${base}/`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
   await page.waitForURL('**/signin', WAIT);
   result.startedAt = new URL(page.url()).pathname;
   await page.getByRole('link', { name: 'Create an account' }).click();
@@ -241,19 +243,22 @@ async function tourScenario(browser) {
   result.sessionTraffic = traffic;
   await context.close();
 
-  // Another player, in a browser of their own, follows a link to the first player's match.
+  // Someone signed out, in a browser of their own, follows links to the first player's match and to
+  // the replay at the Tetris's tick: both open (docs/api.md, public reads), with "Sign in" in the bar.
   const other = await browser.newContext({ locale: 'en-US' });
   const otherPage = await other.newPage();
   otherPage.on('pageerror', (error) => result.errors.push(String(error)));
   await otherPage.goto(`${base}${result.match.path}`);
-  await otherPage.waitForURL('**/signin', WAIT);
-  await signIn(otherPage, config.other.username, config.other.password);
-  const refusal = otherPage.getByRole('alert');
-  await refusal.waitFor(WAIT);
-  result.refused = { matchPath: new URL(otherPage.url()).pathname, match: await refusal.textContent() };
-  await otherPage.goto(`${base}${result.replay.path}`);
-  await refusal.waitFor(WAIT);
-  result.refused.replay = await refusal.textContent();
+  await otherPage.getByRole('table', { name: 'Players by placement' }).waitFor(WAIT);
+  const bar = otherPage.getByRole('navigation', { name: 'Main' });
+  result.shared = { matchPath: new URL(otherPage.url()).pathname, signInLinks: await bar.getByRole('link', { name: 'Sign in' }).count() };
+  await otherPage.goto(link);
+  result.shared.replay = await position(otherPage);
+  // "Copy link" gives the replay's URL at the position shown, for the next person.
+  await other.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await otherPage.getByRole('button', { name: 'Copy link' }).click();
+  await otherPage.getByRole('status').filter({ hasText: 'Link copied' }).waitFor(WAIT);
+  result.shared.copied = await otherPage.evaluate(() => navigator.clipboard.readText());
   await other.close();
   return result;
 }

@@ -125,7 +125,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Most multiplayer wins of the period */
+        /**
+         * Most multiplayer wins of the period
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["leaderboards_multiplayer"];
         put?: never;
         post?: never;
@@ -142,7 +145,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Best verified solo runs of a mode and period */
+        /**
+         * Best verified solo runs of a mode and period
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["leaderboards_solo"];
         put?: never;
         post?: never;
@@ -176,7 +182,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One match with its players */
+        /**
+         * One match with its players (public)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
         get: operations["matches_retrieve"];
         put?: never;
         post?: never;
@@ -206,6 +215,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account */
+        get: operations["me_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete the caller's account
+         * @description The user row, its sessions and refresh tokens and its solo results go; its multiplayer rows stay with user_id null, shown under the player id (the guest form of a name).
+         */
+        delete: operations["me_delete"];
+        options?: never;
+        head?: never;
+        /** Make the caller's profile private or public */
+        patch: operations["me_update"];
+        trace?: never;
+    };
     "/api/me/stats": {
         parameters: {
             query?: never;
@@ -218,6 +249,26 @@ export interface paths {
          * @description As GET /api/players/{user_id}/stats for the signed-in user.
          */
         get: operations["me_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/players/{user_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's public history: as GET /api/matches, for any player
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["players_matches"];
         put?: never;
         post?: never;
         delete?: never;
@@ -254,7 +305,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A player's stats (profiles are public to signed-in users)
+         * A player's stats (public unless the profile is private)
          * @description Totals and figures of the player's multiplayer and solo matches started in [since, until).
          */
         get: operations["players_stats"];
@@ -277,6 +328,46 @@ export interface paths {
         put?: never;
         /** Record a finished solo game */
         post: operations["solo_results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tournaments, most recently played first (100 at most)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["tournaments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{tournament_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tournament's matches, newest first, in cursor pages
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["tournaments_matches"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -393,6 +484,17 @@ export interface components {
              */
             apm: number | null;
         };
+        MeDeleteInputRequest: {
+            password: string;
+        };
+        MeOutput: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            profile_private: boolean;
+            /** Format: date-time */
+            date_joined: string;
+        };
         MultiplayerLeaderboard: {
             period: string;
             /** @description Of the registered players with a multiplayer match in the period, the 100 with the most wins; ties by the lower average_placement (as shown, 2 decimals), then more matches, then user_id. */
@@ -466,6 +568,10 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        PatchedMeUpdateInputRequest: {
+            /** @description Hide your history and stats from others, and from the boards. */
+            profile_private?: boolean;
+        };
         PlayerStats: {
             /** Format: uuid */
             user_id: string;
@@ -474,6 +580,13 @@ export interface components {
             solo: components["schemas"]["SoloStats"];
             /** @description Personal bests of verified runs by solo mode (docs/api.md), as the leaderboards rank them. */
             solo_bests: components["schemas"]["SoloBests"];
+        };
+        /**
+         * @description simplejwt's, with a 401 rather than a 500 for a token whose user was deleted since (docs/api.md,
+         *     account deletion: the user's refresh tokens are deleted with it, so none is on the blacklist).
+         */
+        RefreshRequest: {
+            refresh: string;
         };
         RegisterInputRequest: {
             username: string;
@@ -673,8 +786,24 @@ export interface components {
         TokenRefresh: {
             readonly access: string;
         };
-        TokenRefreshRequest: {
-            refresh: string;
+        TournamentList: {
+            results: components["schemas"]["TournamentOutput"][];
+        };
+        TournamentOutput: {
+            tournament_id: string;
+            matches: number;
+            /** @description Distinct player ids (a guest counts by their player_id). */
+            players: number;
+            /**
+             * Format: date-time
+             * @description started_at of its first match.
+             */
+            first_match_at: string;
+            /**
+             * Format: date-time
+             * @description started_at of its last match.
+             */
+            last_match_at: string;
         };
         UserOutput: {
             /** Format: uuid */
@@ -928,7 +1057,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
@@ -1032,6 +1161,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
         };
     };
     leaderboards_solo: {
@@ -1080,6 +1218,15 @@ export interface operations {
             };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1167,8 +1314,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match, or the caller did not play in it. */
+            /** @description No such match. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1209,7 +1365,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Refused input: the fields (or headers) at fault, each with what was wrong. */
+            /** @description A download value other than 1. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,7 +1383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match among yours, or a solo match without a verified run. */
+            /** @description No such match, or a solo match without a verified run. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1245,8 +1401,126 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description The event stream, the archive the match is kept in, or a solo run's verifier is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeDeleteInputRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong or missing password. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedMeUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description Field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,6 +1563,85 @@ export interface operations {
             };
             /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    players_matches: {
+        parameters: {
+            query?: {
+                /** @description Take it from a 'next' or 'previous' link. */
+                cursor?: string;
+                /**
+                 * @description * `multiplayer` - Multiplayer
+                 *     * `solo` - Solo
+                 */
+                mode?: "multiplayer" | "solo";
+                page_size?: number;
+                /** @description Matches started at or after this instant. */
+                since?: string;
+                /** @description Matches started before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchPageOutput"];
+                };
+            };
+            /** @description Field errors in the query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No player with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1346,8 +1699,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No user with this id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1399,8 +1770,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No user with this id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1490,6 +1879,104 @@ export interface operations {
             };
         };
     };
+    tournaments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TournamentList"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    tournaments_matches: {
+        parameters: {
+            query?: {
+                /** @description Take it from a 'next' or 'previous' link. */
+                cursor?: string;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tournament_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchPageOutput"];
+                };
+            };
+            /** @description Field errors in the query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No match has this tournament_id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     tournaments_standings: {
         parameters: {
             query?: never;
@@ -1520,6 +2007,15 @@ export interface operations {
             };
             /** @description No match has this tournament_id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,3 +24,6 @@ export type PlayerStats = Schemas['PlayerStats'];
 export type SoloLeaderboard = Schemas['SoloLeaderboard'];
 export type MultiplayerLeaderboard = Schemas['MultiplayerLeaderboard'];
 export type Standings = Schemas['Standings'];
+export type Tournament = Schemas['TournamentOutput'];
+export type TournamentList = Schemas['TournamentList'];
+export type Me = Schemas['MeOutput'];

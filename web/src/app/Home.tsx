@@ -1,14 +1,10 @@
-import { useEffect } from 'react';
 import { Navigate } from 'react-router';
-import { refreshSession, sessionState } from '../lib/session';
 import { useSession } from '../lib/useSession';
+import { VisitorHome } from '../platform/public/VisitorHome';
 
-/** `/`: the history when signed in, else the sign-in form. */
+/** `/`: the history when signed in, else the home page for visitors. */
 export function Home() {
   const { state } = useSession();
-  useEffect(() => {
-    if (sessionState() === 'unknown') void refreshSession();
-  }, []);
   if (state === 'unknown') return <p role="status">Loading…</p>;
-  return <Navigate to={state === 'signed-in' ? '/matches' : '/signin'} replace />;
+  return state === 'signed-in' ? <Navigate to="/matches" replace /> : <VisitorHome />;
 }

@@ -7,6 +7,8 @@ import { HistoryPage } from '../platform/history/HistoryPage';
 import { MatchPage } from '../platform/matches/MatchPage';
 import { ReplayPage } from '../platform/replay/ReplayPage';
 import { LeaderboardsPage } from '../platform/stats/LeaderboardsPage';
+import { SettingsPage } from '../platform/public/SettingsPage';
+import { TournamentsPage } from '../platform/public/TournamentsPage';
 import { PlayerPage } from '../platform/stats/PlayerPage';
 import { TournamentPage } from '../platform/stats/TournamentPage';
 import { Home } from './Home';
@@ -21,15 +23,18 @@ export const routes: RouteObject[] = [
       { path: 'signin', element: <SignInPage /> },
       { path: 'register', element: <RegisterPage /> },
       { path: 'play', element: <PlayPage /> },
+      // Public (docs/api.md, public reads): a link to any of these works for anyone.
+      { path: 'matches/:id', element: <MatchPage /> },
+      { path: 'matches/:id/replay', element: <ReplayPage /> },
+      { path: 'players/:id', element: <PlayerPage /> },
+      { path: 'leaderboards', element: <LeaderboardsPage /> },
+      { path: 'tournaments', element: <TournamentsPage /> },
+      { path: 'tournaments/:id', element: <TournamentPage /> },
       {
         element: <RequireSession />,
         children: [
           { path: 'matches', element: <HistoryPage /> },
-          { path: 'matches/:id', element: <MatchPage /> },
-          { path: 'matches/:id/replay', element: <ReplayPage /> },
-          { path: 'players/:id', element: <PlayerPage /> },
-          { path: 'leaderboards', element: <LeaderboardsPage /> },
-          { path: 'tournaments/:id', element: <TournamentPage /> },
+          { path: 'settings', element: <SettingsPage /> },
         ],
       },
       { path: '*', element: <p>There is no such page. <a href="/">Go to the start</a>.</p> },

@@ -3,9 +3,10 @@ import { ApiError } from '../lib/session';
 /** What a failed request means to a player, and what they can do about it. */
 export function describeFailure(error: Error, what: string, notFound?: string): string {
   if (error instanceof ApiError) {
-    if (error.status === 404) return notFound ?? `This ${what} does not exist, or it is not one of yours.`;
+    if (error.status === 404) return notFound ?? `This ${what} does not exist.`;
     if (error.status === 401) return 'Your session has ended: sign in again.';
-    if (error.status === 403) return `You may not see this ${what}.`;
+    // A private profile says so ("This profile is private."); other refusals in general words.
+    if (error.status === 403) return error.fieldErrors('detail')[0] ?? `You may not see this ${what}.`;
     if (error.status >= 500) return `The server could not load this ${what} right now; try again in a moment.`;
   }
   if (error instanceof TypeError) return 'The server could not be reached. Check your connection and try again.';
@@ -16,7 +17,7 @@ interface Props {
   error: Error;
   what: string;
   onRetry?: () => void;
-  /** What a 404 means here, when not "does not exist, or it is not one of yours". */
+  /** What a 404 means here, when not "does not exist". */
   notFound?: string;
 }
 

@@ -143,7 +143,8 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   // A page may ask while the session of a reload is still being refreshed: wait for its token
   // rather than be refused, and do not ask at all once it is known there is no session.
   if (refreshSettled) await refreshSettled;
-  if (state === 'signed-out') throw new ApiError(401, { detail: 'Sign in to see this page.' });
+  // Signed out, the request goes without a token: most reads are public (docs/api.md, public reads),
+  // and a route that needs one answers 401 as before.
   const send = () => {
     const headers = new Headers(init.headers);
     headers.set('Accept', 'application/json');

@@ -16,7 +16,7 @@ describe('the match page', () => {
     const players = await screen.findByRole('table', { name: 'Players by placement' });
     expect(within(players).getByRole('link', { name: 'alice' })).toHaveAttribute('href', '/players/u-1');
     expect(within(players).queryByRole('link', { name: 'guest-7' })).toBeNull();
-    expect(screen.getByRole('link', { name: 'Standings of the tournament spring cup' })).toHaveAttribute(
+    expect(screen.getByRole('link', { name: 'The tournament spring cup' })).toHaveAttribute(
       'href',
       '/tournaments/spring%20cup',
     );

@@ -1,4 +1,5 @@
 import { Link, useParams } from 'react-router';
+import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
@@ -15,8 +16,8 @@ export function MatchPage() {
   const players = [...match.players].sort((a, b) => a.placement - b.placement);
   return (
     <section>
-      <p>
-        <Link to="/matches">← Your matches</Link>
+      <p className="actions">
+        <CopyLink url={() => `${window.location.origin}/matches/${match.id}`} />
       </p>
       <h1>
         {match.mode === 'solo' ? 'Solo game' : `Match in ${match.room_id ?? 'a room'}`}, {formatWhen(match.started_at)}
@@ -37,7 +38,7 @@ export function MatchPage() {
       {match.tournament_id && (
         <p>
           <Link to={`/tournaments/${encodeURIComponent(match.tournament_id)}`}>
-            Standings of the tournament {match.tournament_id}
+            The tournament {match.tournament_id}
           </Link>
         </p>
       )}

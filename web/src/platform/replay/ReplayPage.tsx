@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, minutesSeconds } from '../../lib/format';
 import { ApiError } from '../../lib/session';
@@ -84,8 +85,9 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
 
   return (
     <section className="replay">
-      <p>
+      <p className="actions">
         <Link to={`/matches/${matchId}`}>← The match</Link>
+        <CopyLink url={() => `${window.location.origin}/matches/${matchId}/replay?t=${tick}`} />
       </p>
       <h1>Replay</h1>
       <div className="boards">

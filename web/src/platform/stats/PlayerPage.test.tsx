@@ -1,19 +1,44 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderAt } from '../../test/render';
 import { server, withMockServer } from '../../test/server';
+import { match } from '../../test/fixtures';
 import { playerStats } from './fixtures';
 import { PlayerPage } from './PlayerPage';
 
 withMockServer();
+
+// The player's recent matches (under the stats): none, unless a test says otherwise.
+beforeEach(() =>
+  server.use(http.get('*/api/players/:id/matches', () => HttpResponse.json({ next: null, previous: null, results: [] }))),
+);
 
 const open = (id = 'u-1') => renderAt('/players/:id', <PlayerPage />, `/players/${id}`);
 const figure = (table: string, label: string) =>
   within(screen.getByRole('table', { name: table })).getByRole('row', { name: new RegExp(`^${label}`) });
 
 describe('the player page', () => {
+  it('lists the player’s recent matches, and says so when the profile is private', async () => {
+    server.use(
+      http.get('*/api/players/u-1/stats', () => HttpResponse.json(playerStats())),
+      http.get('*/api/players/u-1/matches', () =>
+        HttpResponse.json({ next: null, previous: null, results: [match('m-9')] }),
+      ),
+    );
+    open();
+    const table = await screen.findByRole('table', { name: 'alice’s matches, newest first' });
+    expect(within(table).getAllByRole('link')[0]).toHaveAttribute('href', '/matches/m-9');
+  });
+
+  it('says a private profile is private', async () => {
+    const privateProfile = () => HttpResponse.json({ detail: 'This profile is private.' }, { status: 403 });
+    server.use(http.get('*/api/players/u-2/stats', privateProfile));
+    open('u-2');
+    expect(await screen.findByRole('alert')).toHaveTextContent('This profile is private.');
+  });
+
   it('shows the multiplayer figures as the API gives them, and says when there is no solo game', async () => {
     server.use(http.get('*/api/players/u-1/stats', () => HttpResponse.json(playerStats())));
     open();

@@ -2,6 +2,8 @@ import { Link, useParams } from 'react-router';
 import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, formatPlayTime, formatWhen, raceTime } from '../../lib/format';
+import { MatchTable } from '../public/MatchTable';
+import { playerMatchesPath } from '../public/api';
 import { usePlayerStats } from './api';
 
 type Figure = [label: string, value: string];
@@ -119,6 +121,13 @@ export function PlayerPage() {
         />
         <SoloBests bests={stats.solo_bests} />
       </div>
+      <h2>Recent matches</h2>
+      <MatchTable
+        firstPage={playerMatchesPath(id)}
+        caption={`${stats.username}’s matches, newest first`}
+        empty="No matches yet."
+        what="player"
+      />
     </section>
   );
 }

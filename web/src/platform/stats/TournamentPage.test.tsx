@@ -1,13 +1,18 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderAt } from '../../test/render';
 import { server, withMockServer } from '../../test/server';
+import { match } from '../../test/fixtures';
 import { standings } from './fixtures';
 import { TournamentPage } from './TournamentPage';
 
 withMockServer();
+
+// The tournament's matches (below its standings): none, unless a test says otherwise.
+const noMatches = () => HttpResponse.json({ next: null, previous: null, results: [] });
+beforeEach(() => server.use(http.get('*/api/tournaments/:id/matches', noMatches)));
 
 const open = (id = 'cup') => renderAt('/tournaments/:id', <TournamentPage />, `/tournaments/${id}`);
 
@@ -22,6 +27,18 @@ describe('the tournament page', () => {
     expect(rows[1]).toHaveTextContent('guest-7');
     expect(within(rows[1] as HTMLElement).queryByRole('link')).toBeNull();
     expect(screen.getByText(/^Standings as of /)).toBeInTheDocument();
+  });
+
+  it('lists the tournament’s matches under the standings', async () => {
+    server.use(
+      http.get('*/api/tournaments/cup/standings', () => HttpResponse.json(standings)),
+      http.get('*/api/tournaments/cup/matches', () =>
+        HttpResponse.json({ next: null, previous: null, results: [match('m-1', { tournament_id: 'cup' })] }),
+      ),
+    );
+    open();
+    const table = await screen.findByRole('table', { name: 'The tournament’s matches, newest first' });
+    expect(within(table).getAllByRole('link')[0]).toHaveAttribute('href', '/matches/m-1');
   });
 
   it('says when the standings were never computed', async () => {

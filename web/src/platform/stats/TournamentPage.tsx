@@ -2,6 +2,8 @@ import { useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen } from '../../lib/format';
+import { MatchTable } from '../public/MatchTable';
+import { tournamentMatchesPath } from '../public/api';
 import { useStandings } from './api';
 
 /** /tournaments/{id}: the standings as of the view's last refresh (docs/api.md, stats), which the page says. */
@@ -69,6 +71,13 @@ export function TournamentPage() {
           </table>
         </div>
       )}
+      <h2>Matches</h2>
+      <MatchTable
+        firstPage={tournamentMatchesPath(id)}
+        caption="The tournament’s matches, newest first"
+        empty="No matches yet."
+        what="tournament"
+      />
     </section>
   );
 }
