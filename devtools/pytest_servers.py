@@ -193,6 +193,8 @@ def pytest_collection_modifyitems(config, items):
         # costly, and what runs consumers or processes on a committed database (each emptied after).
         if group is not None or _transactional(item):
             item.add_marker(pytest.mark.slow)
+        if group == CLUSTER_GROUP:
+            item.add_marker(pytest.mark.cluster)
     if config.getoption("dist", None) == "loadgroup":
         # The longest units of work first (the cluster's group, the other groups, then the tests marked
         # slow), while the many short tests can still fill the other worker, instead of being left for

@@ -1,4 +1,5 @@
-"""Screenshots of the solo pages (issue 26) for people to look at: only with SOLO_SCREENS_DIR set.
+"""Screenshots of the solo pages (issue 26) for people to look at, by hand, never in the suite (its
+name is not test_*.py): `SOLO_SCREENS_DIR=/tmp/screens .venv/bin/python -m pytest tests/web/solo_screens.py -n 0`.
 
 The boards are filled with verified runs of simulated players (tests/solo/recorded_runs.py) posted
 through the API, then web/e2e/solo/screens.mjs plays the seed-9 sprint in Chromium and takes the
@@ -19,7 +20,7 @@ from tests.web.test_solo_browser import PASSWORD, plans  # noqa: F401 - the fixt
 
 OUT = os.environ.get("SOLO_SCREENS_DIR")
 FIGURES = ("score", "lines_cleared", "level", "pieces_placed", "duration_ms")
-pytestmark = pytest.mark.skipif(not OUT, reason="screenshots only when SOLO_SCREENS_DIR is set")
+pytestmark = pytest.mark.skipif(not OUT, reason="give SOLO_SCREENS_DIR, the folder for the pictures")
 
 
 def test_solo_screens(live_server, transactional_db, settings, plans, tmp_path):  # noqa: F811
