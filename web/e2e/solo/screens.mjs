@@ -1,7 +1,7 @@
 /* global console, process, localStorage */
 // Screenshots of the solo pages for people to look at (issue 26), on the real stack:
 //   node e2e/solo/screens.mjs BASE_URL USERNAME PASSWORD PLAN_JSON OUT_DIR
-// (tests/web/test_solo_screens.py starts the servers and fills the boards first). At 1280 and 390 px:
+// (tests/web/solo_screens.py starts the servers and fills the boards first). At 1280 and 390 px:
 // /play in each mode while playing, the countdown, a sprint's summary, the leaderboards by mode, the
 // sprint's match page and its replay, the player's personal bests.
 import { readFileSync } from 'node:fs';
