@@ -18,6 +18,7 @@ SUITES = [
     "partitions",
     "replay",
     "archive",
+    "analysis",
     "api",
     "stats",
     "detector_memory",
