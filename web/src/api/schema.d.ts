@@ -186,6 +186,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matches/{match_id}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A match's figures per player, timelines and knock-outs */
+        get: operations["matches_analysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/matches/{match_id}/replay": {
         parameters: {
             query?: never;
@@ -315,6 +332,18 @@ export interface components {
         /** @description Each refused field (or header, or `non_field_errors`) with what was wrong with it; `detail` alone for a body that could not be read at all. */
         FieldErrors: {
             [key: string]: string[] | string;
+        };
+        MatchAnalysis: {
+            /** Format: uuid */
+            match_id: string;
+            /** @description the version of the rules that computed it */
+            rules_version: number;
+            /** Format: date-time */
+            computed_at: string;
+            /** @description {rules_version, tick_rate, players: [figures and timeline], knockouts} (docs/api.md) */
+            analysis: {
+                [key: string]: unknown;
+            };
         };
         /** @description A match with its players (docs/api.md), from a history.selectors MatchRow. */
         MatchOutput: {
@@ -453,6 +482,23 @@ export interface components {
              * @description The latest ended_at; null with no match.
              */
             last_played_at: string | null;
+            /** @description Matches with an analysis (docs/api.md, match analysis): the averages below are theirs. */
+            analysed_matches: number;
+            /**
+             * Format: double
+             * @description Mean VS of the analysed matches, 2 decimals, rounded half away from zero from the exact value.
+             */
+            vs: number | null;
+            /**
+             * Format: double
+             * @description Mean APP of the analysed matches, 3 decimals, rounded half away from zero from the exact value.
+             */
+            app: number | null;
+            /**
+             * Format: double
+             * @description Mean DS/S of the analysed matches, 4 decimals, rounded half away from zero from the exact value.
+             */
+            ds_s: number | null;
         };
         PlayerStats: {
             /** Format: uuid */
@@ -1100,6 +1146,45 @@ export interface operations {
                 };
             };
             /** @description No such match, or the caller did not play in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    matches_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                match_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchAnalysis"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such match among yours, or its analysis is not computed yet. */
             404: {
                 headers: {
                     [name: string]: unknown;
