@@ -65,13 +65,14 @@ class _Player:
 
 
 def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
-    """The analysis of a replay document: ``{"rules_version", "tick_rate", "players", "knockouts"}``.
+    """The analysis of a replay document: ``{"rules_version", "tick_rate", "start_tick", "players", "knockouts"}``.
 
     ``players`` is in placement order, each with its figures and its ``timeline`` (one point a second
     from the match's start, cumulative attack, garbage received and pieces, and stack height, up to the
     second of its elimination or the match's end); ``knockouts`` is one entry per elimination.
     """
     tick_rate = DEFAULT_TICK_RATE
+    start_tick = 0  # a reused room's ticks do not start at 0: seconds count from game_start's
     players: dict[str, _Player] = {}
     order: list[str] = []
     last_tick = 0
@@ -90,6 +91,7 @@ def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
         last_tick = max(last_tick, tick)
         player_id = event.get("player_id")
         if kind == "game_start":
+            start_tick = tick
             tick_rate = float((data.get("config") or {}).get("tick_rate") or DEFAULT_TICK_RATE)
             for entry in data.get("players", ()):
                 player(entry["player_id"])
@@ -104,7 +106,7 @@ def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
             continue
         p = player(player_id)
         p.last_tick = tick
-        second = int(tick // tick_rate)
+        second = int((tick - start_tick) // tick_rate)
         if kind == "piece_lock":
             p.pieces += 1
             p.height = len(data.get("board", ()))
@@ -152,20 +154,29 @@ def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
     ]
     knockouts.sort(key=lambda ko: (ko["tick"], ko["player_id"]))
     killers = {ko["player_id"]: ko["by"][0]["player_id"] if ko["by"] else None for ko in knockouts}
-    seconds = int(last_tick // tick_rate) + 1
+    seconds = int((last_tick - start_tick) // tick_rate) + 1
     entries = [
-        _figures(player_id, players[player_id], killers.get(player_id), tick_rate, seconds) for player_id in order
+        _figures(player_id, players[player_id], killers.get(player_id), tick_rate, start_tick, seconds)
+        for player_id in order
     ]
     entries.sort(key=lambda entry: (entry["placement"] is None, entry["placement"] or 0, entry["player_id"]))
-    return {"rules_version": RULES_VERSION, "tick_rate": tick_rate, "players": entries, "knockouts": knockouts}
+    return {
+        "rules_version": RULES_VERSION,
+        "tick_rate": tick_rate,
+        "start_tick": start_tick,
+        "players": entries,
+        "knockouts": knockouts,
+    }
 
 
-def _figures(player_id: str, p: _Player, killer: str | None, tick_rate: float, seconds: int) -> dict[str, Any]:
-    end_tick = p.eliminated_tick if p.eliminated_tick is not None else None
+def _figures(
+    player_id: str, p: _Player, killer: str | None, tick_rate: float, start_tick: int, seconds: int
+) -> dict[str, Any]:
+    end_tick = p.eliminated_tick - start_tick if p.eliminated_tick is not None else None
     if p.duration_ms is not None:
         ms = p.duration_ms
     else:  # no game_end (an unfinished match): the ticks it lived
-        ms = round((end_tick if end_tick is not None else p.last_tick) * 1000 / tick_rate)
+        ms = round((end_tick if end_tick is not None else p.last_tick - start_tick) * 1000 / tick_rate)
     cleared_and_sent = p.attack + p.garbage_cleared
     return {
         "player_id": player_id,

@@ -89,3 +89,15 @@ def test_a_player_who_topped_out_alone_has_no_killer():
     analysis = analyse_match(document)
     assert [ko["kind"] for ko in analysis["knockouts"]] == [None, None]
     assert by_player(analysis)["c"]["eliminated_by"] is None
+
+
+def test_a_reused_rooms_ticks_count_from_its_game_start():
+    shifted = crafted_match()
+    for event in shifted["events"]:
+        event["tick"] += 6000
+    for moment in shifted["moments"]:
+        moment["tick"] += 6000
+    analysis, plain = analyse_match(shifted), analyse_match(crafted_match())
+    assert analysis["start_tick"] == 6000
+    assert [p["timeline"] for p in analysis["players"]] == [p["timeline"] for p in plain["players"]]
+    assert [ko["tick"] - 6000 for ko in analysis["knockouts"]] == [ko["tick"] for ko in plain["knockouts"]]

@@ -35,6 +35,7 @@ function player(id: string, overrides: Partial<AnalysedPlayer> = {}): AnalysedPl
 const ANALYSIS: Analysis = {
   rules_version: 1,
   tick_rate: 60,
+  start_tick: 0,
   players: [player('a'), player('c', { placement: 2, vs: 10, eliminated_by: 'b', eliminated_at_tick: 1200 })],
   knockouts: [
     { player_id: 'c', tick: 1200, placement: 2, rows: 9, spike_rows: 9, kind: 'spike', by: [{ player_id: 'b', rows: 5 }, { player_id: 'a', rows: 4 }] },

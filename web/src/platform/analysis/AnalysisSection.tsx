@@ -19,9 +19,9 @@ function ordinal(n: number): string {
 }
 
 /** A knock-out in a sentence, with its evidence. */
-export function knockOutSentence(ko: KnockOut, nameOf: (id: string) => string, tickRate: number): string {
+export function knockOutSentence(ko: KnockOut, nameOf: (id: string) => string, tickRate: number, startTick: number): string {
   const who = nameOf(ko.player_id);
-  const when = minutesSeconds((ko.tick * 1000) / tickRate);
+  const when = minutesSeconds(((ko.tick - startTick) * 1000) / tickRate);
   const place = ko.placement ? ` (${ordinal(ko.placement)})` : '';
   if (ko.kind === null) return `${who}${place} topped out at ${when} with no garbage in the last 10 s.`;
   const senders = ko.by.map((sender) => `${nameOf(sender.player_id)} ${sender.rows}`).join(', ');
@@ -110,7 +110,7 @@ function AnalysisView({ matchId, analysis, nameOf }: { matchId: string; analysis
         <ul className="knockouts">
           {analysis.knockouts.map((ko) => (
             <li key={`${ko.player_id}-${ko.tick}`}>
-              {knockOutSentence(ko, nameOf, analysis.tick_rate)}{' '}
+              {knockOutSentence(ko, nameOf, analysis.tick_rate, analysis.start_tick ?? 0)}{' '}
               <Link to={`/matches/${matchId}/replay?t=${ko.tick}`}>Watch it</Link>
             </li>
           ))}

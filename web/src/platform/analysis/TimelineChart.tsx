@@ -4,6 +4,9 @@ import type uPlot from 'uplot';
 /** Distinct line colours for up to 8 players (then they repeat), readable on the light and dark themes. */
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#e377c2', '#8c564b'];
 
+const AXIS = '#9aa5b1';
+const GRID = '#262d36';
+
 export interface ChartLine {
   label: string;
   values: number[];
@@ -40,7 +43,11 @@ export function TimelineChart({ title, lines, height = 180 }: { title: string; l
               points: { show: false },
             })),
           ],
-          axes: [{ label: 's' }, {}],
+          // Axis text and grid in the page's muted colours (uPlot's default black is unreadable on dark).
+          axes: [
+            { label: 's', stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
+            { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
+          ],
           scales: { x: { time: false } },
           legend: { live: true },
         },

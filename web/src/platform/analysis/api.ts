@@ -47,6 +47,8 @@ export interface KnockOut {
 export interface Analysis {
   rules_version: number;
   tick_rate: number;
+  /** game_start's tick: a reused room's ticks do not start at 0. */
+  start_tick: number;
   players: AnalysedPlayer[];
   knockouts: KnockOut[];
 }
