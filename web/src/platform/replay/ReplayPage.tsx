@@ -106,139 +106,141 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
       </p>
       <h1>Replay</h1>
       <div className="replay-main">
-      <div className="boards">
-        {boards.map((board) => (
-          <figure
-            key={board.playerId}
-            className="player-board"
-            data-out={board.outPlacement !== null ? 'true' : undefined}
-            data-hold={board.hold ?? ''}
-            data-incoming={board.incoming}
-          >
-            <div className="board-frame">
-              <div className="board-side">
-                <span className="hold" aria-label={`Held piece of ${nameOf(board.playerId)}`}>
-                  <small>Hold</small>
-                  <b>{board.hold ?? '–'}</b>
-                </span>
-                <span
-                  className="incoming"
-                  role="meter"
-                  aria-label={`Garbage on its way to ${nameOf(board.playerId)}`}
-                  aria-valuemin={0}
-                  aria-valuemax={20}
-                  aria-valuenow={Math.min(20, board.incoming)}
-                  title={`${board.incoming} rows of garbage on their way`}
-                >
-                  <span style={{ height: `${Math.min(100, board.incoming * 5)}%` }} />
-                </span>
-              </div>
-              <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
-              {board.outPlacement !== null && (
-                <span className="out-mark" role="status">
-                  Out · {board.outPlacement ? ordinal(board.outPlacement) : ''}
-                </span>
-              )}
-            </div>
-            <figcaption>
-              <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
-              <span>Score {formatNumber(board.score)}</span>
-              <span>Lines {board.lines}</span>
-              {board.incoming > 0 && <span>Incoming {board.incoming}</span>}
-            </figcaption>
-          </figure>
-        ))}
-      </div>
-      <aside className="moments-side">
-        <h2 id="moments-heading">Key moments</h2>
-        {index.moments.length === 0 ? (
-          <p>No key moments in this match.</p>
-        ) : (
-          <>
+        <div className="replay-stage">
+          <div className="boards">
+            {boards.map((board) => (
+              <figure
+                key={board.playerId}
+                className="player-board"
+                data-out={board.outPlacement !== null ? 'true' : undefined}
+                data-hold={board.hold ?? ''}
+                data-incoming={board.incoming}
+              >
+                <div className="board-frame">
+                  <div className="board-side">
+                    <span className="hold" aria-label={`Held piece of ${nameOf(board.playerId)}`}>
+                      <small>Hold</small>
+                      <b>{board.hold ?? '–'}</b>
+                    </span>
+                    <span
+                      className="incoming"
+                      role="meter"
+                      aria-label={`Garbage on its way to ${nameOf(board.playerId)}`}
+                      aria-valuemin={0}
+                      aria-valuemax={20}
+                      aria-valuenow={Math.min(20, board.incoming)}
+                      title={`${board.incoming} rows of garbage on their way`}
+                    >
+                      <span style={{ height: `${Math.min(100, board.incoming * 5)}%` }} />
+                    </span>
+                  </div>
+                  <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
+                  {board.outPlacement !== null && (
+                    <span className="out-mark" role="status">
+                      Out · {board.outPlacement ? ordinal(board.outPlacement) : ''}
+                    </span>
+                  )}
+                </div>
+                <figcaption>
+                  <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
+                  <span>Score {formatNumber(board.score)}</span>
+                  <span>Lines {board.lines}</span>
+                  {board.incoming > 0 && <span>Incoming {board.incoming}</span>}
+                </figcaption>
+              </figure>
+            ))}
+          </div>
+          <div className="controls" role="group" aria-label="Playback">
+            {playback.playing ? (
+              <button type="button" onClick={playback.pause}>
+                Pause
+              </button>
+            ) : (
+              <button type="button" onClick={playback.play}>
+                Play
+              </button>
+            )}
+            <button type="button" onClick={() => go(previousTick(index.lockTicks, tick))}>
+              Previous piece
+            </button>
+            <button type="button" onClick={() => go(nextTick(index.lockTicks, tick))}>
+              Next piece
+            </button>
+            <button type="button" onClick={() => go(previousTick(momentTicks, tick))}>
+              Previous moment
+            </button>
+            <button type="button" onClick={() => go(nextTick(momentTicks, tick))}>
+              Next moment
+            </button>
             <label>
-              Show
-              <select value={momentType} onChange={(event) => setMomentType(event.target.value)}>
-                <option value="">every type</option>
-                {momentTypes.map((type) => (
-                  <option key={type} value={type}>
-                    {type.replaceAll('_', ' ')}
+              Speed
+              <select value={playback.speed} onChange={(event) => playback.setSpeed(Number(event.target.value))}>
+                {SPEEDS.map((speed) => (
+                  <option key={speed} value={speed}>
+                    {speed}×
                   </option>
                 ))}
               </select>
             </label>
-            <ul aria-labelledby="moments-heading" className="moments">
-              {shownMoments.map((moment, position) => (
-                <li key={position}>
-                  <button type="button" aria-current={moment.tick === tick ? 'true' : undefined} onClick={() => go(moment.tick)}>
-                    {momentLabel(moment, index, nameOf)}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </aside>
-      </div>
-      <div className="controls" role="group" aria-label="Playback">
-        {playback.playing ? (
-          <button type="button" onClick={playback.pause}>
-            Pause
-          </button>
-        ) : (
-          <button type="button" onClick={playback.play}>
-            Play
-          </button>
-        )}
-        <button type="button" onClick={() => go(previousTick(index.lockTicks, tick))}>
-          Previous piece
-        </button>
-        <button type="button" onClick={() => go(nextTick(index.lockTicks, tick))}>
-          Next piece
-        </button>
-        <button type="button" onClick={() => go(previousTick(momentTicks, tick))}>
-          Previous moment
-        </button>
-        <button type="button" onClick={() => go(nextTick(momentTicks, tick))}>
-          Next moment
-        </button>
-        <label>
-          Speed
-          <select value={playback.speed} onChange={(event) => playback.setSpeed(Number(event.target.value))}>
-            {SPEEDS.map((speed) => (
-              <option key={speed} value={speed}>
-                {speed}×
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="Shift+?">
-          Shortcuts (?)
-        </button>
-        <span className="clock" aria-live="off">
-          {clock(tick)} / {clock(index.endTick)}
-        </span>
-      </div>
-      <div className="timeline">
-        <input
-          type="range"
-          aria-label="Timeline"
-          min={index.startTick}
-          max={index.endTick}
-          step={1}
-          value={tick}
-          aria-valuetext={`${clock(tick)}, tick ${tick}`}
-          onChange={(event) => go(Number(event.target.value))}
-        />
-        <div className="marks" aria-hidden="true">
-          {index.moments.map((moment, position) => (
-            <span
-              key={position}
-              className="mark"
-              style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
-              title={momentLabel(moment, index, nameOf)}
+            <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="Shift+?">
+              Shortcuts (?)
+            </button>
+            <span className="clock" aria-live="off">
+              {clock(tick)} / {clock(index.endTick)}
+            </span>
+          </div>
+          <div className="timeline">
+            <input
+              type="range"
+              aria-label="Timeline"
+              min={index.startTick}
+              max={index.endTick}
+              step={1}
+              value={tick}
+              aria-valuetext={`${clock(tick)}, tick ${tick}`}
+              onChange={(event) => go(Number(event.target.value))}
             />
-          ))}
+            <div className="marks" aria-hidden="true">
+              {index.moments.map((moment, position) => (
+                <span
+                  key={position}
+                  className="mark"
+                  style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
+                  title={momentLabel(moment, index, nameOf)}
+                />
+              ))}
+            </div>
+          </div>
         </div>
+        <aside className="moments-side">
+          <h2 id="moments-heading">Key moments</h2>
+          {index.moments.length === 0 ? (
+            <p>No key moments in this match.</p>
+          ) : (
+            <>
+              <label>
+                Show
+                <select value={momentType} onChange={(event) => setMomentType(event.target.value)}>
+                  <option value="">every type</option>
+                  {momentTypes.map((type) => (
+                    <option key={type} value={type}>
+                      {type.replaceAll('_', ' ')}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <ul aria-labelledby="moments-heading" className="moments">
+                {shownMoments.map((moment, position) => (
+                  <li key={position}>
+                    <button type="button" aria-current={moment.tick === tick ? 'true' : undefined} onClick={() => go(moment.tick)}>
+                      {momentLabel(moment, index, nameOf)}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </aside>
       </div>
       <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </section>
