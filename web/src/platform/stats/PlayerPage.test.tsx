@@ -22,6 +22,9 @@ describe('the player page', () => {
     expect(figure('Multiplayer', 'Win rate')).toHaveTextContent('37.50 %');
     expect(figure('Multiplayer', 'Average placement')).toHaveTextContent('1.88');
     expect(figure('Multiplayer', 'APM')).toHaveTextContent('1.0');
+    expect(figure('Multiplayer', 'Average VS')).toHaveTextContent('41.50');
+    expect(figure('Multiplayer', 'Average APP')).toHaveTextContent('0.412');
+    expect(figure('Multiplayer', 'Average DS/S')).toHaveTextContent('0.1234');
     expect(figure('Multiplayer', 'Play time')).toHaveTextContent('1 h 30 min');
     expect(screen.queryByRole('table', { name: 'Solo' })).toBeNull();
     expect(screen.getByText('No solo games yet.')).toBeInTheDocument();

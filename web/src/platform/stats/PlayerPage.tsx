@@ -21,6 +21,10 @@ function multiplayerFigures(stats: PlayerStats['multiplayer']): Figure[] {
     ['Play time', formatPlayTime(stats.play_time_ms)],
     ['PPS', formatNumber(stats.pps, 2)],
     ['APM', formatNumber(stats.apm, 1)],
+    // Means over the analysed matches (docs/api.md, match analysis).
+    ['Average VS', formatNumber(stats.vs, 2)],
+    ['Average APP', formatNumber(stats.app, 3)],
+    ['Average DS/S', formatNumber(stats.ds_s, 4)],
     ['Last played', stats.last_played_at ? formatWhen(stats.last_played_at) : '–'],
   ];
 }
