@@ -17,5 +17,7 @@ def analyse_archived(sender: Any, *, archived: list[tuple[Any, dict[str, Any]]],
     way, and `manage.py reanalyze` computes whatever was missed."""
     try:
         matches_analysis_store(archived)
-    except (DatabaseError, KeyError, TypeError, ValueError) as error:
+    except DatabaseError as error:
         logger.error("matches not analysed (run manage.py reanalyze): %s", error, extra={"count": len(archived)})
+    except Exception:  # a document the rules cannot read must not fail the archive's batch
+        logger.exception("matches not analysed (run manage.py reanalyze)", extra={"count": len(archived)})

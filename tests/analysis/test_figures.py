@@ -101,3 +101,13 @@ def test_a_reused_rooms_ticks_count_from_its_game_start():
     assert analysis["start_tick"] == 6000
     assert [p["timeline"] for p in analysis["players"]] == [p["timeline"] for p in plain["players"]]
     assert [ko["tick"] - 6000 for ko in analysis["knockouts"]] == [ko["tick"] for ko in plain["knockouts"]]
+
+
+def test_the_archive_hook_never_fails_the_archiving(caplog):
+    from analysis.hooks import analyse_archived
+
+    class Row:
+        id = "m"
+
+    analyse_archived(None, archived=[(Row(), {"events": [{"type": "piece_lock", "player_id": "p", "tick": "x"}]})])
+    assert "matches not analysed" in caplog.text
