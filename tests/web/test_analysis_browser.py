@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,11 @@ def journey(test_servers, django_db_setup, django_db_blocker):
         caches["shared"].clear()
         try:
             alice = User.objects.create_user(username="alice", password=PASSWORD)
-            published = simulate_match_events(ROOM, index=0, seed=7, players=3, registered=[str(alice.id)])
+            # Played an hour ago: the player page's last 30 days hold it.
+            an_hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+            published = simulate_match_events(
+                ROOM, index=0, seed=7, players=3, registered=[str(alice.id)], started_at=an_hour_ago
+            )
             publish_match(ROOM, published)
             events = [event for event, _ in published]
             with BackgroundConsumer(MatchProjector()), BackgroundConsumer(MomentDetector()):
@@ -78,6 +83,7 @@ def journey(test_servers, django_db_setup, django_db_blocker):
             config = {
                 "base": live_server.url,
                 "matchId": str(match.id),
+                "userId": str(alice.id),
                 "username": "alice",
                 "password": PASSWORD,
                 "screenshots": str(SCREENSHOTS),
@@ -155,3 +161,11 @@ def test_eliminated_boards_are_marked_and_the_help_lists_the_shortcuts(journey):
     seen = journey["seen"]
     assert seen["marks"] and all(mark.startswith("Out · ") for mark in seen["marks"])
     assert "Shift + ← / →" in seen["help"] and "Play or pause" in seen["help"]
+
+
+def test_the_player_page_charts_pps_apm_and_vs_by_day(journey):
+    assert journey["seen"]["daily"] == [
+        {"title": "PPS by day", "series": ["PPS"]},
+        {"title": "APM by day", "series": ["APM"]},
+        {"title": "VS by day (analysed matches)", "series": ["VS"]},
+    ]

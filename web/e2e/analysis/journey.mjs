@@ -95,7 +95,20 @@ try {
   await screenshots(page, 'replay-help');
   const focusInDialog = await page.evaluate(() => Boolean(document.activeElement?.closest('dialog')));
 
-  const result = { charts, knockouts, figures, held, moves, tickForward, tickBack, playing, marks, incoming, help, focusInDialog };
+  await page.keyboard.press('Escape');
+  await page.goto(`${base}/players/${config.userId}`);
+  await page.locator('.timeline-chart .u-legend').nth(2).waitFor(WAIT);
+  const daily = await page.locator('.timeline-chart').evaluateAll((figures) =>
+    figures.map((figure) => ({
+      title: figure.getAttribute('aria-label'),
+      series: Array.from(figure.querySelectorAll('.u-legend .u-series .u-label'))
+        .map((label) => label.textContent.trim())
+        .filter((label) => label !== 'Day'),
+    })),
+  );
+  await screenshots(page, 'player');
+
+  const result = { daily, charts, knockouts, figures, held, moves, tickForward, tickBack, playing, marks, incoming, help, focusInDialog };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
   await browser.close();

@@ -283,6 +283,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/players/{user_id}/stats/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A player's multiplayer PPS, APM and VS by day */
+        get: operations["players_stats_daily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/solo_results": {
         parameters: {
             query?: never;
@@ -324,6 +341,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DayFigures: {
+            /**
+             * Format: date
+             * @description A UTC day with multiplayer matches.
+             */
+            day: string;
+            matches: number;
+            /**
+             * Format: double
+             * @description The day's pieces / seconds, 2 decimals.
+             */
+            pps: number | null;
+            /**
+             * Format: double
+             * @description The day's attack x 60 / seconds, 1 decimal.
+             */
+            apm: number | null;
+            /**
+             * Format: double
+             * @description Mean VS of the day's analysed matches; null for none.
+             */
+            vs: number | null;
+        };
         ErrorDetail: {
             /** @description What was wrong and, where it helps, what to do. */
             detail: string;
@@ -499,6 +539,9 @@ export interface components {
              * @description Mean DS/S of the analysed matches, 4 decimals, rounded half away from zero from the exact value.
              */
             ds_s: number | null;
+        };
+        PlayerDaily: {
+            days: components["schemas"]["DayFigures"][];
         };
         PlayerStats: {
             /** Format: uuid */
@@ -1399,6 +1442,57 @@ export interface operations {
                 };
             };
             /** @description Field errors in since / until. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No user with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    players_stats_daily: {
+        parameters: {
+            query?: {
+                /** @description Days back, today included. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerDaily"];
+                };
+            };
+            /** @description days is not 1 to 365. */
             400: {
                 headers: {
                     [name: string]: unknown;

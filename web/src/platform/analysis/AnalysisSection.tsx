@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, minutesSeconds } from '../../lib/format';
 import { useMatchAnalysis, type Analysis, type KnockOut, type TimelineSeries } from './api';
-import { TimelineChart } from './TimelineChart';
+import { LineChart } from '../../components/LineChart';
 
 const CHARTS: { series: TimelineSeries; title: string }[] = [
   { series: 'attack', title: 'Attack sent (rows, cumulative)' },
@@ -100,7 +100,7 @@ function AnalysisView({ matchId, analysis, nameOf }: { matchId: string; analysis
       </div>
       <div className="charts">
         {charts.map((chart) => (
-          <TimelineChart key={chart.title} title={chart.title} lines={chart.lines} />
+          <LineChart key={chart.title} title={chart.title} lines={chart.lines} />
         ))}
       </div>
       <h3>Knock-outs</h3>

@@ -1,13 +1,21 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderAt } from '../../test/render';
 import { server, withMockServer } from '../../test/server';
 import { playerStats } from './fixtures';
 import { PlayerPage } from './PlayerPage';
 
 withMockServer();
+
+const DAYS = [
+  { day: '2026-11-29', matches: 2, pps: 1.5, apm: 20, vs: 41.2 },
+  { day: '2026-11-30', matches: 1, pps: 1.7, apm: 24.5, vs: null },
+];
+beforeEach(() => {
+  server.use(http.get('*/api/players/:id/stats/daily', () => HttpResponse.json({ days: DAYS })));
+});
 
 const open = (id = 'u-1') => renderAt('/players/:id', <PlayerPage />, `/players/${id}`);
 const figure = (table: string, label: string) =>
@@ -70,5 +78,16 @@ describe('the player page', () => {
     }));
     open();
     expect(screen.getByRole('status')).toHaveTextContent('Loading');
+  });
+
+  it('charts PPS, APM and VS by day for a player with multiplayer matches', async () => {
+    server.use(http.get('*/api/players/u-1/stats', () => HttpResponse.json(playerStats())));
+    open();
+    expect(await screen.findByRole('heading', { name: 'The last 30 days' })).toBeInTheDocument();
+    expect(screen.getAllByRole('figure').map((chart) => chart.getAttribute('aria-label'))).toEqual([
+      'PPS by day',
+      'APM by day',
+      'VS by day (analysed matches)',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, formatPlayTime, formatWhen } from '../../lib/format';
 import { usePlayerStats } from './api';
+import { DailyCharts } from './DailyCharts';
 
 type Figure = [label: string, value: string];
 
@@ -97,6 +98,7 @@ export function PlayerPage() {
           empty={stats.solo.matches === 0 ? 'No solo games yet.' : null}
         />
       </div>
+      {stats.multiplayer.matches > 0 && <DailyCharts userId={id} />}
     </section>
   );
 }

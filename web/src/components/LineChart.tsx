@@ -9,24 +9,37 @@ const GRID = '#262d36';
 
 export interface ChartLine {
   label: string;
-  values: number[];
+  /** null: no value there (a gap in the line). */
+  values: (number | null)[];
 }
 
 /**
- * One timeline as a line per player, drawn by uPlot (loaded on demand: the chart library is fetched
- * only by a page that shows a chart, so it weighs nothing on the others). x is seconds from the start.
+ * Lines over one x axis, drawn by uPlot (loaded on demand: the chart library is fetched only by a page
+ * that shows a chart, so it weighs nothing on the others). x is seconds from the start by default, or
+ * `days` (UTC midnights as Unix seconds, a time axis), one value of each line a day.
  */
-export function TimelineChart({ title, lines, height = 180 }: { title: string; lines: ChartLine[]; height?: number }) {
+export function LineChart({
+  title,
+  lines,
+  days,
+  height = 180,
+}: {
+  title: string;
+  lines: ChartLine[];
+  days?: number[];
+  height?: number;
+}) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = holder.current;
-    if (!element) return;
+    // No canvas to draw on without a browser's media queries (jsdom in the unit tests).
+    if (!element || typeof window.matchMedia !== 'function') return;
     let plot: uPlot | null = null;
     let cancelled = false;
     let resize: ResizeObserver | null = null;
-    const length = Math.max(1, ...lines.map((line) => line.values.length));
-    const seconds = Array.from({ length }, (_, second) => second);
-    const columns = lines.map((line) => seconds.map((second) => line.values[second] ?? null));
+    const length = days ? days.length : Math.max(1, ...lines.map((line) => line.values.length));
+    const xs = days ?? Array.from({ length }, (_, second) => second);
+    const columns = lines.map((line) => xs.map((_, at) => line.values[at] ?? null));
     void Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([{ default: UPlot }]) => {
       if (cancelled) return;
       const width = () => Math.max(240, element.clientWidth);
@@ -35,23 +48,24 @@ export function TimelineChart({ title, lines, height = 180 }: { title: string; l
           width: width(),
           height,
           series: [
-            { label: 'Second' },
+            { label: days ? 'Day' : 'Second' },
             ...lines.map((line, position) => ({
               label: line.label,
               stroke: COLOURS[position % COLOURS.length],
               width: 2,
-              points: { show: false },
+              // A day's figure is a point (a lone day has no line to draw); seconds are a line.
+              points: { show: Boolean(days), size: 6 },
             })),
           ],
           // Axis text and grid in the page's muted colours (uPlot's default black is unreadable on dark).
           axes: [
-            { label: 's', stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
+            { label: days ? '' : 's', stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
             { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
           ],
-          scales: { x: { time: false } },
+          scales: { x: { time: Boolean(days) } },
           legend: { live: true },
         },
-        [seconds, ...columns],
+        [xs, ...columns],
         element,
       );
       resize = new ResizeObserver(() => plot?.setSize({ width: width(), height }));
@@ -62,7 +76,7 @@ export function TimelineChart({ title, lines, height = 180 }: { title: string; l
       resize?.disconnect();
       plot?.destroy();
     };
-  }, [lines, height]);
+  }, [lines, days, height]);
   return (
     <figure className="timeline-chart" aria-label={title}>
       <figcaption>{title}</figcaption>
