@@ -36,6 +36,7 @@ from archive.services import (
     match_document_from_stream,
     matches_archive_record,
 )
+from archive.signals import matches_archived
 from archive.store import ArchiveStore, StoreUnavailable
 from contract.events import InvalidEvent, game_end_from_event, parse_timestamp
 from history.models import Match
@@ -226,6 +227,7 @@ class MatchArchiver(Consumer):
                     self.store.ensure_bucket()
             raise RetryLater(str(error)) from error
         matches_archive_record(stored=[(item.match, archived) for item, archived in zip(items, stored, strict=True)])
+        matches_archived.send(MatchArchiver, archived=[(item.match, item.document) for item in items])
         for item, archived in zip(items, stored, strict=True):
             MATCHES_ARCHIVED.inc()
             ARCHIVE_BYTES_WRITTEN.inc(archived.size)

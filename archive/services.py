@@ -17,6 +17,7 @@ from django.utils import timezone
 from nats.aio.client import Client as NATS
 
 from archive.document import decode_document, encode_document, object_key, replay_document, sha256_hex
+from archive.signals import matches_archived
 from archive.store import ArchiveStore, ArchiveUnreadable
 from contract.events import moments_subject, parse_timestamp
 from history.models import Match
@@ -99,6 +100,7 @@ def match_archive_write(*, match: Match, document: dict[str, Any], store: Archiv
     """
     archived = match_archive_put(match=match, document=document, store=store)
     matches_archive_record(stored=[(match, archived)])
+    matches_archived.send(match_archive_write, archived=[(match, document)])
     return archived
 
 

@@ -19,6 +19,7 @@ SUITES = [
     "replay",
     "archive",
     "share",
+    "analysis",
     "api",
     "stats",
     "detector_memory",

@@ -62,6 +62,12 @@ def _rows_match_count(data: dict[str, Any], path: str) -> None:
         raise InvalidEvent(f"{path}rows", f"must list {data['count']} row(s) to match count, got {len(data['rows'])}")
 
 
+def _garbage_within_count(data: dict[str, Any], path: str) -> None:
+    garbage = data.get("garbage_rows")
+    if garbage is not None and garbage > data["count"]:
+        raise InvalidEvent(f"{path}garbage_rows", f"must be at most count ({data['count']}), got {garbage}")
+
+
 def _ends_after_start(data: dict[str, Any], path: str) -> None:
     started = parse_timestamp(data["started_at"], f"{path}started_at")
     if parse_timestamp(data["ended_at"], f"{path}ended_at") < started:
@@ -83,6 +89,16 @@ _LINE_CLEAR_LENGTHS = {
         {
             "if": {"properties": {"count": {"const": count}}, "required": ["count"]},
             "then": {"properties": {"rows": {"minItems": count, "maxItems": count}}},
+        }
+        for count in range(1, 5)
+    ]
+}
+
+_GARBAGE_WITHIN_COUNT = {
+    "allOf": [
+        {
+            "if": {"properties": {"count": {"const": count}}, "required": ["count"]},
+            "then": {"properties": {"garbage_rows": {"maximum": count}}},
         }
         for count in range(1, 5)
     ]
@@ -139,6 +155,9 @@ EVENT_DATA: dict[str, tuple[Field | Rule, ...]] = {
         Field("count", Int(1, 4)),
         Field("rows", List(Int(0, 99, problem="must be a row index 0-99, got {value!r}"))),
         Rule("rows lists exactly count row indices", _rows_match_count, _LINE_CLEAR_LENGTHS),
+        # docs/contract.md: optional, so publishers that do not know it stay valid.
+        Field("garbage_rows", Int(0, 4), OPTIONAL, "how many of the cleared rows were garbage"),
+        Rule("garbage_rows is at most count", _garbage_within_count, _GARBAGE_WITHIN_COUNT),
     ),
     "garbage_sent": (Field("to", PLAYER_ID), Field("rows", Int(1, 1000))),
     "garbage_received": (Field("from", PLAYER_ID), Field("rows", Int(1, 1000))),

@@ -93,6 +93,26 @@ GROUP BY p.mode
 """
 
 
+# Averages of the figures of the player's analysed matches (docs/api.md, match analysis): each match's
+# figure as analysed, averaged, rounded half away from zero (PostgreSQL's round) to the figure's places.
+# The table is the analysis app's, read by name: stats stays below it in the layers.
+_ANALYSIS_SQL = """
+SELECT count(*), round(avg((e->>'vs')::numeric), 2)::float8, round(avg((e->>'app')::numeric), 3)::float8,
+       round(avg((e->>'ds_s')::numeric), 4)::float8
+FROM match_players p
+JOIN match_analysis a ON a.match_id = p.match_id
+CROSS JOIN LATERAL jsonb_array_elements(a.figures->'players') e
+WHERE p.user_id = %s AND p.mode = 'multiplayer' AND e->>'player_id' = p.player_id {conditions}
+"""
+
+
+def _analysis_averages(conditions: str, params: list) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(_ANALYSIS_SQL.format(conditions=conditions), params)
+        matches, vs, app, ds_s = cursor.fetchone()
+    return {"analysed_matches": matches, "vs": vs, "app": app, "ds_s": ds_s}
+
+
 def player_stats(*, user: User, since: datetime | None = None, until: datetime | None = None) -> dict:
     """The stats of ``user`` (docs/api.md) over the matches started in [since, until)."""
     conditions, params = [], [user.pk]
@@ -108,7 +128,8 @@ def player_stats(*, user: User, since: datetime | None = None, until: datetime |
     return {
         "user_id": user.pk,
         "username": user.username,
-        "multiplayer": multiplayer_figures(by_mode.get("multiplayer", Totals())),
+        "multiplayer": multiplayer_figures(by_mode.get("multiplayer", Totals()))
+        | _analysis_averages(" ".join(conditions), params),
         "solo": solo_figures(by_mode.get("solo", Totals())),
     }
 

@@ -64,6 +64,14 @@ class MultiplayerStatsSerializer(serializers.Serializer):
         help_text=f"garbage_sent x 60000 / play_time_ms, 1 decimal, {ROUNDING}; null when play_time_ms is 0.",
     )
     last_played_at = serializers.DateTimeField(allow_null=True, help_text="The latest ended_at; null with no match.")
+    analysed_matches = _count("Matches with an analysis (docs/api.md, match analysis): the averages below are theirs.")
+    vs = serializers.FloatField(allow_null=True, help_text=f"Mean VS of the analysed matches, 2 decimals, {ROUNDING}.")
+    app = serializers.FloatField(
+        allow_null=True, help_text=f"Mean APP of the analysed matches, 3 decimals, {ROUNDING}."
+    )
+    ds_s = serializers.FloatField(
+        allow_null=True, help_text=f"Mean DS/S of the analysed matches, 4 decimals, {ROUNDING}."
+    )
 
 
 class SoloStatsSerializer(serializers.Serializer):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "moments",
     "game",
     "archive",
+    "analysis",
 ]
 
 MIDDLEWARE = [

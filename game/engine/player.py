@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from contract.vocabulary import BOARD_VISIBLE_HEIGHT, BOARD_WIDTH
 from game.engine.attack import attack_rows
-from game.engine.board import Board, drop_distance, fits
+from game.engine.board import GARBAGE, Board, drop_distance, fits
 from game.engine.config import MatchConfig
 from game.engine.events import ACTIONS, EventDict, event
 from game.engine.movement import TURNS, rotate
@@ -277,7 +277,8 @@ class Player:
             )
         ]
         if lines:
-            events.append(event("line_clear", self.id, {"rows": full, "count": lines}))
+            garbage = sum(1 for y in full if GARBAGE in placed_rows[y])
+            events.append(event("line_clear", self.id, {"rows": full, "count": lines, "garbage_rows": garbage}))
         return events
 
     def _record(self, lines: int, spin: Spin, back_to_back: bool, perfect: bool) -> None:

@@ -136,6 +136,12 @@ BROKEN = {
         "player_id": "p",
         "data": {"rows": [0], "count": 2},
     },
+    "line_clear garbage above count": lambda: {
+        "tick": 1,
+        "type": "line_clear",
+        "player_id": "p",
+        "data": {"rows": [0, 1], "count": 2, "garbage_rows": 3},
+    },
     "line_clear row 100": lambda: {
         "tick": 1,
         "type": "line_clear",

@@ -79,6 +79,10 @@ def good(event_type: str) -> dict:
         ({**good("piece_lock"), "data": {**good("piece_lock")["data"], "rotation": "X"}}, "data.rotation"),
         ({"tick": 1, "type": "line_clear", "player_id": "p", "data": {"rows": [0], "count": 2}}, "data.rows"),
         ({"tick": 1, "type": "line_clear", "player_id": "p", "data": {"rows": [0], "count": 5}}, "data.count"),
+        (
+            {"tick": 1, "type": "line_clear", "player_id": "p", "data": {"rows": [0], "count": 1, "garbage_rows": 2}},
+            "data.garbage_rows",
+        ),
         ({"tick": 1, "type": "garbage_sent", "player_id": "p", "data": {"to": "q", "rows": 0}}, "data.rows"),
         ({"tick": 1, "type": "garbage_received", "player_id": "p", "data": {"rows": 1}}, "data.from"),
         ({"tick": 1, "type": "elimination", "player_id": "p", "data": {"placement": 0}}, "data.placement"),

@@ -64,6 +64,11 @@ def stats(rows: list[dict], user_id, since: datetime | None = None, until: datet
                 "garbage_sent": sent,
                 "garbage_received": sum(r["garbage_received"] for r in of_mode),
                 "apm": rounded(sent * 60000, play_time, 1),
+                # No analysis in these rows (tests/analysis covers the averages).
+                "analysed_matches": 0,
+                "vs": None,
+                "app": None,
+                "ds_s": None,
             }
         else:
             figures["best_level"] = max((r["level"] for r in of_mode), default=None)

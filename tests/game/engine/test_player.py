@@ -74,3 +74,10 @@ def test_locking_entirely_above_the_visible_field_tops_out():
     assert inputs(events)[0]["distance"] == 0
     assert of_type(events, "elimination")[0]["data"] == {"placement": 1}
     assert match.over
+
+
+def test_a_line_clear_counts_the_garbage_rows_it_cleared():
+    # The T-spin double clears rows 0 and 1; row 0 is a garbage row (G cells), row 1 is not.
+    match, _ = solo(["GG.GGGGGGG", "X...XXXXXX", "XX........"], "T")
+    clears = of_type(match.step({"p": TSD_PATH}), "line_clear")
+    assert [c["data"] for c in clears] == [{"rows": [0, 1], "count": 2, "garbage_rows": 1}]

@@ -195,6 +195,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matches/{match_id}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A match's figures per player, timelines and knock-outs (public)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["matches_analysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/matches/{match_id}/replay": {
         parameters: {
             query?: never;
@@ -317,6 +337,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/players/{user_id}/stats/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's multiplayer PPS, APM and VS by day (public unless the profile is private)
+         * @description Mixed into an APIView: no token needed, anonymous callers throttled.
+         */
+        get: operations["players_stats_daily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/solo_results": {
         parameters: {
             query?: never;
@@ -398,6 +438,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DayFigures: {
+            /**
+             * Format: date
+             * @description A UTC day with multiplayer matches.
+             */
+            day: string;
+            matches: number;
+            /**
+             * Format: double
+             * @description The day's pieces / seconds, 2 decimals.
+             */
+            pps: number | null;
+            /**
+             * Format: double
+             * @description The day's attack x 60 / seconds, 1 decimal.
+             */
+            apm: number | null;
+            /**
+             * Format: double
+             * @description Mean VS of the day's analysed matches; null for none.
+             */
+            vs: number | null;
+        };
         ErrorDetail: {
             /** @description What was wrong and, where it helps, what to do. */
             detail: string;
@@ -406,6 +469,18 @@ export interface components {
         /** @description Each refused field (or header, or `non_field_errors`) with what was wrong with it; `detail` alone for a body that could not be read at all. */
         FieldErrors: {
             [key: string]: string[] | string;
+        };
+        MatchAnalysis: {
+            /** Format: uuid */
+            match_id: string;
+            /** @description the version of the rules that computed it */
+            rules_version: number;
+            /** Format: date-time */
+            computed_at: string;
+            /** @description {rules_version, tick_rate, players: [figures and timeline], knockouts} (docs/api.md) */
+            analysis: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description * `multiplayer` - Multiplayer
@@ -565,12 +640,32 @@ export interface components {
              * @description The latest ended_at; null with no match.
              */
             last_played_at: string | null;
+            /** @description Matches with an analysis (docs/api.md, match analysis): the averages below are theirs. */
+            analysed_matches: number;
+            /**
+             * Format: double
+             * @description Mean VS of the analysed matches, 2 decimals, rounded half away from zero from the exact value.
+             */
+            vs: number | null;
+            /**
+             * Format: double
+             * @description Mean APP of the analysed matches, 3 decimals, rounded half away from zero from the exact value.
+             */
+            app: number | null;
+            /**
+             * Format: double
+             * @description Mean DS/S of the analysed matches, 4 decimals, rounded half away from zero from the exact value.
+             */
+            ds_s: number | null;
         };
         /** @enum {unknown} */
         NullEnum: null;
         PatchedMeUpdateInputRequest: {
             /** @description Hide your history and stats from others, and from the boards. */
             profile_private?: boolean;
+        };
+        PlayerDaily: {
+            days: components["schemas"]["DayFigures"][];
         };
         PlayerStats: {
             /** Format: uuid */
@@ -1334,6 +1429,54 @@ export interface operations {
             };
         };
     };
+    matches_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                match_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchAnalysis"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such match, or its analysis is not computed yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     matches_replay: {
         parameters: {
             query?: {
@@ -1753,6 +1896,75 @@ export interface operations {
                 };
             };
             /** @description Field errors in since / until. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No valid access token: missing where one is required, or malformed, expired, wrongly signed, refresh-typed, or its user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The profile is private (to everyone but its player). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No user with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    players_stats_daily: {
+        parameters: {
+            query?: {
+                /** @description Days back, today included. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerDaily"];
+                };
+            };
+            /** @description days is not 1 to 365. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { PlayerLink } from '../../components/PlayerLink';
 import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
 import { matchModeText } from '../../lib/matchMode';
 import { useMatch } from './api';
+import { AnalysisSection } from '../analysis/AnalysisSection';
 
 /** /matches/{id}: the players by placement, and the replay for multiplayer matches. */
 export function MatchPage() {
@@ -14,6 +15,8 @@ export function MatchPage() {
   if (query.error) return <ErrorMessage error={query.error} what="match" onRetry={() => void query.refetch()} />;
   const match = query.data;
   const players = [...match.players].sort((a, b) => a.placement - b.placement);
+  const names = new Map(players.map((player) => [player.player_id, player.username ?? player.player_id]));
+  const nameOf = (playerId: string) => names.get(playerId) ?? playerId;
   return (
     <section>
       <p className="actions">
@@ -79,6 +82,7 @@ export function MatchPage() {
           </tbody>
         </table>
       </div>
+      {match.mode === 'multiplayer' && <AnalysisSection matchId={match.id} nameOf={nameOf} />}
     </section>
   );
 }

@@ -99,6 +99,38 @@ describe('the replay viewer', () => {
     expect(router.state.location.search).toBe('?t=6100');
   });
 
+  it('moves with the keyboard as the buttons do, and lists the shortcuts on ?', async () => {
+    serve();
+    const router = open('/matches/m-1/replay?t=6080');
+    await screen.findByRole('img', { name: 'Board of alice' });
+    await userEvent.keyboard('{ArrowRight}');
+    expect(router.state.location.search).toBe('?t=6100'); // as Next piece
+    await userEvent.keyboard('{Shift>}{ArrowRight}{/Shift}');
+    expect(router.state.location.search).toBe('?t=10500'); // as Next moment
+    await userEvent.keyboard('.');
+    expect(router.state.location.search).toBe('?t=10501');
+    await userEvent.keyboard(',,');
+    expect(router.state.location.search).toBe('?t=10499');
+    await userEvent.keyboard('{ArrowLeft}');
+    expect(router.state.location.search).toBe('?t=6100'); // as Previous piece
+    await userEvent.keyboard(' ');
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
+    await userEvent.keyboard(' ');
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+    await userEvent.keyboard('?');
+    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(help).toHaveTextContent('Shift + ← / →Previous / next key moment');
+  });
+
+  it('marks an eliminated board with its placement', async () => {
+    serve();
+    open('/matches/m-1/replay?t=10600');
+    const board = (await screen.findByRole('img', { name: 'Board of guest-7' })).closest('figure');
+    expect(within(board as HTMLElement).getByRole('status')).toHaveTextContent('Out · 2nd');
+    const alice = screen.getByRole('img', { name: 'Board of alice' }).closest('figure');
+    expect(within(alice as HTMLElement).queryByRole('status')).toBeNull();
+  });
+
   it('offers the five speeds', async () => {
     serve();
     open();

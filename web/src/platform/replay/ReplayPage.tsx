@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -10,6 +10,8 @@ import { useMatch } from '../matches/api';
 import { useReplay } from './api';
 import { momentLabel } from './moments';
 import { SPEEDS, usePlayback } from './usePlayback';
+import { useShortcuts } from './shortcuts';
+import { ShortcutsHelp } from './ShortcutsHelp';
 
 /** How often the URL's t follows the position while playing (each change is a history write). */
 const URL_UPDATE_MS = 500;
@@ -82,6 +84,21 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
     playback.pause();
     playback.seek(target);
   };
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [momentType, setMomentType] = useState('');
+  const momentTypes = [...new Set(index.moments.map((moment) => moment.type))].sort();
+  const shownMoments = index.moments.filter((moment) => momentType === '' || moment.type === momentType);
+  // The same moves as the buttons below, from the keyboard (shortcuts.ts; `?` lists them).
+  useShortcuts({
+    togglePlay: () => (playback.playing ? playback.pause() : playback.play()),
+    previousPiece: () => go(previousTick(index.lockTicks, tick)),
+    nextPiece: () => go(nextTick(index.lockTicks, tick)),
+    previousMoment: () => go(previousTick(momentTicks, tick)),
+    nextMoment: () => go(nextTick(momentTicks, tick)),
+    tickBack: () => go(Math.max(index.startTick, Math.round(tick) - 1)),
+    tickForward: () => go(Math.min(index.endTick, Math.round(tick) + 1)),
+    help: () => setHelpOpen(true),
+  });
 
   return (
     <section className="replay">
@@ -90,90 +107,150 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
         <CopyLink url={() => `${window.location.origin}/matches/${matchId}/replay?t=${tick}`} />
       </p>
       <h1>Replay</h1>
-      <div className="boards">
-        {boards.map((board) => (
-          <figure key={board.playerId} className="player-board">
-            <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
-            <figcaption>
-              <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
-              <span>Score {formatNumber(board.score)}</span>
-              <span>Lines {board.lines}</span>
-            </figcaption>
-          </figure>
-        ))}
-      </div>
-      <div className="controls" role="group" aria-label="Playback">
-        {playback.playing ? (
-          <button type="button" onClick={playback.pause}>
-            Pause
-          </button>
-        ) : (
-          <button type="button" onClick={playback.play}>
-            Play
-          </button>
-        )}
-        <button type="button" onClick={() => go(previousTick(index.lockTicks, tick))}>
-          Previous piece
-        </button>
-        <button type="button" onClick={() => go(nextTick(index.lockTicks, tick))}>
-          Next piece
-        </button>
-        <button type="button" onClick={() => go(previousTick(momentTicks, tick))}>
-          Previous moment
-        </button>
-        <button type="button" onClick={() => go(nextTick(momentTicks, tick))}>
-          Next moment
-        </button>
-        <label>
-          Speed
-          <select value={playback.speed} onChange={(event) => playback.setSpeed(Number(event.target.value))}>
-            {SPEEDS.map((speed) => (
-              <option key={speed} value={speed}>
-                {speed}×
-              </option>
+      <div className="replay-main">
+        <div className="replay-stage">
+          <div className="boards">
+            {boards.map((board) => (
+              <figure
+                key={board.playerId}
+                className="player-board"
+                data-out={board.outPlacement !== null ? 'true' : undefined}
+                data-hold={board.hold ?? ''}
+                data-incoming={board.incoming}
+              >
+                <div className="board-frame">
+                  <div className="board-side">
+                    <span className="hold" aria-label={`Held piece of ${nameOf(board.playerId)}`}>
+                      <small>Hold</small>
+                      <b>{board.hold ?? '–'}</b>
+                    </span>
+                    <span
+                      className="incoming"
+                      role="meter"
+                      aria-label={`Garbage on its way to ${nameOf(board.playerId)}`}
+                      aria-valuemin={0}
+                      aria-valuemax={20}
+                      aria-valuenow={Math.min(20, board.incoming)}
+                      title={`${board.incoming} rows of garbage on their way`}
+                    >
+                      <span style={{ height: `${Math.min(100, board.incoming * 5)}%` }} />
+                    </span>
+                  </div>
+                  <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
+                  {board.outPlacement !== null && (
+                    <span className="out-mark" role="status">
+                      Out · {board.outPlacement ? ordinal(board.outPlacement) : ''}
+                    </span>
+                  )}
+                </div>
+                <figcaption>
+                  <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
+                  <span>Score {formatNumber(board.score)}</span>
+                  <span>Lines {board.lines}</span>
+                  {board.incoming > 0 && <span>Incoming {board.incoming}</span>}
+                </figcaption>
+              </figure>
             ))}
-          </select>
-        </label>
-        <span className="clock" aria-live="off">
-          {clock(tick)} / {clock(index.endTick)}
-        </span>
-      </div>
-      <div className="timeline">
-        <input
-          type="range"
-          aria-label="Timeline"
-          min={index.startTick}
-          max={index.endTick}
-          step={1}
-          value={tick}
-          aria-valuetext={`${clock(tick)}, tick ${tick}`}
-          onChange={(event) => go(Number(event.target.value))}
-        />
-        <div className="marks" aria-hidden="true">
-          {index.moments.map((moment, position) => (
-            <span
-              key={position}
-              className="mark"
-              style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
-              title={momentLabel(moment, index, nameOf)}
-            />
-          ))}
-        </div>
-      </div>
-      <h2 id="moments-heading">Key moments</h2>
-      {index.moments.length === 0 ? (
-        <p>No key moments in this match.</p>
-      ) : (
-        <ul aria-labelledby="moments-heading" className="moments">
-          {index.moments.map((moment, position) => (
-            <li key={position}>
-              <button type="button" aria-current={moment.tick === tick ? 'true' : undefined} onClick={() => go(moment.tick)}>
-                {momentLabel(moment, index, nameOf)}
+          </div>
+          <div className="controls" role="group" aria-label="Playback">
+            {playback.playing ? (
+              <button type="button" onClick={playback.pause}>
+                Pause
               </button>
-            </li>
-          ))}
-        </ul>
-      )}
+            ) : (
+              <button type="button" onClick={playback.play}>
+                Play
+              </button>
+            )}
+            <button type="button" onClick={() => go(previousTick(index.lockTicks, tick))}>
+              Previous piece
+            </button>
+            <button type="button" onClick={() => go(nextTick(index.lockTicks, tick))}>
+              Next piece
+            </button>
+            <button type="button" onClick={() => go(previousTick(momentTicks, tick))}>
+              Previous moment
+            </button>
+            <button type="button" onClick={() => go(nextTick(momentTicks, tick))}>
+              Next moment
+            </button>
+            <label>
+              Speed
+              <select value={playback.speed} onChange={(event) => playback.setSpeed(Number(event.target.value))}>
+                {SPEEDS.map((speed) => (
+                  <option key={speed} value={speed}>
+                    {speed}×
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="Shift+?">
+              Shortcuts (?)
+            </button>
+            <span className="clock" aria-live="off">
+              {clock(tick)} / {clock(index.endTick)}
+            </span>
+          </div>
+          <div className="timeline">
+            <input
+              type="range"
+              aria-label="Timeline"
+              min={index.startTick}
+              max={index.endTick}
+              step={1}
+              value={tick}
+              aria-valuetext={`${clock(tick)}, tick ${tick}`}
+              onChange={(event) => go(Number(event.target.value))}
+            />
+            <div className="marks" aria-hidden="true">
+              {index.moments.map((moment, position) => (
+                <span
+                  key={position}
+                  className="mark"
+                  style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
+                  title={momentLabel(moment, index, nameOf)}
+                />
+              ))}
+            </div>
+          </div>
+        </div>
+        <aside className="moments-side">
+          <h2 id="moments-heading">Key moments</h2>
+          {index.moments.length === 0 ? (
+            <p>No key moments in this match.</p>
+          ) : (
+            <>
+              <label>
+                Show
+                <select value={momentType} onChange={(event) => setMomentType(event.target.value)}>
+                  <option value="">every type</option>
+                  {momentTypes.map((type) => (
+                    <option key={type} value={type}>
+                      {type.replaceAll('_', ' ')}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <ul aria-labelledby="moments-heading" className="moments">
+                {shownMoments.map((moment, position) => (
+                  <li key={position}>
+                    <button type="button" aria-current={moment.tick === tick ? 'true' : undefined} onClick={() => go(moment.tick)}>
+                      {momentLabel(moment, index, nameOf)}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </aside>
+      </div>
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </section>
   );
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }

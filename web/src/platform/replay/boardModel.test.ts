@@ -37,22 +37,41 @@ describe('boardsAt', () => {
     expect(index.startTick).toBe(1000);
     expect(index.endTick).toBe(1090);
     expect(index.tickRate).toBe(30);
-    expect(index.players.map((player) => player.playerId)).toEqual(['a', 'b']);
+    expect(index.players.map((player) => player.playerId)).toMatchObject(['a', 'b']);
   });
 
   it('is empty before a player first locks', () => {
-    expect(boardsAt(index, 1000)).toEqual([
+    expect(boardsAt(index, 1000)).toMatchObject([
       { playerId: 'a', rows: [], score: 0, lines: 0 },
       { playerId: 'b', rows: [], score: 0, lines: 0 },
     ]);
   });
 
   it('shows the last lock with tick ≤ t, full rows removed, with its score and the lines so far', () => {
-    expect(boardsAt(index, 1010)[0]).toEqual({ playerId: 'a', rows: ['IIII......'], score: 10, lines: 0 });
-    expect(boardsAt(index, 1029)[0]).toEqual({ playerId: 'a', rows: ['IIII......'], score: 10, lines: 0 });
-    expect(boardsAt(index, 1030)[0]).toEqual({ playerId: 'a', rows: ['......J...'], score: 140, lines: 1 });
-    expect(boardsAt(index, 1049)[1]).toEqual({ playerId: 'b', rows: ['OO........', 'OO........'], score: 20, lines: 0 });
-    expect(boardsAt(index, 1090)[1]).toEqual({ playerId: 'b', rows: ['LL........'], score: 320, lines: 2 });
+    expect(boardsAt(index, 1010)[0]).toMatchObject({ playerId: 'a', rows: ['IIII......'], score: 10, lines: 0 });
+    expect(boardsAt(index, 1029)[0]).toMatchObject({ playerId: 'a', rows: ['IIII......'], score: 10, lines: 0 });
+    expect(boardsAt(index, 1030)[0]).toMatchObject({ playerId: 'a', rows: ['......J...'], score: 140, lines: 1 });
+    expect(boardsAt(index, 1049)[1]).toMatchObject({ playerId: 'b', rows: ['OO........', 'OO........'], score: 20, lines: 0 });
+    expect(boardsAt(index, 1090)[1]).toMatchObject({ playerId: 'b', rows: ['LL........'], score: 320, lines: 2 });
+  });
+
+  it('shows the held piece, the garbage on its way and an eliminated board’s placement', () => {
+    const played = buildReplayIndex([
+      ev(0, 'game_start', null, { players: [{ player_id: 'a' }, { player_id: 'b' }] }),
+      ev(1, 'piece_spawn', 'a', { piece: 'T' }),
+      ev(2, 'input', 'a', { action: 'hold' }),
+      ev(2, 'piece_spawn', 'a', { piece: 'S' }),
+      ev(3, 'input', 'a', { action: 'hold', ok: false }),
+      ev(5, 'piece_lock', 'b', { board: ['IIII......'], score: 0 }),
+      ev(6, 'garbage_sent', 'b', { to: 'a', rows: 3 }),
+      ev(8, 'piece_lock', 'a', { board: ['SS........'], score: 0 }),
+      ev(9, 'garbage_sent', 'b', { to: 'a', rows: 2 }),
+      ev(12, 'elimination', 'a', { placement: 2 }),
+    ]);
+    const a = (t: number) => boardsAt(played, t)[0];
+    expect([a(1)?.hold, a(2)?.hold, a(3)?.hold]).toEqual([null, 'T', 'T']); // a blocked hold keeps it
+    expect([a(5)?.incoming, a(6)?.incoming, a(8)?.incoming, a(9)?.incoming]).toEqual([0, 3, 0, 2]);
+    expect([a(11)?.outPlacement, a(12)?.outPlacement, a(12)?.incoming]).toEqual([null, 2, 0]);
   });
 
   it('defaults to 60 ticks a second without config.tick_rate', () => {

@@ -26,6 +26,15 @@ export interface PlayerTrack {
   /** Ticks of the player's line clears and the running total of lines after each. */
   clearTicks: number[];
   linesAfter: number[];
+  /** Ticks of effective holds and the piece held after each. */
+  holdTicks: number[];
+  held: string[];
+  /** Ticks of garbage sent to the player and the running total of rows after each. */
+  sentToTicks: number[];
+  sentToAfter: number[];
+  /** The player's elimination, when it came. */
+  eliminatedAt: number | null;
+  placement: number | null;
 }
 
 export interface MomentMark {
@@ -49,6 +58,12 @@ export interface BoardView {
   rows: string[];
   score: number;
   lines: number;
+  /** The held piece, null before the first hold. */
+  hold: string | null;
+  /** Rows sent to the player since their last placement: what rises at their next one (less what they cancel). */
+  incoming: number;
+  /** Their final placement once eliminated at or before this position; null while they play. */
+  outPlacement: number | null;
 }
 
 const isFull = (row: string) => row.length >= WIDTH && !row.includes('.');
@@ -87,7 +102,19 @@ export function buildReplayIndex(events: readonly GameEvent[], moments: readonly
   const track = (playerId: string) => {
     let found = tracks.get(playerId);
     if (!found) {
-      found = { playerId, locks: [], lockTicks: [], clearTicks: [], linesAfter: [] };
+      found = {
+        playerId,
+        locks: [],
+        lockTicks: [],
+        clearTicks: [],
+        linesAfter: [],
+        holdTicks: [],
+        held: [],
+        sentToTicks: [],
+        sentToAfter: [],
+        eliminatedAt: null,
+        placement: null,
+      };
       tracks.set(playerId, found);
     }
     return found;
@@ -98,8 +125,27 @@ export function buildReplayIndex(events: readonly GameEvent[], moments: readonly
   for (const seat of seated) if (typeof seat.player_id === 'string') track(seat.player_id);
 
   const lockTicks: number[] = [];
+  const falling = new Map<string, string>(); // each player's piece in play, for what a hold keeps
   for (const event of events) {
     if (event.player_id === null) continue;
+    if (event.type === 'piece_spawn' && typeof event.data.piece === 'string') {
+      falling.set(event.player_id, event.data.piece);
+    } else if (event.type === 'input' && event.data.action === 'hold' && event.data.ok !== false) {
+      const piece = falling.get(event.player_id);
+      const player = track(event.player_id);
+      if (piece) {
+        player.holdTicks.push(event.tick);
+        player.held.push(piece);
+      }
+    } else if (event.type === 'garbage_sent' && typeof event.data.to === 'string') {
+      const target = track(event.data.to);
+      target.sentToTicks.push(event.tick);
+      target.sentToAfter.push((target.sentToAfter[target.sentToAfter.length - 1] ?? 0) + asNumber(event.data.rows));
+    } else if (event.type === 'elimination') {
+      const player = track(event.player_id);
+      player.eliminatedAt = event.tick;
+      player.placement = asNumber(event.data.placement, 0) || null;
+    }
     if (event.type === 'piece_lock') {
       const board = Array.isArray(event.data.board) ? (event.data.board as string[]) : [];
       const player = track(event.player_id);
@@ -132,13 +178,19 @@ export function buildReplayIndex(events: readonly GameEvent[], moments: readonly
 
 export function boardsAt(index: ReplayIndex, t: number): BoardView[] {
   return index.players.map((player) => {
-    const lock = player.locks[lastAtOrBefore(player.lockTicks, t)];
+    const lockAt = lastAtOrBefore(player.lockTicks, t);
+    const lock = player.locks[lockAt];
     const clearAt = lastAtOrBefore(player.clearTicks, t);
+    const sentAt = (tick: number) => player.sentToAfter[lastAtOrBefore(player.sentToTicks, tick)] ?? 0;
+    const out = player.eliminatedAt !== null && player.eliminatedAt <= t;
     return {
       playerId: player.playerId,
       rows: lock?.rows ?? [],
       score: lock?.score ?? 0,
       lines: clearAt >= 0 ? (player.linesAfter[clearAt] ?? 0) : 0,
+      hold: player.held[lastAtOrBefore(player.holdTicks, t)] ?? null,
+      incoming: out ? 0 : sentAt(t) - (lock ? sentAt(lock.tick) : 0),
+      outPlacement: out ? (player.placement ?? 0) : null,
     };
   });
 }

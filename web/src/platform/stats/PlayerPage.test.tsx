@@ -10,10 +10,15 @@ import { PlayerPage } from './PlayerPage';
 
 withMockServer();
 
-// The player's recent matches (under the stats): none, unless a test says otherwise.
-beforeEach(() =>
-  server.use(http.get('*/api/players/:id/matches', () => HttpResponse.json({ next: null, previous: null, results: [] }))),
-);
+const DAYS = [
+  { day: '2026-11-29', matches: 2, pps: 1.5, apm: 20, vs: 41.2 },
+  { day: '2026-11-30', matches: 1, pps: 1.7, apm: 24.5, vs: null },
+];
+beforeEach(() => {
+  // The player's recent matches (under the stats): none, unless a test says otherwise.
+  server.use(http.get('*/api/players/:id/matches', () => HttpResponse.json({ next: null, previous: null, results: [] })));
+  server.use(http.get('*/api/players/:id/stats/daily', () => HttpResponse.json({ days: DAYS })));
+});
 
 const open = (id = 'u-1') => renderAt('/players/:id', <PlayerPage />, `/players/${id}`);
 const figure = (table: string, label: string) =>
@@ -47,6 +52,9 @@ describe('the player page', () => {
     expect(figure('Multiplayer', 'Win rate')).toHaveTextContent('37.50 %');
     expect(figure('Multiplayer', 'Average placement')).toHaveTextContent('1.88');
     expect(figure('Multiplayer', 'APM')).toHaveTextContent('1.0');
+    expect(figure('Multiplayer', 'Average VS')).toHaveTextContent('41.50');
+    expect(figure('Multiplayer', 'Average APP')).toHaveTextContent('0.412');
+    expect(figure('Multiplayer', 'Average DS/S')).toHaveTextContent('0.1234');
     expect(figure('Multiplayer', 'Play time')).toHaveTextContent('1 h 30 min');
     expect(screen.queryByRole('table', { name: 'Solo' })).toBeNull();
     expect(screen.getByText('No solo games yet.')).toBeInTheDocument();
@@ -108,5 +116,16 @@ describe('the player page', () => {
     }));
     open();
     expect(screen.getByRole('status')).toHaveTextContent('Loading');
+  });
+
+  it('charts PPS, APM and VS by day for a player with multiplayer matches', async () => {
+    server.use(http.get('*/api/players/u-1/stats', () => HttpResponse.json(playerStats())));
+    open();
+    expect(await screen.findByRole('heading', { name: 'The last 30 days' })).toBeInTheDocument();
+    expect(screen.getAllByRole('figure').map((chart) => chart.getAttribute('aria-label'))).toEqual([
+      'PPS by day',
+      'APM by day',
+      'VS by day (analysed matches)',
+    ]);
   });
 });

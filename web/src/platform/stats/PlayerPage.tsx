@@ -5,6 +5,7 @@ import { formatNumber, formatPlayTime, formatWhen, raceTime } from '../../lib/fo
 import { MatchTable } from '../public/MatchTable';
 import { playerMatchesPath } from '../public/api';
 import { usePlayerStats } from './api';
+import { DailyCharts } from './DailyCharts';
 
 type Figure = [label: string, value: string];
 
@@ -23,6 +24,10 @@ function multiplayerFigures(stats: PlayerStats['multiplayer']): Figure[] {
     ['Play time', formatPlayTime(stats.play_time_ms)],
     ['PPS', formatNumber(stats.pps, 2)],
     ['APM', formatNumber(stats.apm, 1)],
+    // Means over the analysed matches (docs/api.md, match analysis).
+    ['Average VS', formatNumber(stats.vs, 2)],
+    ['Average APP', formatNumber(stats.app, 3)],
+    ['Average DS/S', formatNumber(stats.ds_s, 4)],
     ['Last played', stats.last_played_at ? formatWhen(stats.last_played_at) : '–'],
   ];
 }
@@ -121,6 +126,7 @@ export function PlayerPage() {
         />
         <SoloBests bests={stats.solo_bests} />
       </div>
+      {stats.multiplayer.matches > 0 && <DailyCharts userId={id} />}
       <h2>Recent matches</h2>
       <MatchTable
         firstPage={playerMatchesPath(id)}

@@ -19,6 +19,10 @@ export function playerStats(overrides: Partial<PlayerStats> = {}): PlayerStats {
       pps: 0.22,
       apm: 1,
       last_played_at: '2026-11-30T12:01:00Z',
+      analysed_matches: 8,
+      vs: 41.5,
+      app: 0.412,
+      ds_s: 0.1234,
     },
     solo: {
       matches: 0,

@@ -1,0 +1,19 @@
+from django.db import models
+
+from history.models import Match
+
+
+class MatchAnalysis(models.Model):
+    """One match's analysis (analysis/figures.py), as the rules of ``rules_version`` compute it."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, primary_key=True, related_name="analysis")
+    rules_version = models.IntegerField()
+    computed_at = models.DateTimeField()
+    # {"rules_version", "tick_rate", "players": [... figures, "timeline"], "knockouts": [...]}
+    figures = models.JSONField()
+
+    class Meta:
+        db_table = "match_analysis"
+
+    def __str__(self) -> str:
+        return f"analysis of match {self.match_id} (rules {self.rules_version})"

@@ -1,0 +1,76 @@
+import { useQuery } from '@tanstack/react-query';
+import type { components } from '../../api/schema';
+import { ApiError, apiFetch } from '../../lib/session';
+import { matchPath } from '../matches/paths';
+
+/** One player's figures (docs/api.md, match analysis); null where a divisor was 0. */
+export interface AnalysedPlayer {
+  player_id: string;
+  placement: number | null;
+  seconds_alive: number | null;
+  pieces: number;
+  lines: number;
+  attack: number;
+  garbage_cleared: number;
+  garbage_received: number;
+  apm: number | null;
+  pps: number | null;
+  vs: number | null;
+  app: number | null;
+  ds_s: number | null;
+  ds_p: number | null;
+  apl: number | null;
+  holds: number;
+  t_spins: number;
+  tetrises: number;
+  longest_back_to_back: number;
+  eliminated_at_tick: number | null;
+  eliminated_by: string | null;
+  kpp: number | null;
+  finesse_faults: number | null;
+  /** One point a second, up to the player's end. */
+  timeline: Record<TimelineSeries, number[]>;
+}
+
+export type TimelineSeries = 'attack' | 'garbage_received' | 'pieces' | 'stack_height';
+
+export interface KnockOut {
+  player_id: string;
+  tick: number;
+  placement: number | null;
+  rows: number;
+  spike_rows: number;
+  kind: 'spike' | 'pressure' | null;
+  by: { player_id: string; rows: number }[];
+}
+
+export interface Analysis {
+  rules_version: number;
+  tick_rate: number;
+  /** game_start's tick: a reused room's ticks do not start at 0. */
+  start_tick: number;
+  players: AnalysedPlayer[];
+  knockouts: KnockOut[];
+}
+
+type AnalysisAnswer = Omit<components['schemas']['MatchAnalysis'], 'analysis'> & { analysis: Analysis };
+
+export function analysisPath(id: string): string {
+  return `${matchPath(id)}/analysis`;
+}
+
+/** The match's analysis; null while it is not computed yet (a 404 for an existing match). */
+export function useMatchAnalysis(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['match-analysis', id],
+    enabled,
+    queryFn: async (): Promise<Analysis | null> => {
+      try {
+        return (await apiFetch<AnalysisAnswer>(analysisPath(id))).analysis;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+  });
+}
