@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("history.urls")),
     path("api/", include("solo.urls")),
     path("api/", include("stats.urls")),
+    path("api/", include("live.urls")),
     path("api/", include("config.schema_urls")),
     *client_urlpatterns(),
 ]
