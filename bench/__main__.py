@@ -24,6 +24,7 @@ SUITES = [
     "solo_game",
     "web_client",
     "cluster",
+    "live",
 ]
 
 

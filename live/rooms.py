@@ -28,6 +28,10 @@ from streaming.stream_reads import direct_get_one, read_subject
 HEARTBEAT_SECONDS = 15.0
 # After the game_end, the moments the detector still finds arrive within this; then `end`.
 MOMENTS_GRACE_SECONDS = 5.0
+# After a wake, a viewer waits this long for more before it writes: at a game's pace of hundreds of
+# events a second, one write carries several frames (bench live: a write per event per viewer kept the
+# two workers' CPUs busy with a thousand sends a second per viewer set), for at most this much latency.
+COALESCE_SECONDS = 0.05
 # Frames sent in one write at most (a catch-up of thousands of events goes out in a few writes).
 CHUNK_BYTES = 64 * 1024
 
@@ -103,6 +107,7 @@ async def room_frames(
                 continue
             if viewer.dropped or viewer.closing:
                 continue
+            await asyncio.sleep(COALESCE_SECONDS)
             async for chunk in _chunks(viewer.take(), follow):
                 yield chunk
     finally:
