@@ -4,9 +4,12 @@ projector and the key moment detector, matches from the simulation published at 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -191,3 +194,29 @@ def _status(port: int, path: str) -> int:
     status = connection.getresponse().status
     connection.close()
     return status
+
+
+def test_a_worker_stopped_mid_match_ends_its_streams_and_the_viewer_resumes_on_the_next(test_servers, nats_here):
+    room = "live-restart-1"
+    events = match_events(room, seed=285)
+    env = {**subprocess_env(), "NATS_URL": test_servers.nats.url}
+    with asgi_serving(env) as (port, master), BackgroundConsumer(MomentDetector()):
+        publish_match(room, events[:100])
+        viewer = open_stream(port, f"/api/live/rooms/{room}")
+        before = [viewer.next() for _ in range(50)]
+        [worker] = _children(master.pid)
+        stopped_at = time.monotonic()
+        os.kill(worker, signal.SIGTERM)
+        rest_of_first = viewer.read_until("end")
+        assert viewer.ended and time.monotonic() - stopped_at < 4, "the stream ends at once, not at the timeout"
+        assert viewer.retries[-1] == 1000 and len(viewer.retries) == 2, "told to reconnect"
+        wait_until(lambda: _children(master.pid) and _children(master.pid) != [worker], timeout=60)
+        publish_paced(room, events[100:])
+        resumed = open_stream(port, f"/api/live/rooms/{room}", last_event_id=viewer.last_id)
+        rest = resumed.read_until("end")
+    seen = [(m.id, m.event, m.data) for m in before + rest_of_first + rest[:-1]]
+    assert seen == stored_room(room), "nothing missed, nothing twice, across the restart"
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
