@@ -220,3 +220,19 @@ def test_a_worker_stopped_mid_match_ends_its_streams_and_the_viewer_resumes_on_t
 
 def _children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_the_status_figures_stream_to_staff_only(live_port, nats_here, django_user_model):
+    staff = django_user_model.objects.create_user(username="operator", password="a-long-passphrase-2", is_staff=True)
+    player = django_user_model.objects.create_user(username="player", password="a-long-passphrase-3")
+    figures = open_stream(live_port, "/api/live/status", Authorization=f"Bearer {AccessToken.for_user(staff)}")
+    first = figures.next()
+    assert first.event == "status"
+    [stream] = [row for row in first.value["streams"] if row["name"] == settings.GAME_EVENTS_STREAM]
+    assert stream["messages"] > 0 and stream["last_seq"] >= stream["messages"]
+    started = time.monotonic()
+    assert figures.next().event == "status" and time.monotonic() - started < 4, "every 2 s"
+    figures.close()
+    refused = open_stream(live_port, "/api/live/status", Authorization=f"Bearer {AccessToken.for_user(player)}")
+    assert refused.status == 403
+    assert _status(live_port, "/api/live/status") == 401
