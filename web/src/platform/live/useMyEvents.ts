@@ -3,7 +3,8 @@ import { useEffect } from 'react';
 import { useSession } from '../../lib/useSession';
 import { followStream } from './sse';
 
-/** While signed in, a match of the caller's recorded anywhere refreshes their lists (GET /api/me/events). */
+/** While signed in, a match of the caller's recorded anywhere refreshes their history and player figures
+ * (GET /api/me/events). */
 export function useMyEvents(): void {
   const client = useQueryClient();
   const { state } = useSession();
@@ -12,7 +13,9 @@ export function useMyEvents(): void {
     return followStream('/api/me/events', {
       signedIn: true,
       onMessage: (message) => {
-        if (message.event === 'match_recorded') void client.invalidateQueries({ queryKey: ['matches'] });
+        if (message.event !== 'match_recorded') return;
+        void client.invalidateQueries({ queryKey: ['matches'] });
+        void client.invalidateQueries({ queryKey: ['player-stats'] });
       },
     });
   }, [client, state]);
