@@ -1,26 +1,14 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { apiFetch } from '../../lib/session';
+import { LIVE_KEY, useLiveMatches, type LiveMatch } from './api';
 import { followStream } from './sse';
-
-export interface LiveMatch {
-  room_id: string;
-  started_at: string;
-  mode: string;
-  tournament_id: string | null;
-  players: { player_id: string; username: string | null }[];
-  tick: number;
-  last_event_at: string;
-}
-
-const LIVE_KEY = ['live', 'matches'] as const;
 
 /** /live: the matches being played, kept current by the list's stream (docs/api.md, live). */
 export function LiveListPage() {
   const client = useQueryClient();
-  const live = useQuery({ queryKey: LIVE_KEY, queryFn: () => apiFetch<LiveMatch[]>('/api/live/matches') });
+  const live = useLiveMatches();
 
   useEffect(
     () =>

@@ -4,12 +4,14 @@ import { formatNumber, minutesSeconds } from '../../lib/format';
 import { BoardCanvas } from '../replay/BoardCanvas';
 import { boardsAt, buildReplayIndex } from '../replay/boardModel';
 import { momentLabel } from '../replay/moments';
+import { useLiveMatches } from './api';
 import { useLiveRoom } from './useLiveRoom';
 
 /** /live/{room_id}: the replay viewer following the match as it is played (docs/api.md, live). */
 export function LiveRoomPage() {
   const { roomId = '' } = useParams();
   const room = useLiveRoom(roomId);
+  const listed = useLiveMatches(); // the players' usernames (a guest has none: its player_id is shown)
   const index = useMemo(() => buildReplayIndex(room.events, room.moments), [room.events, room.moments]);
   // null: following the head; a tick: scrubbed back, paused there until "Go live".
   const [heldAt, setHeldAt] = useState<number | null>(null);
@@ -25,8 +27,8 @@ export function LiveRoomPage() {
       </section>
     );
   }
-  const start = room.events[0]?.data as { players?: { player_id: string }[] } | undefined;
-  const names = new Map((start?.players ?? []).map((player) => [player.player_id, player.player_id]));
+  const players = listed.data?.find((row) => row.room_id === roomId)?.players ?? [];
+  const names = new Map(players.map((player) => [player.player_id, player.username ?? player.player_id]));
   const nameOf = (playerId: string) => names.get(playerId) ?? playerId;
   const tick = heldAt === null ? index.endTick : Math.min(heldAt, index.endTick);
   const clock = (at: number) => minutesSeconds(((at - index.startTick) * 1000) / index.tickRate);
