@@ -27,6 +27,7 @@ SUITES = [
     "web_client",
     "cluster",
     "recovery",
+    "live",
 ]
 
 

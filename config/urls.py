@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("archive.urls")),
     path("api/", include("solo.urls")),
     path("api/", include("stats.urls")),
+    path("api/", include("live.urls")),
     path("api/", include("config.schema_urls")),
     *client_urlpatterns(),
 ]

@@ -45,6 +45,8 @@ CLIENT_ROUTES = (
     r"leaderboards",
     r"tournaments/[^/]+",
     r"play",
+    r"live",
+    r"live/[^/]+",
 )
 
 

@@ -24,6 +24,8 @@ CLIENT_ROUTES = [
     "/leaderboards",
     "/tournaments/spring-cup",
     "/play",
+    "/live",
+    "/live/room-1",
 ]
 
 

@@ -19,6 +19,7 @@ export function Layout() {
             <>
               <Link to="/matches">Matches</Link>
               <Link to="/leaderboards">Leaderboards</Link>
+              <Link to="/live">Live</Link>
               <button
                 type="button"
                 className="link"
@@ -33,6 +34,7 @@ export function Layout() {
             </>
           ) : (
             <>
+              <Link to="/live">Live</Link>
               <Link to="/signin">Sign in</Link>
               <Link to="/register">Create account</Link>
             </>

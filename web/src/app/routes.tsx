@@ -4,6 +4,8 @@ import { RequireSession } from '../platform/auth/RequireSession';
 import { SignInPage } from '../platform/auth/SignInPage';
 import { PlayPage } from '../platform/solo/PlayPage';
 import { HistoryPage } from '../platform/history/HistoryPage';
+import { LiveListPage } from '../platform/live/LiveListPage';
+import { LiveRoomPage } from '../platform/live/LiveRoomPage';
 import { MatchPage } from '../platform/matches/MatchPage';
 import { ReplayPage } from '../platform/replay/ReplayPage';
 import { LeaderboardsPage } from '../platform/stats/LeaderboardsPage';
@@ -21,6 +23,8 @@ export const routes: RouteObject[] = [
       { path: 'signin', element: <SignInPage /> },
       { path: 'register', element: <RegisterPage /> },
       { path: 'play', element: <PlayPage /> },
+      { path: 'live', element: <LiveListPage /> },
+      { path: 'live/:roomId', element: <LiveRoomPage /> },
       {
         element: <RequireSession />,
         children: [

@@ -3,6 +3,7 @@ import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatNumber, formatPlayTime, formatWhen, raceTime } from '../../lib/format';
 import { usePlayerStats } from './api';
+import { useMyEvents } from '../live/useMyEvents';
 
 type Figure = [label: string, value: string];
 
@@ -91,6 +92,7 @@ function SoloBests({ bests }: { bests: PlayerStats['solo_bests'] }) {
 export function PlayerPage() {
   const { id = '' } = useParams();
   const query = usePlayerStats(id);
+  useMyEvents(); // a match of the caller's recorded meanwhile updates the figures without a reload
   if (query.isPending) return <p role="status">Loading the player’s stats…</p>;
   if (query.error) {
     return (
