@@ -29,6 +29,7 @@ SUITES = [
     "web_client",
     "cluster",
     "recovery",
+    "live",
 ]
 
 

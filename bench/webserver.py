@@ -14,9 +14,12 @@ from devtools.embedded import free_port, port_is_open
 
 
 class Gunicorn:
-    def __init__(self, workers: int = 4, env: dict[str, str] | None = None) -> None:
+    def __init__(self, workers: int = 4, env: dict[str, str] | None = None, *, asgi: bool | None = None) -> None:
         self.port = free_port()
         self.workers = workers
+        # The deployment's server (uvicorn workers, config/asgi.py) unless told otherwise; BENCH_WSGI=1
+        # runs the sync workers, for the figures beside it (docs/development.md).
+        self.asgi = os.environ.get("BENCH_WSGI") != "1" if asgi is None else asgi
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
@@ -38,7 +41,7 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "config.wsgi",
+                *(["-k", "uvicorn_worker.UvicornWorker", "config.asgi"] if self.asgi else ["config.wsgi"]),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",

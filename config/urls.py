@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("analysis.urls")),
     path("api/", include("solo.urls")),
     path("api/", include("stats.urls")),
+    path("api/", include("live.urls")),
     path("api/", include("config.schema_urls")),
     *share_urlpatterns(),
     *client_urlpatterns(),

@@ -47,6 +47,8 @@ CLIENT_ROUTES = (
     r"tournaments/[^/]+",
     r"play",
     r"settings",
+    r"live",
+    r"live/[^/]+",
 )
 
 

@@ -178,7 +178,10 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
             # The deployment's configuration: LOG_FORMAT for its lines, one /metrics for both workers.
             "-c",
             "python:config.gunicorn",
-            "config.wsgi",
+            # uvicorn's workers: the live routes' Server-Sent Events (config/asgi.py, docs/operations.md).
+            "-k",
+            "uvicorn_worker.UvicornWorker",
+            "config.asgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "game",
     "archive",
     "analysis",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,12 @@ NATS_ENABLED = env_bool("NATS_ENABLED", True)
 # server that hangs without closing its connections is left for another of NATS_SERVERS in this long.
 NATS_STALE_SECONDS = float(os.environ.get("NATS_STALE_SECONDS", "5") or 5)
 GAME_EVENTS_STREAM = "GAME_EVENTS"
+# The live routes (docs/api.md, live; docs/configuration.md): a broadcast delay, when a match counts as
+# abandoned, streams per client address, and how far a viewer may fall behind before it is dropped.
+LIVE_DELAY_SECONDS = float(os.environ.get("LIVE_DELAY_SECONDS", "0") or 0)
+LIVE_IDLE_SECONDS = env_int("LIVE_IDLE_SECONDS", 120)
+LIVE_CONNECTIONS_PER_ADDRESS = env_int("LIVE_CONNECTIONS_PER_ADDRESS", 20)
+LIVE_QUEUE_MESSAGES = env_int("LIVE_QUEUE_MESSAGES", 1000)
 GAME_EVENTS_MAX_AGE_DAYS = env_int("GAME_EVENTS_MAX_AGE_DAYS", 90)
 GAME_EVENTS_REPLICAS = env_int("GAME_EVENTS_REPLICAS", 1)
 # Bound of the publisher's buffer while NATS is away (events, not bytes): a few minutes of a busy server.

@@ -26,6 +26,8 @@ CLIENT_ROUTES = [
     "/tournaments/spring-cup",
     "/play",
     "/settings",
+    "/live",
+    "/live/room-1",
 ]
 
 

@@ -50,6 +50,10 @@ def command_exists(argv: list[str]) -> bool:
         if args[0] == "-c":  # its configuration, a module of ours: python:config.gunicorn
             importlib.import_module(args[1].removeprefix("python:"))
             args = args[2:]
+        if args[0] == "-k":  # the worker class, uvicorn's for config.asgi: it must import
+            worker_module, _, worker_class = args[1].rpartition(".")
+            assert hasattr(importlib.import_module(worker_module), worker_class), args[1]
+            args = args[2:]
         module, _, attribute = args[0].partition(":")
         return hasattr(importlib.import_module(module), attribute or "application")
     return False

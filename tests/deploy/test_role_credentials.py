@@ -9,6 +9,7 @@ authorization file stands in for the cluster's nodes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import subprocess
 import sys
@@ -155,3 +156,33 @@ def test_no_role_can_do_another_roles_job(role_urls):
     assert asyncio.run(_allowed(role_urls["DETECTOR"], _publish("game.room-1.moments")))
     assert asyncio.run(_allowed(role_urls["WEB"], _direct_get))
     assert asyncio.run(_allowed(role_urls["PROJECTOR"], _consumer("match-projector")))
+
+
+def test_the_web_role_follows_a_room_live_and_hears_notifications_the_projector_sends(role_urls):
+    """What the live routes do (live/hub.py, live/notify.py): an ordered consumer on a room, a
+    subscription on notify.user.*; the projector publishes there. Neither gets a durable of another."""
+
+    async def follow_and_hear() -> tuple[bytes, bytes]:
+        admin = await nats.connect(role_urls["ADMIN"])
+        with contextlib.suppress(nats.js.errors.BadRequestError):  # there already, from another test
+            await admin.jetstream().add_stream(name="GAME_EVENTS", subjects=["game.>"], allow_direct=True)
+        await admin.close()
+        web = await nats.connect(role_urls["WEB"], allow_reconnect=False, error_cb=_ignore)
+        projector = await nats.connect(role_urls["PROJECTOR"], allow_reconnect=False, error_cb=_ignore)
+        game = await nats.connect(role_urls["GAME_SERVER"], allow_reconnect=False, error_cb=_ignore)
+        try:
+            room = await web.jetstream().subscribe("game.live-room.*", stream="GAME_EVENTS", ordered_consumer=True)
+            heard = await web.subscribe("notify.user.*")
+            await game.jetstream(timeout=2).publish("game.live-room.events", b'{"type":"game_start"}')
+            await projector.publish("notify.user.u-1", b'{"match_id":"m"}')
+            await projector.flush()
+            return (await room.next_msg(timeout=5)).data, (await heard.next_msg(timeout=5)).data
+        finally:
+            for client in (web, projector, game):
+                await client.close()
+
+    event, notification = asyncio.run(follow_and_hear())
+    assert event == b'{"type":"game_start"}' and notification == b'{"match_id":"m"}'
+    named = ConsumerConfig(name="match-projector", filter_subject="game.>")
+    add_named = lambda client: client.jetstream(timeout=1).add_consumer("GAME_EVENTS", named)  # noqa: E731
+    assert not asyncio.run(_allowed(role_urls["WEB"], add_named))

@@ -4,6 +4,8 @@ import { RequireSession } from '../platform/auth/RequireSession';
 import { SignInPage } from '../platform/auth/SignInPage';
 import { PlayPage } from '../platform/solo/PlayPage';
 import { HistoryPage } from '../platform/history/HistoryPage';
+import { LiveListPage } from '../platform/live/LiveListPage';
+import { LiveRoomPage } from '../platform/live/LiveRoomPage';
 import { MatchPage } from '../platform/matches/MatchPage';
 import { ReplayPage } from '../platform/replay/ReplayPage';
 import { LeaderboardsPage } from '../platform/stats/LeaderboardsPage';
@@ -30,6 +32,8 @@ export const routes: RouteObject[] = [
       { path: 'leaderboards', element: <LeaderboardsPage /> },
       { path: 'tournaments', element: <TournamentsPage /> },
       { path: 'tournaments/:id', element: <TournamentPage /> },
+      { path: 'live', element: <LiveListPage /> },
+      { path: 'live/:roomId', element: <LiveRoomPage /> },
       {
         element: <RequireSession />,
         children: [

@@ -1,5 +1,6 @@
 import { useSearchParams } from 'react-router';
 import { useSession } from '../../lib/useSession';
+import { useMyEvents } from '../live/useMyEvents';
 import { filtersFromSearch } from './api';
 import { MatchHistory } from './MatchHistory';
 import { useHistory } from './useHistory';
@@ -10,6 +11,7 @@ export function HistoryPage() {
   const filters = filtersFromSearch(params);
   const history = useHistory(filters);
   const { userId } = useSession();
+  useMyEvents(); // a match recorded meanwhile appears without a reload
 
   const setFilter = (name: 'mode' | 'since' | 'until', value: string) => {
     const next = new URLSearchParams(params);

@@ -6,6 +6,7 @@ import { MatchTable } from '../public/MatchTable';
 import { playerMatchesPath } from '../public/api';
 import { usePlayerStats } from './api';
 import { DailyCharts } from './DailyCharts';
+import { useMyEvents } from '../live/useMyEvents';
 
 type Figure = [label: string, value: string];
 
@@ -98,6 +99,7 @@ function SoloBests({ bests }: { bests: PlayerStats['solo_bests'] }) {
 export function PlayerPage() {
   const { id = '' } = useParams();
   const query = usePlayerStats(id);
+  useMyEvents(); // a match of the caller's recorded meanwhile updates the figures without a reload
   if (query.isPending) return <p role="status">Loading the player’s stats…</p>;
   if (query.error) {
     return (

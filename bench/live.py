@@ -1,0 +1,203 @@
+"""Viewers of live streams on one web process (2 uvicorn workers), one room watched by many and many rooms
+watched by a few: from an event stored (its publish acknowledged) to every viewer having it, p50 and
+p99, missed deliveries, the web workers' memory per open stream, and beside it the publisher's own rate
+with no viewer (docs/development.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import re
+import time
+
+from bench.harness import Row, percentile, verdict
+from bench.webserver import Gunicorn
+
+ROOM = "live-bench-room"
+ALONE_ROOM = "live-bench-alone"
+_ID = re.compile(rb"(?:^|\n)id: (\d+)\n")
+EVENTS_PER_SECOND = 200
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident memory of the process and its children (the gunicorn master's workers)."""
+    total = 0
+    children = open(f"/proc/{pid}/task/{pid}/children").read().split()  # noqa: SIM115 (a /proc read)
+    for each in [pid, *map(int, children)]:
+        for line in open(f"/proc/{each}/status"):  # noqa: SIM115
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+async def _viewers(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
+    """One stream per entry of ``rooms``; each received id with the time it arrived, until the stream ends."""
+
+    async def one(room: str) -> tuple[str, list[tuple[int, float]]]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+        request = f"GET /api/live/rooms/{room} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        writer.write(request.encode())
+        await writer.drain()
+        status = await reader.readline()
+        assert b" 200 " in status, status
+        connected.put(1)
+        seen: list[tuple[int, float]] = []
+        while time.time() < stop_at:
+            try:
+                chunk = await asyncio.wait_for(reader.read(1 << 16), timeout=max(0.1, stop_at - time.time()))
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            now = time.time()
+            # Frames start with their id line; a chunk may cut one, which costs its id at most.
+            seen.extend((int(found), now) for found in _ID.findall(chunk))
+            if b"event: end" in chunk:
+                break
+        writer.close()
+        return room, seen
+
+    everyone = await asyncio.gather(*(one(room) for room in rooms))
+    results.put(everyone)
+
+
+def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
+    asyncio.run(_viewers(port, rooms, connected, results, stop_at))
+
+
+async def _publish(items: list[tuple[str, dict, str]], rate: float) -> list[tuple[str, int, float]]:
+    """Publish (room, event, msg_id) at ``rate`` events a second; each room, stored sequence and ack time."""
+    from streaming.connection import connect
+
+    client = await connect("live-bench", retry_forever=False)
+    js = client.jetstream()
+    stored = []
+    started = time.perf_counter()
+    for n, (room, event, msg_id) in enumerate(items):
+        due = started + n / rate
+        if due > time.perf_counter():
+            await asyncio.sleep(due - time.perf_counter())
+        ack = await js.publish(f"game.{room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id})
+        stored.append((room, ack.seq, time.time()))
+    await client.close()
+    return stored
+
+
+def _interleaved(matches: dict[str, list[tuple[dict, str]]]) -> list[tuple[str, dict, str]]:
+    """The rooms' events in turns, as rooms playing at once publish them."""
+    longest = max(len(events) for events in matches.values())
+    return [(room, *events[n]) for n in range(longest) for room, events in matches.items() if n < len(events)]
+
+
+def measure(servers, *, rooms: int, per_room: int, seconds: int) -> dict:
+    """``rooms`` rooms with ``per_room`` viewers each on one web process while they play at
+    EVENTS_PER_SECOND in all: latency from stored to every viewer, missed deliveries, memory."""
+    from bench.events import synthetic_match
+    from tests.conftest import reset_stream
+    from tests.support import run_async
+
+    run_async(reset_stream())
+    names = [f"{ROOM}-{n}" for n in range(rooms)]
+    count = EVENTS_PER_SECOND * seconds // rooms
+    matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + 2) for room in names}
+    viewers = rooms * per_room
+    env = {"LIVE_CONNECTIONS_PER_ADDRESS": str(viewers + 10), "STREAMING_LOG_LEVEL": "WARNING"}
+    with Gunicorn(workers=2, env=env, asgi=True) as web:
+        # Without viewers: the publisher's own rate (another room), and the workers' memory.
+        other = synthetic_match(ALONE_ROOM, 0, players=4, events_per_match=EVENTS_PER_SECOND * seconds)
+        alone = run_async(_publish([(ALONE_ROOM, *item) for item in other], rate=10_000))
+        alone_rate = len(alone) / (alone[-1][2] - alone[0][2])
+        run_async(_publish([(room, *events[0]) for room, events in matches.items()], rate=10_000))
+        ctx = multiprocessing.get_context("fork")
+        connected, results = ctx.Queue(), ctx.Queue()
+        before = _rss_kb(web.process.pid)
+        stop_at = time.time() + 60 + seconds
+        assigned = [names[n % rooms] for n in range(viewers)]
+        processes = [
+            ctx.Process(target=_viewer_process, args=(web.port, assigned[half::2], connected, results, stop_at))
+            for half in range(2)
+        ]
+        for process in processes:
+            process.start()
+        for _ in range(viewers):
+            connected.get(timeout=120)
+        time.sleep(1)
+        after = _rss_kb(web.process.pid)
+        body = _interleaved({room: events[1 : count + 1] for room, events in matches.items()})
+        stored = run_async(_publish(body, rate=EVENTS_PER_SECOND))
+        # The game_ends: the streams say `end` 5 s later.
+        run_async(_publish([(room, *events[-1]) for room, events in matches.items()], rate=10_000))
+        streams = []
+        for _ in processes:
+            streams.extend(results.get(timeout=stop_at - time.time() + 30))
+        for process in processes:
+            process.terminate()
+    stored_at = {seq: when for _, seq, when in stored}
+    of_room: dict[str, set[int]] = {}
+    for room, seq, _ in stored:
+        of_room.setdefault(room, set()).add(seq)
+    last_arrival: dict[int, float] = {}
+    missing = 0
+    for room, seen in streams:
+        arrived = {seq: when for seq, when in seen if seq in of_room[room]}
+        missing += len(of_room[room]) - len(arrived)
+        for seq, when in arrived.items():
+            last_arrival[seq] = max(last_arrival.get(seq, 0.0), when)
+    latencies = [last_arrival[seq] - stored_at[seq] for seq in last_arrival]
+    return {
+        "rooms": rooms,
+        "viewers": viewers,
+        "events": len(stored),
+        "events_per_second": EVENTS_PER_SECOND,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "missing_deliveries": missing,
+        "rss_before_kb": before,
+        "rss_after_kb": after,
+        "kb_per_connection": (after - before) / viewers,
+        "publish_rate_alone": alone_rate,
+        "cpus": os.cpu_count(),
+    }
+
+
+def _rows(figures: dict) -> list[Row]:
+    label = (
+        f"{figures['viewers']} viewers of one room"
+        if figures["rooms"] == 1
+        else (f"{figures['rooms']} rooms x {figures['viewers'] // figures['rooms']} viewers")
+    )
+    p50, p99, missing = figures["p50_ms"], figures["p99_ms"], figures["missing_deliveries"]
+    return [
+        Row(
+            f"live: {label}, {EVENTS_PER_SECOND} events/s, stored -> every viewer",
+            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {missing} missed",
+            f"publisher alone: {figures['publish_rate_alone']:,.0f} events/s",
+            "",
+            "p99 < 250 ms",
+            verdict(p99 < 250 and missing == 0),
+            figures,
+        ),
+        Row(
+            f"live: web workers' memory per open stream ({label})",
+            f"{figures['kb_per_connection']:.0f} KB",
+            f"workers {figures['rss_before_kb'] / 1024:.0f} MB before",
+            "",
+            "< 100 KB",
+            verdict(figures["kb_per_connection"] < 100),
+            figures,
+        ),
+    ]
+
+
+def run(servers, quick: bool) -> list[Row]:
+    from django.conf import settings
+
+    settings.NATS_SERVERS = [servers.nats.url]
+    seconds = 8 if quick else 20
+    # BENCH_LIVE_VIEWERS: another count for the one room, e.g. 2 for the path's own latency.
+    one_room = int(os.environ.get("BENCH_LIVE_VIEWERS") or (200 if quick else 1000))
+    rows = _rows(measure(servers, rooms=1, per_room=one_room, seconds=seconds))
+    rows += _rows(measure(servers, rooms=20 if quick else 100, per_room=10, seconds=seconds))
+    return rows

@@ -1,0 +1,277 @@
+"""The web process's side of the live routes (docs/api.md, live): one NATS connection, one subscription per
+watched room shared by all its viewers, a bounded queue per viewer.
+
+Everything here runs on the worker's event loop (uvicorn's, one per gunicorn worker), so a viewer joins
+a feed between two awaits: it takes the feed's backlog and starts receiving its new messages at one
+point of the stream, with nothing in between lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections import Counter, deque
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from nats.aio.client import Client as NATS
+from nats.js.api import ConsumerConfig, DeliverPolicy
+
+from contract.events import events_subject
+from history.replay import CLOCK_SKEW_MARGIN, ReplayNotFound, latest_started_at
+from live.sse import LiveMessage, live_message
+from streaming.connection import connect
+from streaming.stream_reads import read_subject
+
+logger = logging.getLogger("live.hub")
+
+# A feed nobody watches is kept this long: a viewer's reconnect finds it still caught up.
+FEED_LINGER_SECONDS = 10.0
+# How long a new feed may take to read its match's backlog before the viewer is answered 503.
+FEED_READY_SECONDS = 10.0
+
+
+class TooManyStreams(Exception):
+    """The client address has LIVE_CONNECTIONS_PER_ADDRESS streams open on this process already."""
+
+
+class Viewer:
+    """One open stream: a bounded queue of messages (shared frames, so a few bytes each), and whether it
+    was dropped for falling behind. A deque and one Event rather than an asyncio.Queue: the writer also
+    wakes the stream to end it (dropped, closing), which a full Queue could not carry."""
+
+    def __init__(self) -> None:
+        self.queue: deque[Any] = deque()
+        self.limit = settings.LIVE_QUEUE_MESSAGES
+        self.dropped = False
+        self.closing = False
+        self.wake = asyncio.Event()
+
+    def offer(self, message: Any) -> bool:
+        """Queue ``message``; False (and the viewer dropped) when its queue is full: it is too slow."""
+        if len(self.queue) >= self.limit:
+            self.dropped = True
+            self.queue.clear()
+            self.wake.set()
+            return False
+        self.queue.append(message)
+        self.wake.set()
+        return True
+
+    def take(self) -> list[Any]:
+        """Everything queued, oldest first."""
+        taken = list(self.queue)
+        self.queue.clear()
+        self.wake.clear()
+        return taken
+
+    def close(self) -> None:
+        """The process is stopping: the stream ends and tells its client to reconnect elsewhere."""
+        self.closing = True
+        self.wake.set()
+
+
+class RoomFeed:
+    """One room's messages (events and moments) from its latest match's game_start on, and its viewers."""
+
+    def __init__(self, hub: Hub, room_id: str) -> None:
+        self.hub = hub
+        self.room_id = room_id
+        self.backlog: list[LiveMessage] = []
+        self.viewers: set[Viewer] = set()
+        self.ready = asyncio.Event()
+        self.last_seq = 0
+        self.last_stored_at = 0.0
+        self._subscription: Any = None
+        self._linger: asyncio.TimerHandle | None = None
+
+    async def start(self) -> None:
+        """Subscribe from the game_start of the room's latest match; ready once caught up with the stream."""
+        client = await self.hub.client()
+        start_seq = await _latest_game_start_seq(client, self.room_id)
+        if start_seq is None:
+            raise ReplayNotFound(f"room {self.room_id!r} has no match in the stream")
+        # An ordered consumer: ephemeral, flow-controlled, recreated by nats-py from the last sequence it
+        # delivered after a reconnect or a missed heartbeat, so a blink of NATS loses nothing.
+        self._subscription = await client.jetstream().subscribe(
+            f"game.{self.room_id}.*",
+            stream=settings.GAME_EVENTS_STREAM,
+            ordered_consumer=True,
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq),
+            cb=self._on_message,
+        )
+        await asyncio.wait_for(self.ready.wait(), timeout=FEED_READY_SECONDS)
+
+    async def _on_message(self, msg: Any) -> None:
+        metadata = msg.metadata
+        seq = metadata.sequence.stream
+        if seq <= self.last_seq:
+            return
+        message = live_message(seq, msg.subject, msg.data, metadata.timestamp.timestamp())
+        self.last_seq = seq
+        if message is not None:
+            self.last_stored_at = message.stored_at
+            if message.type == "game_start" and not message.is_moment:
+                self.backlog = []  # a new match: the backlog holds the room's latest match only
+            self.backlog.append(message)
+            for viewer in list(self.viewers):
+                if not viewer.offer(message):
+                    self.viewers.discard(viewer)
+                    self.hub.dropped += 1
+        if metadata.num_pending == 0:
+            self.ready.set()
+
+    def join(self, viewer: Viewer) -> list[LiveMessage]:
+        """Add ``viewer`` and return the backlog it starts from: no await, so nothing falls between the two."""
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
+        self.viewers.add(viewer)
+        return list(self.backlog)
+
+    def leave(self, viewer: Viewer) -> None:
+        self.viewers.discard(viewer)
+        if not self.viewers and self._linger is None:
+            self._linger = asyncio.get_running_loop().call_later(FEED_LINGER_SECONDS, self._expire)
+
+    def _expire(self) -> None:
+        self._linger = None
+        if not self.viewers:
+            self.hub.forget(self)
+
+    async def stop(self) -> None:
+        if self._subscription is not None:
+            with contextlib.suppress(Exception):
+                await self._subscription.unsubscribe()
+
+
+class Hub:
+    """Per web process: the NATS connection, the rooms' feeds, the streams open per client address."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._client: NATS | None = None
+        self._connecting = asyncio.Lock()
+        self.feeds: dict[str, RoomFeed] = {}
+        self._starting: dict[str, asyncio.Task[RoomFeed]] = {}
+        self._stopping_feeds: set[asyncio.Future[None]] = set()
+        self.per_address: Counter[str] = Counter()
+        self.viewers: set[Viewer] = set()
+        self.dropped = 0
+        self.stopping = False
+        self.extensions: dict[str, Any] = {}  # the live list and the notifications, made on first use
+        self._install_sigterm()
+
+    async def client(self) -> NATS:
+        """The process's NATS connection (streaming/connection.py: stale detection, reconnects forever)."""
+        async with self._connecting:
+            if self._client is None:
+                self._client = await connect("live-web", retry_forever=False)
+            return self._client
+
+    async def feed(self, room_id: str) -> RoomFeed:
+        """The room's feed, started on first use; concurrent first viewers share one start."""
+        feed = self.feeds.get(room_id)
+        if feed is not None:
+            return feed
+        task = self._starting.get(room_id)
+        if task is None:
+            task = asyncio.ensure_future(self._start_feed(room_id))
+            self._starting[room_id] = task
+        return await asyncio.shield(task)
+
+    async def _start_feed(self, room_id: str) -> RoomFeed:
+        feed = RoomFeed(self, room_id)
+        try:
+            await feed.start()
+        except BaseException:
+            await feed.stop()
+            raise
+        finally:
+            self._starting.pop(room_id, None)
+        self.feeds[room_id] = feed
+        return feed
+
+    def forget(self, feed: RoomFeed) -> None:
+        if self.feeds.get(feed.room_id) is feed:
+            del self.feeds[feed.room_id]
+        task = asyncio.ensure_future(feed.stop())
+        self._stopping_feeds.add(task)  # held until done: a task only the loop references may be collected
+        task.add_done_callback(self._stopping_feeds.discard)
+
+    @contextlib.contextmanager
+    def connection(self, address: str):
+        """Count one open stream of ``address``; TooManyStreams past LIVE_CONNECTIONS_PER_ADDRESS."""
+        if self.per_address[address] >= settings.LIVE_CONNECTIONS_PER_ADDRESS:
+            raise TooManyStreams(address)
+        self.per_address[address] += 1
+        viewer = Viewer()
+        self.viewers.add(viewer)
+        if self.stopping:
+            viewer.close()
+        try:
+            yield viewer
+        finally:
+            self.viewers.discard(viewer)
+            self.per_address[address] -= 1
+            if self.per_address[address] <= 0:
+                del self.per_address[address]
+
+    def close_all(self) -> None:
+        """SIGTERM: every open stream ends with a retry hint, so its client reconnects to another worker
+        (with Last-Event-ID: nothing missed) instead of holding this one until the graceful timeout."""
+        self.stopping = True
+        for viewer in list(self.viewers):
+            viewer.close()
+
+    def _install_sigterm(self) -> None:
+        # uvicorn's worker handles SIGTERM (stop accepting, wait for open responses): ours runs first and
+        # ends the streams, then hands over. Only the main thread may set a handler; tests' threads skip.
+        with contextlib.suppress(ValueError):
+            previous = signal.getsignal(signal.SIGTERM)
+
+            def on_sigterm(signum: int, frame: Any) -> None:
+                self.loop.call_soon_threadsafe(self.close_all)
+                if callable(previous):
+                    previous(signum, frame)
+
+            signal.signal(signal.SIGTERM, on_sigterm)
+
+
+_hub: Hub | None = None
+
+
+def hub() -> Hub:
+    """This event loop's hub (one per worker process; a test's own loop gets its own)."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.loop is not loop:
+        _hub = Hub()
+    return _hub
+
+
+def extension(name: str, make: Callable[[Hub], Any]) -> Any:
+    """A per-hub singleton (the live list, the notifications), made on first use."""
+    current = hub()
+    if name not in current.extensions:
+        current.extensions[name] = make(current)
+    return current.extensions[name]
+
+
+async def _latest_game_start_seq(client: NATS, room_id: str) -> int | None:
+    """The stream sequence of the game_start of the room's latest match; None when the room has none."""
+    try:
+        started_at = await latest_started_at(client, room_id)
+    except ReplayNotFound:
+        return None
+    async for message in read_subject(client, events_subject(room_id), started_at - CLOCK_SKEW_MARGIN):
+        parsed = live_message(message.seq, events_subject(room_id), message.data, 0.0)
+        if parsed is not None and parsed.type == "game_start" and parsed.started_at is not None:
+            if parsed.started_at == started_at:
+                return message.seq
+            if parsed.started_at > started_at:
+                return None
+    return None

@@ -1,0 +1,219 @@
+"""The live routes (docs/api.md, live): Server-Sent Events from the stream, as async views under ASGI.
+
+Plain Django async views, not DRF's (DRF's views are sync: each open stream would hold a thread). The
+answers keep the API's shapes: JSON `{"detail"}` errors, the JWT in the Authorization header for the
+caller's own stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+
+from accounts.addresses import client_address
+from contract.events import ROOM_ID_PATTERN
+from history.replay import ReplayNotFound
+from live.hub import Hub, TooManyStreams, Viewer, extension, hub
+from live.index import LiveIndex
+from live.notify import user_subject
+from live.rooms import NotLive, fresh_follow, resumed_follow, room_frames
+from live.sse import HEARTBEAT, frame, json_frame, parse_last_event_id, retry_frame
+from live.status import status_frames
+
+HEARTBEAT_SECONDS = 15.0
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def _unavailable(error: BaseException) -> JsonResponse:
+    return _error(503, f"The event stream cannot be reached now ({error.__class__.__name__}); try again shortly.")
+
+
+def _asgi_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
+    """503 for a stream asked of a WSGI server (runserver, the tests' live server): Django would gather
+    the whole endless stream before answering, holding a thread for good. Only config/asgi.py streams."""
+
+    @functools.wraps(view)
+    async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if isinstance(request, WSGIRequest):
+            return _error(503, "Live streams are served only under ASGI (config/asgi.py); try again shortly.")
+        return await view(request, *args, **kwargs)
+
+    return checked
+
+
+def _stream(request: HttpRequest, current: Hub, frames_of: callable) -> HttpResponse:
+    """An SSE response counted against the caller's address until it closes; 429 past the limit."""
+    address = client_address(request)
+    try:
+        slot = current.connection(address)
+        viewer = slot.__enter__()
+    except TooManyStreams:
+        limit = settings.LIVE_CONNECTIONS_PER_ADDRESS
+        response = _error(429, f"At most {limit} live streams per address; close one first.")
+        response["Retry-After"] = "10"
+        return response
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            slot.__exit__(None, None, None)
+
+    async def frames() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in frames_of(viewer):
+                yield chunk
+        finally:
+            release()
+
+    response = StreamingHttpResponse(frames(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx and its kind pass each message on at once
+    # Django closes the response when the client goes or the stream ends: the count follows it even
+    # when the generator never started.
+    response._resource_closers.append(release)
+    return response
+
+
+def _last_event_id(request: HttpRequest) -> int | None:
+    return parse_last_event_id(request.headers.get("Last-Event-ID") or request.GET.get("last_event_id"))
+
+
+async def live_matches(request: HttpRequest) -> HttpResponse:
+    """GET /api/live/matches: the matches being played now, newest first."""
+    try:
+        index = await asyncio.wait_for(extension("index", LiveIndex).started(), timeout=10)
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return _unavailable(error)
+    return JsonResponse(index.listing(), safe=False)
+
+
+@_asgi_only
+async def live_matches_stream(request: HttpRequest) -> HttpResponse:
+    """GET /api/live/matches/stream: a `snapshot`, then `match_started` and `match_ended`."""
+    current = hub()
+    try:
+        index = await asyncio.wait_for(extension("index", LiveIndex).started(), timeout=10)
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return _unavailable(error)
+
+    async def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
+        index.listeners.add(viewer)
+        try:
+            yield retry_frame() + json_frame("snapshot", index.listing())
+            async for chunk in _relay(viewer):
+                yield chunk
+        finally:
+            index.listeners.discard(viewer)
+
+    return _stream(request, current, frames_of)
+
+
+@_asgi_only
+async def room_stream(request: HttpRequest, room_id: str) -> HttpResponse:
+    """GET /api/live/rooms/{room_id}: the match being played there, from its game_start."""
+    if not ROOM_ID_PATTERN.fullmatch(room_id):
+        return _error(404, "No such room.")
+    current = hub()
+    after = _last_event_id(request)
+    try:
+        client = await current.client()
+        feed = await current.feed(room_id)
+        follow = await resumed_follow(client, room_id, after) if after else fresh_follow(feed)
+    except (ReplayNotFound, NotLive) as error:
+        return _error(404, f"No match is being played in this room: {error}")
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return _unavailable(error)
+
+    def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
+        return room_frames(client, feed, viewer, follow, resumed=after is not None)
+
+    return _stream(request, current, frames_of)
+
+
+@_asgi_only
+async def me_events(request: HttpRequest) -> HttpResponse:
+    """GET /api/me/events: `match_recorded {match_id}` when a match of the caller's is recorded."""
+    try:
+        found = await sync_to_async(JWTAuthentication().authenticate)(request)
+    except (InvalidToken, AuthenticationFailed):
+        found = None
+    if found is None:
+        return _error(401, "Sign in: send the access token in the Authorization header.")
+    user = found[0]
+    current = hub()
+    try:
+        client = await current.client()
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return _unavailable(error)
+
+    async def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
+        async def on_message(msg) -> None:
+            viewer.offer(frame("match_recorded", msg.data))
+
+        subscription = await client.subscribe(user_subject(user.pk), cb=on_message)
+        try:
+            yield retry_frame()
+            async for chunk in _relay(viewer):
+                yield chunk
+        finally:
+            await subscription.unsubscribe()
+
+    return _stream(request, current, frames_of)
+
+
+@_asgi_only
+async def live_status(request: HttpRequest) -> HttpResponse:
+    """GET /api/live/status: the streaming status page's figures every 2 s, for staff (a session or a JWT)."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        try:
+            found = await sync_to_async(JWTAuthentication().authenticate)(request)
+        except (InvalidToken, AuthenticationFailed):
+            found = None
+        user = found[0] if found else user
+    if not user.is_authenticated:
+        return _error(401, "Sign in as staff.")
+    if not user.is_staff:
+        return _error(403, "Staff only.")
+    current = hub()
+    try:
+        client = await current.client()
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return _unavailable(error)
+    return _stream(request, current, lambda viewer: status_frames(client, viewer))
+
+
+async def _relay(viewer: Viewer) -> AsyncIterator[bytes]:
+    """Frames queued for ``viewer`` as they come, a heartbeat when none for HEARTBEAT_SECONDS; ends when
+    the viewer is dropped (too slow) or the process stops (with a retry hint)."""
+    while True:
+        if viewer.closing:
+            yield retry_frame()
+            return
+        if viewer.dropped:
+            return
+        try:
+            await asyncio.wait_for(viewer.wake.wait(), timeout=HEARTBEAT_SECONDS)
+        except TimeoutError:
+            yield HEARTBEAT
+            continue
+        if viewer.dropped or viewer.closing:
+            continue
+        taken = viewer.take()
+        if taken:
+            yield b"".join(taken)
