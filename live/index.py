@@ -47,7 +47,12 @@ class LiveIndex:
         self._sweeper: asyncio.Task[None] | None = None
 
     async def started(self) -> LiveIndex:
-        if self._starting is None:
+        failed = (
+            self._starting is not None
+            and self._starting.done()
+            and (self._starting.cancelled() or self._starting.exception() is not None)
+        )
+        if self._starting is None or failed:  # a start that failed (NATS away, no stream yet) is tried again
             self._starting = asyncio.ensure_future(self._start())
         await asyncio.shield(self._starting)
         return self

@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from nats.js.errors import NotFoundError
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -97,6 +98,8 @@ async def live_matches(request: HttpRequest) -> HttpResponse:
     """GET /api/live/matches: the matches being played now, newest first."""
     try:
         index = await asyncio.wait_for(extension("index", LiveIndex).started(), timeout=10)
+    except NotFoundError:  # no GAME_EVENTS yet: nothing is being played
+        return JsonResponse([], safe=False)
     except (ConnectionError, TimeoutError, OSError) as error:
         return _unavailable(error)
     return JsonResponse(index.listing(), safe=False)
