@@ -21,6 +21,7 @@ COPY streaming streaming
 COPY moments moments
 COPY game game
 COPY archive archive
+COPY analysis analysis
 COPY live live
 COPY devtools devtools
 COPY manage.py ./

@@ -27,6 +27,8 @@ API_ROUTES = {
     "/api/tournaments": {"get"},
     "/api/tournaments/{tournament_id}/matches": {"get"},
     "/api/me": {"get", "patch", "delete"},
+    "/api/matches/{match_id}/analysis": {"get"},
+    "/api/players/{user_id}/stats/daily": {"get"},
 }
 
 
