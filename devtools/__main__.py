@@ -24,6 +24,7 @@ from pathlib import Path
 from devtools import debian, web
 from devtools.dev_stream import bound_stream_bytes, dev_stream_max_bytes, first_projected_match
 from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed, port_is_open
+from devtools.lanes import BackgroundPytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -282,18 +283,26 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
     print("web client checks started beside the Python tests (their output follows the tests') ...", flush=True)
     client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS)
     whole_suite = not quick and not pytest_args
+    # The whole suite in three lanes at once, since most of its time is spent waiting on servers and
+    # processes: the client's checks, the tests on two workers, and the 3-node cluster's tests (one
+    # cluster, one process); then, alone, the tests whose bounds are times (marker `alone`).
+    cluster = None
+    if whole_suite:
+        cluster = BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster and not alone"])
     try:
-        # The whole suite: the cluster's tests last and alone (below), the rest on two workers.
-        first = [*pytest_args, "-m", "not cluster"] if whole_suite else pytest_args
+        first = [*pytest_args, "-m", "not cluster and not alone"] if whole_suite else pytest_args
         code, summary = _run_pytest(_pytest_command(first, quick))
     finally:
         client_code = client.finish()
+        if cluster is not None:
+            cluster_code, cluster_summary = cluster.finish()
+            code, summary = code or cluster_code, f"{summary}\n{cluster_summary}"
     if whole_suite:
-        # Their bounds are times measured against a rate taken in the same test (a backlog stored at the
-        # steady rate + 3 s); a second worker's load, changing from one minute to the next, bends them.
-        print("the 3-node cluster's tests, alone ...", flush=True)
-        cluster_code, cluster_summary = _run_pytest([sys.executable, "-m", "pytest", "-n", "0", "-m", "cluster"])
-        code, summary = code or cluster_code, f"{summary}\n{cluster_summary}"
+        # A backlog stored within backlog / steady rate + 3 s: another lane's load, changing from one
+        # second to the next, would bend a bound measured against a rate taken earlier in the test.
+        print("the tests whose bounds are times, alone ...", flush=True)
+        alone_code, alone_summary = _run_pytest([sys.executable, "-m", "pytest", "-n", "0", "-m", "alone"])
+        code, summary = code or alone_code, f"{summary}\n{alone_summary}"
     print(f"dev.py test{' --quick' if quick else ''}: {time.monotonic() - started:.0f} s", flush=True)
     if summary:  # pytest's closing line last again, below the client's output, for whoever reads the end
         print(summary, flush=True)

@@ -213,6 +213,9 @@ async function tourScenario(browser) {
   await page.waitForTimeout(400);
   const pause = page.getByRole('button', { name: 'Pause' });
   if (await pause.isVisible()) await pause.click();
+  // Paused (or at the end): while playing, the URL follows the slider only every so often, and a
+  // position read then would be a moment of a moving replay.
+  await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Play', exact: true }).waitFor(WAIT);
   result.replay.played = await position(page);
   const tetris = page.getByRole('button', { name: `Tetris by ${config.player.username} at` });
   await tetris.click();
