@@ -152,8 +152,8 @@ describe('the replay viewer', () => {
   it('marks the finesse faults of the player whose key presses were judged, and steps between them', async () => {
     serve(200, judged);
     const router = open('/matches/m-1/replay?t=6000');
-    expect(await screen.findByText(/2 of 2 placements judged · 3.5 key presses a piece/)).toBeInTheDocument();
-    expect(screen.getByText('Finesse faults of alice')).toBeInTheDocument();
+    expect(await screen.findByText('2 in 2 judged placements · 3.5 key presses a piece')).toBeInTheDocument();
+    expect(screen.getByText('Finesse faults of alice:')).toBeInTheDocument();
     // At (6060 - 6000) / 4700 and (10500 - 6000) / 4700 of the span to game_end at 10700.
     const marks = screen.getByTestId('finesse-marks').querySelectorAll('.mark.finesse');
     expect([...marks].map((mark) => [(mark as HTMLElement).style.left, mark.getAttribute('title')])).toEqual([

@@ -250,10 +250,10 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
                   </select>
                 </label>
               ) : (
-                <span>Finesse faults of {nameOf(finesse.playerId)}</span>
+                <span>Finesse faults of {nameOf(finesse.playerId)}:</span>
               )}
               <span>
-                : {finesse.faults} of {finesse.judged} placements judged
+                {finesse.faults} in {finesse.judged} judged placements
                 {finesse.kpp !== null && ` · ${finesse.kpp} key presses a piece`}
               </span>
               <button type="button" disabled={previousTick(faultTicks, tick) === null} onClick={() => go(previousTick(faultTicks, tick))}>
