@@ -114,14 +114,9 @@ class Placement:
     piece: str = ""
     tick: int = 0  # its lock's tick (ms of game time)
     cells: list[list[int]] | None = None
-
-    @property
-    def fewest(self) -> int | None:
-        """The fewest presses for what was placed; None when it is not judged (soft drop, hold, a kick's
-        footprint, or no lock)."""
-        if self.cells is None or self.soft_dropped or self.held:
-            return None
-        return fewest_presses(self.piece, self.cells)
+    # The fewest presses for what was placed, set at its lock; None when it is not judged (soft drop,
+    # hold, a footprint only a kick reaches, or no lock).
+    fewest: int | None = None
 
     @property
     def judged_presses(self) -> int:
@@ -193,6 +188,8 @@ def run_placements(inputs: list[list], events: list[dict[str, Any]]) -> tuple[li
         if kind == "piece_lock":
             data = event["data"]
             current.piece, current.tick, current.cells = data["piece"], tick, data["cells"]
+            if not (current.soft_dropped or current.held):
+                current.fewest = fewest_presses(current.piece, current.cells)
             placements.append(current)
             current = Placement(soft_dropped=soft_held)  # a soft drop held into the next piece's fall
     take(2**62)
