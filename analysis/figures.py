@@ -9,12 +9,15 @@ from zero as the project's other figures are (history.figures), and null where i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
+from analysis.finesse import PressesUnmatched, run_placements
 from history.figures import APM, PPS, Figure, ratio
 
 # Bump whenever a definition below changes: `manage.py reanalyze` rewrites the rows of older rules.
-RULES_VERSION = 1
+# 2: KPP and finesse of verified solo runs (their key presses), finesse_judged and the faults' placements.
+RULES_VERSION = 2
 
 DEFAULT_TICK_RATE = 60.0
 KNOCKOUT_WINDOW_S = 10  # garbage received this long before an elimination is its evidence
@@ -27,6 +30,7 @@ DS_S = Figure(factor=1000, places=4)  # garbage cleared / s
 APP = Figure(factor=1, places=3)  # attack / pieces
 DS_P = Figure(factor=1, places=4)  # garbage cleared / pieces
 APL = Figure(factor=1, places=3)  # attack / lines
+KPP = Figure(factor=1, places=2)  # key presses / pieces
 T_SPIN_MOMENTS = frozenset({"t_spin_single", "t_spin_double", "t_spin_triple"})
 DIFFICULT_MOMENTS = T_SPIN_MOMENTS | {"tetris"}
 TIMELINE_SERIES = ("attack", "garbage_received", "pieces", "stack_height")
@@ -64,12 +68,14 @@ class _Player:
         self.received: list[tuple[int, str, int]] = []  # (tick, sender, rows)
 
 
-def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
+def analyse_match(document: dict[str, Any], key_presses: Mapping[str, list[list]] | None = None) -> dict[str, Any]:
     """The analysis of a replay document: ``{"rules_version", "tick_rate", "start_tick", "players", "knockouts"}``.
 
     ``players`` is in placement order, each with its figures and its ``timeline`` (one point a second
     from the match's start, cumulative attack, garbage received and pieces, and stack height, up to the
     second of its elimination or the match's end); ``knockouts`` is one entry per elimination.
+    ``key_presses``: the players whose key presses are known (a verified solo run's inputs, by player
+    id) get KPP and finesse; everyone else's are null.
     """
     tick_rate = DEFAULT_TICK_RATE
     start_tick = 0  # a reused room's ticks do not start at 0: seconds count from game_start's
@@ -159,6 +165,8 @@ def analyse_match(document: dict[str, Any]) -> dict[str, Any]:
         _figures(player_id, players[player_id], killers.get(player_id), tick_rate, start_tick, seconds)
         for player_id in order
     ]
+    for entry in entries:
+        entry.update(presses_figures(document["events"], entry, (key_presses or {}).get(entry["player_id"])))
     entries.sort(key=lambda entry: (entry["placement"] is None, entry["placement"] or 0, entry["player_id"]))
     return {
         "rules_version": RULES_VERSION,
@@ -201,11 +209,37 @@ def _figures(
         "longest_back_to_back": p.chain or (1 if p.difficult else 0),
         "eliminated_at_tick": p.eliminated_tick,
         "eliminated_by": killer,
-        # Known only where key presses are (verified solo runs); multiplayer inputs are actions.
-        "kpp": None,
-        "finesse_faults": None,
         "timeline": _timeline(p, int(end_tick // tick_rate) + 1 if end_tick is not None else seconds),
     }
+
+
+def presses_figures(events: list[dict[str, Any]], entry: dict[str, Any], inputs: list[list] | None) -> dict[str, Any]:
+    """KPP and finesse of one player from their key presses; null without them (multiplayer `input`
+    events are actions, not presses: docs/api.md), and finesse null if the presses do not line up with
+    the events (a run of other rules: never judged wrongly)."""
+    figures: dict[str, Any] = {
+        "key_presses": None,
+        "kpp": None,
+        "finesse_judged": None,
+        "finesse_faults": None,
+        "finesse_fault_placements": None,
+    }
+    if inputs is None:
+        return figures
+    presses = sum(1 for _, direction, _ in inputs if direction == "down")
+    figures["key_presses"] = presses
+    figures["kpp"] = ratio(presses, entry["pieces"], KPP)
+    mine = [event for event in events if event.get("player_id") == entry["player_id"]]
+    try:
+        placements, _ = run_placements(inputs, mine)
+    except PressesUnmatched:
+        return figures
+    judged = [placement for placement in placements if placement.fewest is not None]
+    faults = [
+        {"tick": p.tick, "piece": p.piece, "presses": p.judged_presses, "fewest": p.fewest} for p in judged if p.fault
+    ]
+    figures.update(finesse_judged=len(judged), finesse_faults=len(faults), finesse_fault_placements=faults)
+    return figures
 
 
 def _timeline(p: _Player, length: int) -> dict[str, list[int]]:

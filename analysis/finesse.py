@@ -14,7 +14,9 @@ analysis leaves finesse null there. Pure: no Django, no I/O.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from game.engine.pieces import SHAPES, SPAWN_X
 
@@ -78,3 +80,117 @@ def is_finesse_fault(piece: str, cells: list[list[int]] | list[tuple[int, int]],
     """Whether a placement that took ``presses`` key presses (hard drop included) took more than needed."""
     fewest = fewest_presses(piece, cells)
     return fewest is not None and presses > fewest
+
+
+# --- A verified solo run's key presses, placement by placement -----------------------------------------
+
+# The engine applies an input [t, ...] at the start of its fixed step holding t (web/src/game/run.ts,
+# STEP_MS in web/src/game/simulation.ts): every press of one step acts at that step's tick, in order.
+STEP_MS = 4
+# The action each key's press performs (web/src/game/input.ts); a soft drop's press performs none.
+PRESS_ACTIONS = {
+    "left": "move_left",
+    "right": "move_right",
+    "hard_drop": "hard_drop",
+    "rotate_cw": "rotate_cw",
+    "rotate_ccw": "rotate_ccw",
+    "rotate_180": "rotate_180",
+    "hold": "hold",
+}
+
+
+class PressesUnmatched(ValueError):
+    """The run's presses do not line up with its events' actions: another engine's rules made them."""
+
+
+@dataclass(slots=True)
+class Placement:
+    """One placement of a run: the presses from the lock before it (or the start) to its own lock."""
+
+    presses: int = 0  # key downs, the hard drop and soft drop included
+    hard_drops: int = 0
+    soft_dropped: bool = False  # the soft drop was held at some point of the piece's fall
+    held: bool = False  # a hold happened (the piece placed is not the one first dealt)
+    piece: str = ""
+    tick: int = 0  # its lock's tick (ms of game time)
+    cells: list[list[int]] | None = None
+    # The fewest presses for what was placed, set at its lock; None when it is not judged (soft drop,
+    # hold, a footprint only a kick reaches, or no lock).
+    fewest: int | None = None
+
+    @property
+    def judged_presses(self) -> int:
+        """Its presses as finesse counts them: the moves and rotations, and one drop (a piece left to lock
+        by gravity is judged as if hard dropped)."""
+        return self.presses - self.hard_drops + 1
+
+    @property
+    def fault(self) -> bool:
+        fewest = self.fewest
+        return fewest is not None and self.judged_presses > fewest
+
+
+def run_placements(inputs: list[list], events: list[dict[str, Any]]) -> tuple[list[Placement], int]:
+    """Each placement of a run with its presses, and the run's key presses in all.
+
+    ``inputs`` are the run's ``[t_ms, "down" | "up", key]`` as posted (docs/api.md); ``events`` its
+    events as the server's replay gives them (the one player's, ticks in ms). A press that performs an
+    action is the next of its step's ``input`` events (a step's presses act first, then auto-shift's
+    repeats); the others (soft drop, releases) go with the piece in play at that point of the step.
+    Raises PressesUnmatched when a press's action is not the event's.
+    """
+    placements: list[Placement] = []
+    current = Placement()
+    soft_held = False
+    next_input = 0
+    total = 0
+
+    def take(before: int, action_step: int | None = None) -> dict[str, str] | None:
+        """Apply the inputs of the steps before ``before``, and those of ``action_step`` up to its next
+        press with an action, which is returned (not applied) for the caller to match with its event."""
+        nonlocal next_input, soft_held, current, total
+        while next_input < len(inputs):
+            t, direction, key = inputs[next_input]
+            step = t - t % STEP_MS
+            down = direction == "down"
+            if step == action_step:
+                if down and key in PRESS_ACTIONS:
+                    return {"key": key, "action": PRESS_ACTIONS[key]}
+            elif step >= before:
+                return None
+            next_input += 1
+            if key == "soft_drop":
+                soft_held = down
+                current.soft_dropped = current.soft_dropped or down
+            if down:  # a press whose action no event shows (the game had ended) still counts
+                total += 1
+                current.presses += 1
+        return None
+
+    for event in events:
+        kind = event["type"]
+        tick = event["tick"]
+        if kind == "input":
+            press = take(tick, tick)
+            if press is None:
+                continue  # auto-shift's repeat: no press of its own
+            if press["action"] != (event.get("data") or {}).get("action"):
+                raise PressesUnmatched(f"at {tick} ms the press {press['key']} met the action {event.get('data')}")
+            next_input += 1
+            total += 1
+            current.presses += 1
+            if press["key"] == "hard_drop":
+                current.hard_drops += 1
+            elif press["key"] == "hold" and event["data"].get("ok", True) is not False:
+                current.held = True
+            continue
+        take(tick)  # what the steps before this tick did
+        if kind == "piece_lock":
+            data = event["data"]
+            current.piece, current.tick, current.cells = data["piece"], tick, data["cells"]
+            if not (current.soft_dropped or current.held):
+                current.fewest = fewest_presses(current.piece, current.cells)
+            placements.append(current)
+            current = Placement(soft_dropped=soft_held)  # a soft drop held into the next piece's fall
+    take(2**62)
+    return placements, total

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from game.engine.pieces import cells_at
+
 RATE = 60  # ticks a second
 
 
@@ -90,3 +92,76 @@ def crafted_match() -> dict[str, Any]:
         "last_event_seq": 1,
         "last_moment_seq": 1,
     }
+
+
+def _cells(piece: str, state: int, x: int) -> list[list[int]]:
+    return [list(cell) for cell in cells_at(piece, state, x, 0)]
+
+
+def crafted_solo_run() -> tuple[list[list], list[dict[str, Any]]]:
+    """A verified solo run's inputs and the events its replay gives (ticks in ms; the engine's steps are
+    4 ms), five placements worked out by hand in test_finesse.py:
+
+    1. T hard dropped at spawn: 1 press, the fewest: clean.
+    2. L tapped left three times (the first in the T's last step, after its hard drop) and dropped at
+       the wall: 4 presses where holding left does it in 2: a fault.
+    3. S soft dropped: not judged (2 presses: soft drop, hard drop).
+    4. J held, the I that came in moved to the right wall by auto-shift: not judged (3 presses).
+    5. O tapped right once and left to lock by gravity: 1 press, judged as 2 with its drop, the fewest.
+    """
+    p = "solo"
+    inputs = [
+        [0, "down", "hard_drop"],
+        [1, "down", "left"],  # the same step: after the drop, so the L's
+        [2, "up", "hard_drop"],
+        [3, "up", "left"],
+        [100, "down", "left"],
+        [101, "up", "left"],
+        [200, "down", "left"],
+        [201, "up", "left"],
+        [302, "down", "hard_drop"],  # step 300
+        [350, "up", "hard_drop"],
+        [400, "down", "soft_drop"],
+        [500, "up", "soft_drop"],
+        [600, "down", "hard_drop"],
+        [650, "up", "hard_drop"],
+        [700, "down", "hold"],
+        [750, "up", "hold"],
+        [800, "down", "right"],
+        [1100, "up", "right"],
+        [1200, "down", "hard_drop"],
+        [1250, "up", "hard_drop"],
+        [1300, "down", "right"],
+        [1301, "up", "right"],
+    ]
+
+    def lock(tick: int, piece: str, state: int, x: int) -> dict[str, Any]:
+        return _event(tick, "piece_lock", p, piece=piece, cells=_cells(piece, state, x), board=[], score=0)
+
+    events = [
+        _event(0, "piece_spawn", p, piece="T"),
+        _event(0, "input", p, action="hard_drop", ok=True),
+        lock(0, "T", 0, 4),
+        _event(0, "piece_spawn", p, piece="L"),
+        _event(0, "input", p, action="move_left", ok=True),
+        _event(100, "input", p, action="move_left", ok=True),
+        _event(200, "input", p, action="move_left", ok=True),
+        _event(300, "input", p, action="hard_drop", ok=True),
+        lock(300, "L", 0, 1),
+        _event(300, "piece_spawn", p, piece="S"),
+        _event(600, "input", p, action="hard_drop", ok=True),
+        lock(600, "S", 0, 4),
+        _event(600, "piece_spawn", p, piece="J"),
+        _event(700, "input", p, action="hold", ok=True),
+        _event(700, "piece_spawn", p, piece="I"),
+        _event(800, "input", p, action="move_right", ok=True),
+        _event(968, "input", p, action="move_right", ok=True),  # auto-shift's repeats: no presses
+        _event(1000, "input", p, action="move_right", ok=True),
+        _event(1032, "input", p, action="move_right", ok=False),
+        _event(1200, "input", p, action="hard_drop", ok=True),
+        lock(1200, "I", 0, 7),
+        _event(1200, "piece_spawn", p, piece="O"),
+        _event(1300, "input", p, action="move_right", ok=True),
+        lock(2000, "O", 0, 5),
+    ]
+    return inputs, events

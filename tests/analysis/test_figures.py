@@ -27,7 +27,7 @@ def test_the_winners_figures_are_the_hand_computed_ones():
     assert a["apl"] == 2.0  # 12 / 6
     assert (a["holds"], a["t_spins"], a["tetrises"], a["longest_back_to_back"]) == (1, 1, 1, 2)
     assert (a["placement"], a["seconds_alive"], a["eliminated_by"]) == (1, 40.0, None)
-    assert (a["kpp"], a["finesse_faults"]) == (None, None)
+    assert (a["kpp"], a["finesse_faults"], a["finesse_fault_placements"]) == (None, None, None)  # actions, not presses
 
 
 def test_figures_round_half_away_from_zero():

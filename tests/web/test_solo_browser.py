@@ -147,7 +147,7 @@ def test_a_scripted_t_spin_double_scores_as_the_guideline_says(live_server, play
     assert 0 < soft_drop_rows <= 20
 
 
-def test_a_sprint_finished_in_chromium_is_first_on_the_sprint_board_and_replays_with_its_moments(
+def test_a_sprint_finished_in_chromium_is_first_on_the_sprint_board_and_replays_with_its_moments_and_finesse(
     live_server, player, plans
 ):
     result = run_scenario("sprint", live_server, player, plans["sprint"])
@@ -165,3 +165,8 @@ def test_a_sprint_finished_in_chromium_is_first_on_the_sprint_board_and_replays_
     assert [text for text in result["moments"] if text.startswith("Tetris by")] == [
         f"Tetris by {player.username} at {moment}" for moment in ("0:05", "0:09")
     ]
+    # Its finesse faults, judged from the key presses Chromium typed, are marked one a fault (issue 29).
+    (figures,) = api_client_for(player).get(f"/api/matches/{match['id']}/analysis").json()["analysis"]["players"]
+    assert figures["key_presses"] > figures["pieces"] == match["players"][0]["pieces_placed"]
+    assert result["finesseMarks"] == figures["finesse_faults"] == len(figures["finesse_fault_placements"]) > 0
+    assert f"{figures['finesse_faults']} in {figures['finesse_judged']} judged placements" in result["finesseSummary"]

@@ -169,6 +169,11 @@ try {
     result.moments = await moments.getByRole('button').allTextContents();
     await page.getByRole('button', { name: 'Next piece' }).click();
     result.replayClock = await page.locator('.clock').textContent();
+    // Issue 29: the run's finesse faults (its key presses judged by the server) marked on the timeline.
+    const finesse = page.locator('.finesse-summary');
+    await finesse.waitFor(WAIT);
+    result.finesseSummary = await finesse.textContent();
+    result.finesseMarks = await page.locator('.finesse-marks .mark').count();
   } else if (scenario === 'tsd') {
     await openGame(page, plan.seed);
     await playPieces(page, plan.pieces.slice(0, -1));

@@ -1457,7 +1457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description No such match, or its analysis is not computed yet. */
+            /** @description No such match, its analysis is not computed yet, or a solo match recorded without its run. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1468,6 +1468,15 @@ export interface operations {
             };
             /** @description Too many requests from this address; retry after the seconds in Retry-After. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A verified solo run that cannot be replayed just now to analyse it. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,10 +26,23 @@ export interface AnalysedPlayer {
   longest_back_to_back: number;
   eliminated_at_tick: number | null;
   eliminated_by: string | null;
+  /** Key presses and finesse: known for a verified solo run only, null for multiplayer (docs/api.md).
+   * Optional: rows of rules version 1 have only kpp and finesse_faults. */
+  key_presses?: number | null;
   kpp: number | null;
+  finesse_judged?: number | null;
   finesse_faults: number | null;
+  finesse_fault_placements?: FinesseFault[] | null;
   /** One point a second, up to the player's end. */
   timeline: Record<TimelineSeries, number[]>;
+}
+
+/** A placement that took more presses than the fewest; tick is its piece_lock's. */
+export interface FinesseFault {
+  tick: number;
+  piece: string;
+  presses: number;
+  fewest: number;
 }
 
 export type TimelineSeries = 'attack' | 'garbage_received' | 'pieces' | 'stack_height';

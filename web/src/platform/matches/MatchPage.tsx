@@ -6,6 +6,7 @@ import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
 import { matchModeText } from '../../lib/matchMode';
 import { useMatch } from './api';
 import { AnalysisSection } from '../analysis/AnalysisSection';
+import { SoloFinesse } from '../analysis/SoloFinesse';
 
 /** /matches/{id}: the players by placement, and the replay for multiplayer matches. */
 export function MatchPage() {
@@ -83,6 +84,7 @@ export function MatchPage() {
         </table>
       </div>
       {match.mode === 'multiplayer' && <AnalysisSection matchId={match.id} nameOf={nameOf} />}
+      {match.mode === 'solo' && match.verified && <SoloFinesse matchId={match.id} />}
     </section>
   );
 }

@@ -35,8 +35,26 @@ const events = [
 ];
 const moments = [ev(10500, 'tetris', 'u-1', { lines: 4 }), ev(10600, 'elimination', 'guest-7', { placement: 2 })];
 
-function serve(status = 200) {
+// The analysis as a verified solo run's would have it for alice: key presses judged, two faults.
+const judged = {
+  rules_version: 2,
+  tick_rate: 60,
+  start_tick: 6000,
+  knockouts: [],
+  players: [
+    { player_id: 'u-1', kpp: 3.5, key_presses: 7, finesse_judged: 2, finesse_faults: 2, finesse_fault_placements: [
+      { tick: 6060, piece: 'I', presses: 4, fewest: 2 },
+      { tick: 10500, piece: 'I', presses: 3, fewest: 2 },
+    ] },
+    { player_id: 'guest-7', kpp: null, key_presses: null, finesse_judged: null, finesse_faults: null, finesse_fault_placements: null },
+  ],
+};
+
+function serve(status = 200, analysis: object | null = null) {
   server.use(
+    http.get('*/api/matches/m-1/analysis', () =>
+      analysis ? HttpResponse.json({ match_id: 'm-1', rules_version: 2, computed_at: '2026-11-30T12:02:00Z', analysis }) : HttpResponse.json({ detail: 'not computed yet' }, { status: 404 }),
+    ),
     http.get('*/api/matches/m-1/replay', () =>
       status === 200
         ? HttpResponse.json({ match_id: 'm-1', room_id: 'room-1', started_at: '2026-11-30T12:00:00Z', events, moments })
@@ -129,6 +147,35 @@ describe('the replay viewer', () => {
     expect(within(board as HTMLElement).getByRole('status')).toHaveTextContent('Out · 2nd');
     const alice = screen.getByRole('img', { name: 'Board of alice' }).closest('figure');
     expect(within(alice as HTMLElement).queryByRole('status')).toBeNull();
+  });
+
+  it('marks the finesse faults of the player whose key presses were judged, and steps between them', async () => {
+    serve(200, judged);
+    const router = open('/matches/m-1/replay?t=6000');
+    expect(await screen.findByText('2 in 2 judged placements · 3.5 key presses a piece')).toBeInTheDocument();
+    expect(screen.getByText('Finesse faults of alice:')).toBeInTheDocument();
+    // At (6060 - 6000) / 4700 and (10500 - 6000) / 4700 of the span to game_end at 10700.
+    const marks = screen.getByTestId('finesse-marks').querySelectorAll('.mark.finesse');
+    expect([...marks].map((mark) => [(mark as HTMLElement).style.left, mark.getAttribute('title')])).toEqual([
+      ['1.2766%', 'Finesse fault at 0:01: I placed with 4 presses, 2 would do'],
+      ['95.7447%', 'Finesse fault at 1:15: I placed with 3 presses, 2 would do'],
+    ]);
+    await userEvent.click(screen.getByRole('button', { name: 'Next fault' }));
+    expect(router.state.location.search).toBe('?t=6060');
+    await userEvent.click(screen.getByRole('button', { name: 'Next fault' }));
+    expect(router.state.location.search).toBe('?t=10500');
+    expect(screen.getByRole('button', { name: 'Next fault' })).toBeDisabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Previous fault' }));
+    expect(router.state.location.search).toBe('?t=6060');
+  });
+
+  it('marks no finesse where no key presses are known (a multiplayer analysis, or none yet)', async () => {
+    const multiplayer = { ...judged, players: judged.players.map((p) => ({ ...p, kpp: null, finesse_faults: null, finesse_fault_placements: null })) };
+    serve(200, multiplayer);
+    open();
+    await screen.findByRole('img', { name: 'Board of alice' });
+    expect(screen.queryByTestId('finesse-marks')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Next fault' })).toBeNull();
   });
 
   it('offers the five speeds', async () => {

@@ -7,6 +7,8 @@ import { ApiError } from '../../lib/session';
 import { BoardCanvas } from './BoardCanvas';
 import { boardsAt, buildReplayIndex, nextTick, previousTick, type ReplayIndex } from './boardModel';
 import { useMatch } from '../matches/api';
+import { useMatchAnalysis, type Analysis } from '../analysis/api';
+import { finesseSummary, judgedPlayers } from './finesse';
 import { useReplay } from './api';
 import { momentLabel } from './moments';
 import { SPEEDS, usePlayback } from './usePlayback';
@@ -31,6 +33,8 @@ export function ReplayPage() {
   const { id = '' } = useParams();
   const replay = useReplay(id);
   const match = useMatch(id); // the players' names: the match page's query, so fetched once
+  // Its finesse faults, where key presses were judged (a verified solo run); none, or an error, marks nothing.
+  const analysis = useMatchAnalysis(id, replay.isSuccess);
   const index = useMemo(() => (replay.data ? buildReplayIndex(replay.data.events, replay.data.moments) : null), [replay.data]);
 
   if (replay.isPending) return <p role="status">Loading the replay…</p>;
@@ -53,10 +57,17 @@ export function ReplayPage() {
   }
   if (!index) return null;
   const names = new Map((match.data?.players ?? []).map((player) => [player.player_id, player.username ?? player.player_id]));
-  return <Viewer matchId={id} index={index} nameOf={(playerId) => names.get(playerId) ?? playerId} />;
+  return <Viewer matchId={id} index={index} analysis={analysis.data ?? null} nameOf={(playerId) => names.get(playerId) ?? playerId} />;
 }
 
-function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayIndex; nameOf: (id: string) => string }) {
+interface ViewerProps {
+  matchId: string;
+  index: ReplayIndex;
+  analysis: Analysis | null;
+  nameOf: (id: string) => string;
+}
+
+function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
   const [params, setParams] = useSearchParams();
   const requested = params.get('t');
   const initial = requested !== null && /^\d+$/.test(requested) ? Number(requested) : null;
@@ -86,6 +97,10 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
   };
   const [helpOpen, setHelpOpen] = useState(false);
   const [momentType, setMomentType] = useState('');
+  const [focus, setFocus] = useState<string | null>(null);
+  const judged = judgedPlayers(analysis);
+  const finesse = finesseSummary(analysis, focus, index);
+  const faultTicks = finesse?.marks.map((mark) => mark.tick) ?? [];
   const momentTypes = [...new Set(index.moments.map((moment) => moment.type))].sort();
   const shownMoments = index.moments.filter((moment) => momentType === '' || moment.type === momentType);
   // The same moves as the buttons below, from the keyboard (shortcuts.ts; `?` lists them).
@@ -212,7 +227,43 @@ function Viewer({ matchId, index, nameOf }: { matchId: string; index: ReplayInde
                 />
               ))}
             </div>
+            {finesse && (
+              <div className="marks finesse-marks" aria-hidden="true" data-testid="finesse-marks">
+                {finesse.marks.map((mark, position) => (
+                  <span key={position} className="mark finesse" style={{ left: `${mark.left}%` }} title={mark.label} />
+                ))}
+              </div>
+            )}
           </div>
+          {finesse && (
+            <p className="finesse-summary">
+              <span className="swatch" aria-hidden="true" />
+              {judged.length > 1 ? (
+                <label>
+                  Finesse faults of
+                  <select value={finesse.playerId} onChange={(event) => setFocus(event.target.value)}>
+                    {judged.map((player) => (
+                      <option key={player.player_id} value={player.player_id}>
+                        {nameOf(player.player_id)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : (
+                <span>Finesse faults of {nameOf(finesse.playerId)}:</span>
+              )}
+              <span>
+                {finesse.faults} in {finesse.judged} judged placements
+                {finesse.kpp !== null && ` · ${finesse.kpp} key presses a piece`}
+              </span>
+              <button type="button" disabled={previousTick(faultTicks, tick) === null} onClick={() => go(previousTick(faultTicks, tick))}>
+                Previous fault
+              </button>
+              <button type="button" disabled={nextTick(faultTicks, tick) === null} onClick={() => go(nextTick(faultTicks, tick))}>
+                Next fault
+              </button>
+            </p>
+          )}
         </div>
         <aside className="moments-side">
           <h2 id="moments-heading">Key moments</h2>
