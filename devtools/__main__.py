@@ -250,6 +250,9 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
     return exit_code
 
 
+# The niceness of the lanes that yield the CPU to the cluster's (its servers and subprocesses inherit it).
+YIELDING = 10
+
 # The worker count of the whole suite: two overlap one another's waits on this project's 2-core machines.
 PYTEST_WORKERS = "2"
 
@@ -281,28 +284,23 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
         debian.ensure_chromium()
         debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
     print("web client checks started beside the Python tests (their output follows the tests') ...", flush=True)
-    client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS)
+    client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS, nice=YIELDING)
     whole_suite = not quick and not pytest_args
     # The whole suite in three lanes at once, since most of its time is spent waiting on servers and
-    # processes: the client's checks, the tests on two workers, and the 3-node cluster's tests (one
-    # cluster, one process); then, alone, the tests whose bounds are times (marker `alone`).
-    cluster = None
-    if whole_suite:
-        cluster = BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster and not alone"])
+    # processes: the client's checks, the tests on two workers, and the 3-node cluster's tests in one
+    # process. The cluster's lane keeps the machine's priority and the other two yield the CPU to it
+    # (nice): it holds the tests marked `timed`, whose bounds are times measured against a rate taken
+    # in the same test (a backlog drained at the steady rate), which a busy neighbour changing from
+    # one second to the next would bend.
+    cluster = BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster"]) if whole_suite else None
     try:
-        first = [*pytest_args, "-m", "not cluster and not alone"] if whole_suite else pytest_args
-        code, summary = _run_pytest(_pytest_command(first, quick))
+        first = [*pytest_args, "-m", "not cluster"] if whole_suite else pytest_args
+        code, summary = _run_pytest(_pytest_command(first, quick), nice=YIELDING if whole_suite else 0)
     finally:
         client_code = client.finish()
         if cluster is not None:
             cluster_code, cluster_summary = cluster.finish()
             code, summary = code or cluster_code, f"{summary}\n{cluster_summary}"
-    if whole_suite:
-        # A backlog stored within backlog / steady rate + 3 s: another lane's load, changing from one
-        # second to the next, would bend a bound measured against a rate taken earlier in the test.
-        print("the tests whose bounds are times, alone ...", flush=True)
-        alone_code, alone_summary = _run_pytest([sys.executable, "-m", "pytest", "-n", "0", "-m", "alone"])
-        code, summary = code or alone_code, f"{summary}\n{alone_summary}"
     print(f"dev.py test{' --quick' if quick else ''}: {time.monotonic() - started:.0f} s", flush=True)
     if summary:  # pytest's closing line last again, below the client's output, for whoever reads the end
         print(summary, flush=True)
@@ -310,11 +308,13 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
     return code or client_code
 
 
-def _run_pytest(command: list[str]) -> tuple[int, str]:
+def _run_pytest(command: list[str], nice: int = 0) -> tuple[int, str]:
     """Run pytest, its output passed through as it comes; its exit code and its closing line."""
     if sys.stdout.isatty():
         command = [*command, "--color=yes"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(nice)
+    )
     assert process.stdout is not None
     tail = b""
     while chunk := os.read(process.stdout.fileno(), 65536):

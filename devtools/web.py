@@ -110,7 +110,7 @@ class ClientChecks:
     built before both start).
     """
 
-    def __init__(self, scripts: tuple[str, ...] = CLIENT_CHECKS) -> None:
+    def __init__(self, scripts: tuple[str, ...] = CLIENT_CHECKS, nice: int = 0) -> None:
         ensure_node_modules()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - finish() closes it
         command = [
@@ -119,7 +119,14 @@ class ClientChecks:
             f"import sys; from devtools import web; sys.exit(web.check_client({scripts!r}))",
         ]
         self.started = time.monotonic()
-        self.process = subprocess.Popen(command, cwd=ROOT, env=node_env(), stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=node_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.nice(nice),
+        )
 
     def finish(self) -> int:
         """Wait for the checks, print what they printed, and return their exit code."""

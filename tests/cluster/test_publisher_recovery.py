@@ -14,7 +14,7 @@ from tests.cluster.backlog import backlog_across_outage, events, steady_rate
 from tests.cluster.harness import fresh_replicated_stream, replicas_current
 from tests.support import wait_until
 
-pytestmark = [pytest.mark.slow, pytest.mark.alone]
+pytestmark = [pytest.mark.slow, pytest.mark.timed]
 
 BACKLOG = 100_000
 STEADY_EVENTS = 30_000
