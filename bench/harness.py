@@ -76,7 +76,7 @@ def _log_to_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, mode="w")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    for name in ("streaming", "game"):
+    for name in ("streaming", "game", "archive"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.propagate = False

@@ -17,10 +17,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
+from archive.reads import match_replay_document
 from archive.replay_apis import etag_matches
+from archive.store import ArchiveUnreadable
 from config.web_client import app_page, built_index_path
-from history.card import HEIGHT, WIDTH, card_etag, card_players, card_png, card_text
+from history.card import HEIGHT, WIDTH, EventsUnreadable, card_etag, card_players, card_png, card_text
 from history.public_selectors import match_get_public
+from history.selectors import MatchRow
 
 PNG_CACHE_SECONDS = 24 * 3600
 
@@ -69,13 +72,23 @@ def match_page(request: HttpRequest, match_id: str) -> HttpResponse:
     return response
 
 
+def archived_or_streamed_events(match: MatchRow) -> list[dict]:
+    """A card's events as the replay reads them (archive.reads): the archive's copy, else the stream's, so
+    that a match past the stream's retention keeps its boards. Here, above both apps: history may not
+    import the archive."""
+    try:
+        return match_replay_document(match)["events"]
+    except ArchiveUnreadable as error:  # the store away, and the stream without the match
+        raise EventsUnreadable(str(error)) from error
+
+
 @require_safe
 def match_card(request: HttpRequest, match_id: str) -> HttpResponse:
     """The 1200x630 PNG card; 404 for an unknown match. The drawing is cached per worker by its ETag."""
     match = match_get_public(match_id=match_id)
     if match is None:
         return HttpResponse(b"No such match.", status=404, content_type="text/plain; charset=utf-8")
-    players = card_players(match)
+    players = card_players(match, archived_or_streamed_events)
     etag = card_etag(match, players)
     if etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
@@ -87,7 +100,8 @@ def match_card(request: HttpRequest, match_id: str) -> HttpResponse:
         response = HttpResponse(png, content_type="image/png")
     response["ETag"] = etag
     if match.room_id and cache.get(f"card-boards:{match.id}") is None:
-        # The stream could not be read: this card has no boards, and the next ask should try again.
+        # The events could not be read (the stream or the store away): this card has no boards, and the
+        # next ask should try again.
         patch_cache_control(response, no_cache=True)
     else:
         # Public: the card holds nothing a signed-out visitor may not see; a chat's proxy may keep it an hour.

@@ -1,6 +1,8 @@
 """A match's card (docs/sharing.md): the 1200x630 PNG a chat shows beside a shared link, and the text
-of its Open Graph tags. The final boards come from the replay; a match whose events are gone (or a
-solo match, which has none) gets a card of names, placements and scores only.
+of its Open Graph tags. The final boards come from the match's events, read by whoever asks for the card
+(config/share_pages.py reads them through the archive, above this app, so that a match past the stream's
+retention still has its boards; the default reads the stream); a match whose events are gone (or a solo
+match, which has none) gets a card of names, placements and scores only.
 
 Drawn with Pillow, the well-kept imaging library; the fonts are Pillow's bundled default (FreeType).
 """
@@ -11,7 +13,9 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageFont
@@ -33,8 +37,8 @@ FILLED = (120, 170, 255)
 WINNER = (255, 200, 60)
 TEXT = (235, 238, 245)
 MUTED = (150, 158, 178)
-# A finished match's boards never change: kept per worker so that a card is read from the stream once
-# (under "card-boards:{match id}"; config/share_pages.py reads its absence as "the stream was away").
+# A finished match's boards never change: kept per worker so that a card's events are read once (under
+# "card-boards:{match id}"; config/share_pages.py reads its absence as "the events could not be read now").
 BOARDS_CACHE_SECONDS = 24 * 3600
 
 
@@ -61,9 +65,24 @@ def final_boards(events: list[dict]) -> dict[str, list[str]]:
     return boards
 
 
-def _boards_of(match: MatchRow) -> dict[str, list[str]] | None:
-    """The final boards of a multiplayer match, or None when its events cannot be read (gone, or the
-    stream unreachable: then they are not cached, and the next card asks again)."""
+class EventsUnreadable(Exception):
+    """A match's events cannot be read now (where they are kept is away): its card goes without boards,
+    and is not kept."""
+
+
+# Reads a finished match's events: ReplayGone / ReplayNotFound when nothing holds them any more,
+# EventsUnreadable (or NATS's own failures) when they cannot be read now.
+EventsReader = Callable[[MatchRow], list[dict[str, Any]]]
+
+
+def stream_events(match: MatchRow) -> list[dict[str, Any]]:
+    """The match's events from the stream (its replay): the default reader."""
+    return replay_match(match.room_id or "", match.started_at).events
+
+
+def _boards_of(match: MatchRow, read_events: EventsReader) -> dict[str, list[str]] | None:
+    """The final boards of a multiplayer match, or None when its events cannot be read (gone, or
+    unreachable: then they are not cached, and the next card asks again)."""
     if not match.room_id:
         return None
     key = f"card-boards:{match.id}"
@@ -71,18 +90,19 @@ def _boards_of(match: MatchRow) -> dict[str, list[str]] | None:
     if cached is not None:
         return cached or None
     try:
-        boards = final_boards(replay_match(match.room_id, match.started_at).events)
+        boards = final_boards(read_events(match))
     except (ReplayGone, ReplayNotFound):
         boards = {}
-    except NATS_UNAVAILABLE:
-        logger.warning("card of match %s drawn without boards: the stream is unreachable", match.id)
+    except (EventsUnreadable, *NATS_UNAVAILABLE) as error:
+        logger.warning("card of match %s drawn without boards: its events are unreachable (%s)", match.id, error)
         return None
     cache.set(key, boards, BOARDS_CACHE_SECONDS)
     return boards or None
 
 
-def card_players(match: MatchRow) -> list[CardPlayer]:
-    boards = _boards_of(match) or {}
+def card_players(match: MatchRow, read_events: EventsReader = stream_events) -> list[CardPlayer]:
+    """The card's players, placement order as stored, each with their final board when the events can be read."""
+    boards = _boards_of(match, read_events) or {}
     return [CardPlayer(player_name(p), p["placement"], p["score"], boards.get(p["player_id"])) for p in match.players]
 
 

@@ -99,3 +99,28 @@ def test_an_expired_match_with_the_store_away_is_unavailable_with_words(expired,
     assert "archive" in response.json()["detail"] and "try again" in response.json()["detail"]
     with pytest.raises(CommandError, match="archived copy cannot be read"):
         replay_lines(archived[0].room_id, archived[0].started_at.isoformat())
+
+
+def test_the_card_of_an_expired_archived_match_still_has_its_boards(expired):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from config.share_pages import archived_or_streamed_events
+    from history.card import card_etag, card_players, final_boards
+    from history.public_selectors import match_get_public
+
+    _, archived, never, _ = expired
+    for match in archived:
+        cache.delete(f"card-boards:{match.id}")
+        card = Client().get(f"/matches/{match.id}/card.png")  # the route's own read, nothing cached before it
+        assert card.status_code == 200 and "max-age=3600" in card["Cache-Control"]
+        cache.delete(f"card-boards:{match.id}")
+        row = match_get_public(match_id=match.id)
+        players = card_players(row, archived_or_streamed_events)
+        boards = final_boards(archived_or_streamed_events(row))
+        assert len(players) == 2 and all(player.board for player in players)
+        assert {player.board[0] for player in players} == {board[0] for board in boards.values()}
+        assert card["ETag"] == card_etag(row, players)  # the card drawn with those boards
+    # Never archived and expired: names and placements only, and that is final.
+    cache.delete(f"card-boards:{never.id}")
+    assert all(player.board is None for player in card_players(match_get_public(match_id=never.id)))
