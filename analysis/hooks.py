@@ -14,6 +14,10 @@ from solo.verifier import VerifierUnavailable
 
 logger = logging.getLogger("analysis")
 
+# A sweep starts no chunk of solo runs past this: a backlog (the runs queued by the migration) is worked
+# off sweep by sweep, and the archiver stops within about this long plus one chunk.
+SWEEP_BUDGET_SECONDS = 5.0
+
 
 def analyse_archived(sender: Any, *, archived: list[tuple[Any, dict[str, Any]]], **kwargs: Any) -> None:
     """Analyse the matches just archived. Never raises: the archive's work is done and acknowledged either
@@ -37,7 +41,7 @@ def analyse_solo_runs(sender: Any, **kwargs: Any) -> None:
     """At the archiver's sweep: analyse the verified solo runs waiting. Never raises: what is left waits for
     the next sweep."""
     try:
-        analysed = solo_runs_analyse()
+        analysed = solo_runs_analyse(budget_seconds=SWEEP_BUDGET_SECONDS)
     except VerifierUnavailable as error:
         logger.warning("solo runs not analysed yet, the verifier cannot run: %s", error)
     except DatabaseError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,13 +46,15 @@ def matches_analysis_store(documents: Iterable[tuple[Any, ...]]) -> int:
     return len(rows)
 
 
-def solo_runs_analyse(*, chunk: int = SOLO_CHUNK) -> int:
+def solo_runs_analyse(*, chunk: int = SOLO_CHUNK, budget_seconds: float | None = None) -> int:
     """Analyse the verified solo runs recorded and not analysed yet (SoloRunUnanalysed), oldest first, until
-    none is left; how many were analysed. Each chunk is one transaction: its rows locked (another archiver
-    skips them), the analyses written and the rows deleted together. Raises VerifierUnavailable (the chunk
-    rolled back, kept for later) when a run cannot be replayed just now."""
+    none is left or, with ``budget_seconds``, no new chunk once that long has passed (so that a backlog never
+    holds up the archiver's stop); how many were analysed. Each chunk is one transaction: its rows locked
+    (another archiver skips them), the analyses written and the rows deleted together. Raises
+    VerifierUnavailable (the chunk rolled back, kept for later) when a run cannot be replayed just now."""
     analysed = 0
-    while True:
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    while deadline is None or time.monotonic() < deadline:
         with transaction.atomic():
             waiting = list(
                 SoloRunUnanalysed.objects.select_for_update(skip_locked=True)
@@ -75,3 +78,4 @@ def solo_runs_analyse(*, chunk: int = SOLO_CHUNK) -> int:
                     found.append((match, *run))
             analysed += matches_analysis_store(found)
             SoloRunUnanalysed.objects.filter(match_id__in=waiting).delete()
+    return analysed

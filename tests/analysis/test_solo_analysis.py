@@ -104,3 +104,11 @@ def test_reanalyze_rewrites_a_verified_solo_matchs_row(player, sprint):
     assert "analysed 1 matches" in out.getvalue() and "1/1 matches" in err.getvalue()
     row = MatchAnalysis.objects.get(match_id=match_id)
     assert (row.rules_version, row.figures) == (RULES_VERSION, expected)
+
+
+def test_a_sweep_past_its_budget_starts_no_new_chunk(player, sprint):
+    first, second = posted(player, sprint), posted(player, sprint)
+
+    assert solo_runs_analyse(chunk=1, budget_seconds=0) == 0  # spent before the first chunk
+    assert solo_runs_analyse(chunk=1, budget_seconds=60) == 2  # oldest first, a chunk at a time, until none
+    assert {str(m) for m in MatchAnalysis.objects.values_list("match_id", flat=True)} == {first, second}
