@@ -7,6 +7,9 @@ stream; with partitioned detectors the settle time alone stands for this), it bu
 replay document, writes it as one object, records key, SHA-256 and time on the row, and acknowledges.
 Until then the game_end is nakked with the delay left. Every other event is acknowledged once seen.
 
+Beside the consumer, every SWEEP_SECONDS on a thread of its own, it sends `archiver_sweep`: apps above
+the archive follow up there on what no stream brings (the analysis of verified solo runs).
+
 Idempotent: a match already recorded is acknowledged without a write, and a write repeated (after a
 crash between the object and the row, or by a second archiver) stores the same bytes. The store or
 PostgreSQL away is a failure of the world (RetryLater): the batch is nakked and waited out, never
@@ -25,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from nats.js.errors import NotFoundError
 
@@ -36,12 +40,12 @@ from archive.services import (
     match_document_from_stream,
     matches_archive_record,
 )
-from archive.signals import matches_archived
+from archive.signals import archiver_sweep, matches_archived
 from archive.store import ArchiveStore, StoreUnavailable
 from contract.events import InvalidEvent, game_end_from_event, parse_timestamp
 from history.models import Match
 from history.replay import ReplayGone, ReplayNotFound
-from streaming.consumer import Consumer, InWorkerThread, RetryLater, Verdict
+from streaming.consumer import Companion, Consumer, InWorkerThread, RetryLater, Verdict
 from streaming.delivery import Delivery
 from streaming.durables import ARCHIVER_DURABLE, DETECTOR_DURABLE
 from streaming.poison import looks_like_object, read_event
@@ -59,6 +63,8 @@ PROJECTOR_DURABLE = "match-projector"
 CONCURRENT_READS = 8
 # Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
 CONCURRENT_PUTS = 8
+# How often the sweep runs: a verified solo run's analysis follows its recording by about this much.
+SWEEP_SECONDS = 2.0
 
 
 @dataclass
@@ -69,6 +75,14 @@ class _Pending:
     started_at: datetime
     match: Match | None = None
     document: dict[str, Any] | None = None
+
+
+def _sweep() -> None:
+    close_old_connections()  # one broken by a PostgreSQL restart is dropped first
+    try:
+        archiver_sweep.send(MatchArchiver)
+    except Exception:  # a receiver broke its word: the next sweep tries again
+        logger.exception("archiver sweep failed")
 
 
 def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetime] | None:
@@ -111,9 +125,11 @@ class MatchArchiver(Consumer):
         store: ArchiveStore | None = None,
         settle_seconds: float | None = None,
         wait_for_detector: bool = True,
+        sweep_seconds: float = SWEEP_SECONDS,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.sweep_seconds = sweep_seconds
         self.wait_for_detector = wait_for_detector
         self.store = store or ArchiveStore.from_settings()
         self.settle_seconds = settings.ARCHIVE_SETTLE_SECONDS if settle_seconds is None else settle_seconds
@@ -121,6 +137,22 @@ class MatchArchiver(Consumer):
         self.assembler = MatchAssembler()
         self.read_back = 0  # matches whose events were read from the stream, not assembled
         self._puts = ThreadPoolExecutor(max_workers=CONCURRENT_PUTS, thread_name_prefix="archive-put")
+        # The sweep's own thread and connection: a sweep (seconds of solo runs replayed) never holds up a batch.
+        self._sweeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-sweep")
+
+    def companions(self) -> list[Companion]:
+        return [self._sweep_periodically]
+
+    async def _sweep_periodically(self, stopping: asyncio.Event) -> None:
+        """Send `archiver_sweep` every ``sweep_seconds`` until ``stopping``, on the sweep's thread."""
+        loop = asyncio.get_running_loop()
+        try:
+            while not stopping.is_set():
+                await loop.run_in_executor(self._sweeper, _sweep)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), timeout=self.sweep_seconds)
+        finally:  # after the sweep under way, if any: its thread's connection is closed there
+            await asyncio.shield(loop.run_in_executor(self._sweeper, connections.close_all))
 
     async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         verdicts = [Verdict.ACK] * len(batch)

@@ -94,23 +94,36 @@ GROUP BY p.mode
 
 
 # Averages of the figures of the player's analysed matches (docs/api.md, match analysis): each match's
-# figure as analysed, averaged, rounded half away from zero (PostgreSQL's round) to the figure's places.
-# The table is the analysis app's, read by name: stats stays below it in the layers.
+# figure as analysed, averaged, rounded half away from zero (PostgreSQL's round) to the figure's places;
+# multiplayer matches and verified solo runs (the only solo matches analysed: their key presses are known)
+# apart, in one pass. A run's finesse faults a piece are its faults over its judged placements, a run
+# with none judged left out of that mean. The table is the analysis app's, read by name: stats stays
+# below it in the layers.
 _ANALYSIS_SQL = """
-SELECT count(*), round(avg((e->>'vs')::numeric), 2)::float8, round(avg((e->>'app')::numeric), 3)::float8,
-       round(avg((e->>'ds_s')::numeric), 4)::float8
+SELECT count(*) FILTER (WHERE p.mode = 'multiplayer'),
+       round(avg((e->>'vs')::numeric) FILTER (WHERE p.mode = 'multiplayer'), 2)::float8,
+       round(avg((e->>'app')::numeric) FILTER (WHERE p.mode = 'multiplayer'), 3)::float8,
+       round(avg((e->>'ds_s')::numeric) FILTER (WHERE p.mode = 'multiplayer'), 4)::float8,
+       count(*) FILTER (WHERE p.mode = 'solo'),
+       round(avg((e->>'kpp')::numeric) FILTER (WHERE p.mode = 'solo'), 2)::float8,
+       round(avg((e->>'finesse_faults')::numeric / nullif((e->>'finesse_judged')::numeric, 0))
+             FILTER (WHERE p.mode = 'solo'), 4)::float8
 FROM match_players p
 JOIN match_analysis a ON a.match_id = p.match_id
 CROSS JOIN LATERAL jsonb_array_elements(a.figures->'players') e
-WHERE p.user_id = %s AND p.mode = 'multiplayer' AND e->>'player_id' = p.player_id {conditions}
+WHERE p.user_id = %s AND p.mode IN ('multiplayer', 'solo') AND e->>'player_id' = p.player_id {conditions}
 """
 
 
-def _analysis_averages(conditions: str, params: list) -> dict:
+def _analysis_averages(conditions: str, params: list) -> tuple[dict, dict]:
+    """The averages of the multiplayer matches, and of the verified solo runs."""
     with connection.cursor() as cursor:
         cursor.execute(_ANALYSIS_SQL.format(conditions=conditions), params)
-        matches, vs, app, ds_s = cursor.fetchone()
-    return {"analysed_matches": matches, "vs": vs, "app": app, "ds_s": ds_s}
+        matches, vs, app, ds_s, runs, kpp, faults = cursor.fetchone()
+    return (
+        {"analysed_matches": matches, "vs": vs, "app": app, "ds_s": ds_s},
+        {"analysed_runs": runs, "kpp": kpp, "finesse_faults_per_piece": faults},
+    )
 
 
 def player_stats(*, user: User, since: datetime | None = None, until: datetime | None = None) -> dict:
@@ -125,12 +138,12 @@ def player_stats(*, user: User, since: datetime | None = None, until: datetime |
     with connection.cursor() as cursor:
         cursor.execute(_TOTALS_SQL.format(conditions=" ".join(conditions)), params)
         by_mode = {row[0]: Totals(*row[1:]) for row in cursor.fetchall()}
+    multiplayer, solo = _analysis_averages(" ".join(conditions), params)
     return {
         "user_id": user.pk,
         "username": user.username,
-        "multiplayer": multiplayer_figures(by_mode.get("multiplayer", Totals()))
-        | _analysis_averages(" ".join(conditions), params),
-        "solo": solo_figures(by_mode.get("solo", Totals())),
+        "multiplayer": multiplayer_figures(by_mode.get("multiplayer", Totals())) | multiplayer,
+        "solo": solo_figures(by_mode.get("solo", Totals())) | solo,
     }
 
 

@@ -87,6 +87,19 @@ class SoloStatsSerializer(serializers.Serializer):
     )
     best_level = _best("Highest level reached")
     last_played_at = serializers.DateTimeField(allow_null=True, help_text="The latest ended_at; null with no match.")
+    analysed_runs = _count(
+        "Verified solo runs with an analysis (docs/api.md, match analysis): the averages below are theirs."
+    )
+    kpp = serializers.FloatField(
+        allow_null=True, help_text=f"Mean KPP (key presses a piece) of the analysed runs, 2 decimals, {ROUNDING}."
+    )
+    finesse_faults_per_piece = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Mean over the analysed runs of finesse faults / judged placements (a run with none judged left "
+            f"out), 4 decimals, {ROUNDING}."
+        ),
+    )
 
 
 class SoloBestSerializer(serializers.Serializer):

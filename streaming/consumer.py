@@ -14,6 +14,7 @@ Whatever a consumer publishes or reads goes through the NATS client given in its
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
@@ -29,6 +30,9 @@ from streaming.world import NATS_UNAVAILABLE
 
 # Runs a blocking function on the runner's worker thread: ``await in_worker_thread(function, *args)``.
 InWorkerThread = Callable[..., Awaitable[Any]]
+# Work of a consumer's process that no message brings, run by the runner beside the loop: given the
+# runner's stopping event, it returns once that is set (or is cancelled when the runner ends).
+Companion = Callable[[asyncio.Event], Awaitable[None]]
 
 
 class Verdict(Enum):
@@ -98,6 +102,10 @@ class Consumer:
     def process_with_database(self, batch: list[Delivery]) -> list[Verdict]:
         """One verdict per delivery, on the runner's worker thread (blocking code, the ORM)."""
         raise NotImplementedError
+
+    def companions(self) -> list[Companion]:
+        """What the runner runs beside this consumer while it runs (the archiver's follow-ups); none by default."""
+        return []
 
     def handle_poison(self, delivery: Delivery, reason: str) -> None:
         """Record a message that can never succeed, on the worker thread; the runner terminates it afterwards."""

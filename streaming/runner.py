@@ -103,18 +103,21 @@ class ConsumerRunner:
             raise
         consumer_series_at_zero(self.consumer.durable)
         lag = None
+        companions: list[asyncio.Task] = []
         try:
             await self._ensure_stream_and_consumer()
             lag = asyncio.create_task(poll_lag(self.consumer.durable, self._consumer_info, self._stopping))
+            companions = [asyncio.create_task(companion(self._stopping)) for companion in self.consumer.companions()]
             while not self.stopping:
                 if not await self.run_once() and self.stop_when_idle and await self._caught_up():
                     break
             await self.release_buffered()
         finally:
-            if lag is not None:
-                lag.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await lag
+            for task in [lag, *companions]:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await self.pull.close()
             await self.consumer.nats.close()
             await loop.run_in_executor(self._executor, connections.close_all)

@@ -72,6 +72,8 @@ def stats(rows: list[dict], user_id, since: datetime | None = None, until: datet
             }
         else:
             figures["best_level"] = max((r["level"] for r in of_mode), default=None)
+            # Nor of the verified runs (tests/analysis covers their averages).
+            figures |= {"analysed_runs": 0, "kpp": None, "finesse_faults_per_piece": None}
         result[mode] = figures
     return result
 

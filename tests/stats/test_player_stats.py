@@ -15,7 +15,8 @@ ZERO_STATS = {
                     "pieces_placed": 0, "play_time_ms": 0, "pps": None, "apm": None, "last_played_at": None,
                     "analysed_matches": 0, "vs": None, "app": None, "ds_s": None},
     "solo": {"matches": 0, "best_score": None, "total_score": 0, "lines_cleared": 0, "pieces_placed": 0,
-             "play_time_ms": 0, "pps": None, "best_level": None, "last_played_at": None},
+             "play_time_ms": 0, "pps": None, "best_level": None, "last_played_at": None,
+             "analysed_runs": 0, "kpp": None, "finesse_faults_per_piece": None},
     "solo_bests": {"marathon": None, "sprint": None, "blitz": None},
 }  # fmt: skip
 
@@ -74,7 +75,7 @@ def test_figures_are_json_numbers_never_strings(alice, bob):
     for mode in ("multiplayer", "solo"):
         for name, value in body[mode].items():
             # The analysis averages are null without analysed matches (numbers: tests/analysis/test_stored.py).
-            if name not in ("last_played_at", "vs", "app", "ds_s"):
+            if name not in ("last_played_at", "vs", "app", "ds_s", "kpp", "finesse_faults_per_piece"):
                 assert isinstance(value, int | float) and not isinstance(value, bool), (mode, name, value)
 
 

@@ -1,5 +1,6 @@
 """The consumer runner's settings as the server stores them, and slow batches kept from redelivery."""
 
+import asyncio
 import threading
 import time
 
@@ -30,6 +31,35 @@ class Recording(Consumer):
             self.seen.extend((delivery.stream_seq, delivery.num_delivered) for delivery in batch)
         time.sleep(self.first_batch_seconds if first else self.batch_seconds)
         return [Verdict.ACK] * len(batch)
+
+
+class WithCompanion(Recording):
+    """A consumer whose process also ticks beside the loop (as the archiver's sweep does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticks = 0
+        self.ended = False
+
+    def companions(self):
+        async def tick(stopping: asyncio.Event) -> None:
+            try:
+                while not stopping.is_set():
+                    self.ticks += 1
+                    await asyncio.sleep(0.01)
+            finally:
+                self.ended = True
+
+        return [tick]
+
+
+def test_a_consumers_companions_run_beside_the_loop_and_end_with_it(stream):
+    consumer = WithCompanion()
+    with BackgroundConsumer(consumer):
+        publish_raw([("game.room-1.events", b"{}", None)])
+        wait_until(lambda: len(consumer.seen) == 1 and consumer.ticks >= 3)
+        assert not consumer.ended
+    assert consumer.ended  # the runner has returned: its companions are over too
 
 
 @pytest.mark.parametrize(

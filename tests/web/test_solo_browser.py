@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from archive.archiver import MatchArchiver
 from devtools.debian import ensure_chromium
 from devtools.web import WEB, build_if_changed, node_env
 from history.models import Match
+from tests.archive.conftest import archive_store  # noqa: F401  (the archive's fixture: a clean archive)
 from tests.history.factories import api_client_for, user_create
+from tests.support import BackgroundConsumer
 from tests.web.browser_script import browser_result
 
 PASSWORD = "correct-horse-battery"  # tests.history.factories.user_create's
@@ -148,9 +151,16 @@ def test_a_scripted_t_spin_double_scores_as_the_guideline_says(live_server, play
 
 
 def test_a_sprint_finished_in_chromium_is_first_on_the_sprint_board_and_replays_with_its_moments_and_finesse(
-    live_server, player, plans
+    live_server,
+    player,
+    plans,
+    stream,
+    archive_store,  # noqa: F811
 ):
-    result = run_scenario("sprint", live_server, player, plans["sprint"])
+    # The archiver's sweep analyses the run a moment after it is recorded; the replay page asks again.
+    archiver = MatchArchiver(store=archive_store, settle_seconds=0, wait_for_detector=False, sweep_seconds=0.2)
+    with BackgroundConsumer(archiver):
+        result = run_scenario("sprint", live_server, player, plans["sprint"])
 
     assert result["shown"]["lines"] >= 40
     assert result["headline"].startswith("Sprint: ")

@@ -838,6 +838,18 @@ export interface components {
              * @description The latest ended_at; null with no match.
              */
             last_played_at: string | null;
+            /** @description Verified solo runs with an analysis (docs/api.md, match analysis): the averages below are theirs. */
+            analysed_runs: number;
+            /**
+             * Format: double
+             * @description Mean KPP (key presses a piece) of the analysed runs, 2 decimals, rounded half away from zero from the exact value.
+             */
+            kpp: number | null;
+            /**
+             * Format: double
+             * @description Mean over the analysed runs of finesse faults / judged placements (a run with none judged left out), 4 decimals, rounded half away from zero from the exact value.
+             */
+            finesse_faults_per_piece: number | null;
         };
         StandingRow: {
             /** @description The row's position: 1, 2, 3… (no shared ranks). */
@@ -1468,15 +1480,6 @@ export interface operations {
             };
             /** @description Too many requests from this address; retry after the seconds in Retry-After. */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDetail"];
-                };
-            };
-            /** @description A verified solo run that cannot be replayed just now to analyse it. */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };

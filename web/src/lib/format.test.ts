@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatWhen } from './format';
+import { formatNumber, formatPercent, formatWhen } from './format';
 
 describe('formatWhen and formatNumber', () => {
   it('write what toLocaleString writes with the same options', () => {
@@ -17,5 +17,14 @@ describe('formatWhen and formatNumber', () => {
   it('write a dash for a missing number', () => {
     expect(formatNumber(null)).toBe('–');
     expect(formatNumber(undefined, 2)).toBe('–');
+  });
+});
+
+describe('formatPercent', () => {
+  it('writes a share as a percentage with its digits, a dash when missing', () => {
+    expect(formatPercent(0.375)).toBe(`${formatNumber(37.5, 2)} %`);
+    expect(formatPercent(0.1234)).toBe(`${formatNumber(12.34, 2)} %`);
+    expect(formatPercent(0, 1)).toBe(`${formatNumber(0, 1)} %`);
+    expect(formatPercent(null)).toBe('–');
   });
 });

@@ -28,6 +28,12 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
   return numbers.format(value);
 }
 
+/** A share (0.375) as a percentage ("37.50 %"), with ``digits`` after the point; a dash when missing. */
+export function formatPercent(share: number | null | undefined, digits = 2): string {
+  if (share === null || share === undefined) return '–';
+  return `${formatNumber(share * 100, digits)} %`;
+}
+
 /** A long play time: "3 h 07 min" from an hour on, m:ss below. */
 export function formatPlayTime(ms: number): string {
   const minutes = Math.floor(Math.max(0, ms) / 60_000);

@@ -72,11 +72,22 @@ export function analysisPath(id: string): string {
   return `${matchPath(id)}/analysis`;
 }
 
-/** The match's analysis; null while it is not computed yet (a 404 for an existing match). */
+// An analysis not computed yet comes a few seconds after the match is archived, or, for a verified solo
+// run, after the archiver's next sweep (docs/api.md): asked again this often, this many times at most.
+export const ANALYSIS_POLL_MS = 3000;
+export const ANALYSIS_POLLS = 20;
+
+/** How long until the analysis is asked again: while it is not computed yet (null), a few times; else never. */
+export function analysisPollInterval(data: Analysis | null | undefined, answers: number): number | false {
+  return data === null && answers <= ANALYSIS_POLLS ? ANALYSIS_POLL_MS : false;
+}
+
+/** The match's analysis; null while it is not computed yet (a 404 for an existing match), asked again then. */
 export function useMatchAnalysis(id: string, enabled: boolean) {
   return useQuery({
     queryKey: ['match-analysis', id],
     enabled,
+    refetchInterval: (query) => analysisPollInterval(query.state.data, query.state.dataUpdateCount),
     queryFn: async (): Promise<Analysis | null> => {
       try {
         return (await apiFetch<AnalysisAnswer>(analysisPath(id))).analysis;

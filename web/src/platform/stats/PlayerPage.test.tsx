@@ -86,6 +86,18 @@ describe('the player page', () => {
     open();
     expect(await screen.findByRole('table', { name: 'Solo' })).toBeInTheDocument();
     expect(figure('Solo', 'PPS')).toHaveTextContent('–');
+    expect(figure('Solo', 'Average KPP')).toHaveTextContent('–'); // no analysed verified run
+    expect(figure('Solo', 'Finesse faults per placement')).toHaveTextContent('–');
+  });
+
+  it('shows the mean KPP and finesse faults per placement of the analysed verified runs', async () => {
+    const stats = playerStats();
+    const solo = { ...stats.solo, matches: 3, analysed_runs: 2, kpp: 2.46, finesse_faults_per_piece: 0.1234 };
+    server.use(http.get('*/api/players/u-1/stats', () => HttpResponse.json({ ...stats, solo })));
+    open();
+    expect(await screen.findByRole('table', { name: 'Solo' })).toBeInTheDocument();
+    expect(figure('Solo', 'Average KPP')).toHaveTextContent('2.46');
+    expect(figure('Solo', 'Finesse faults per placement')).toHaveTextContent('12.34 %');
   });
 
   it('explains an unknown player', async () => {

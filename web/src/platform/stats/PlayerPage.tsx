@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router';
 import type { PlayerStats } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, formatPlayTime, formatWhen, raceTime } from '../../lib/format';
+import { formatNumber, formatPercent, formatPlayTime, formatWhen, raceTime } from '../../lib/format';
 import { MatchTable } from '../public/MatchTable';
 import { playerMatchesPath } from '../public/api';
 import { usePlayerStats } from './api';
@@ -14,7 +14,7 @@ function multiplayerFigures(stats: PlayerStats['multiplayer']): Figure[] {
   return [
     ['Matches', formatNumber(stats.matches)],
     ['Wins', formatNumber(stats.wins)],
-    ['Win rate', stats.win_rate === null ? '–' : `${formatNumber(stats.win_rate * 100, 2)} %`],
+    ['Win rate', formatPercent(stats.win_rate)],
     ['Average placement', formatNumber(stats.average_placement, 2)],
     ['Best score', formatNumber(stats.best_score)],
     ['Total score', formatNumber(stats.total_score)],
@@ -43,6 +43,9 @@ function soloFigures(stats: PlayerStats['solo']): Figure[] {
     ['Pieces placed', formatNumber(stats.pieces_placed)],
     ['Play time', formatPlayTime(stats.play_time_ms)],
     ['PPS', formatNumber(stats.pps, 2)],
+    // Means over the analysed verified runs, the only ones whose key presses are known (docs/api.md).
+    ['Average KPP', formatNumber(stats.kpp, 2)],
+    ['Finesse faults per placement', formatPercent(stats.finesse_faults_per_piece)],
     ['Last played', stats.last_played_at ? formatWhen(stats.last_played_at) : '–'],
   ];
 }
