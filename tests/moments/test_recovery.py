@@ -268,3 +268,41 @@ def test_a_game_end_frees_the_rooms_match_state(stream):
 
     sent = asyncio.run(scenario())
     assert len(sent) == len(set(sent)) == 2 * 2 * 2  # matches x players x (tetris, perfect clear)
+
+
+class FailingAt(RecordingDetector):
+    """The detector, meeting a failure of the world (a read timing out) at one delivery."""
+
+    def __init__(self, client, failing_seq: int) -> None:
+        super().__init__(client)
+        self.failing_seq = failing_seq
+
+    async def _feed(self, client, delivery, *args):
+        if delivery.stream_seq == self.failing_seq:
+            self.failing_seq = -1
+            raise TimeoutError("nats: timeout")
+        return await super()._feed(client, delivery, *args)
+
+
+def test_after_a_failed_batch_later_first_deliveries_of_a_room_it_never_reached_overtake_nothing(stream):
+    # The failed batch is nakked and comes back after its delay, behind the batch asked ahead: first
+    # deliveries of room-a's later events, while room-a's state stopped before the failed batch.
+    publish_alternating("room-a", "room-b")
+
+    async def scenario():
+        async with on_nats() as client:
+            rooms = await stored_deliveries(client)
+            a, b = rooms["room-a"], rooms["room-b"]
+            failed_batch = b[LATE:16] + a[LATE:16]  # room-b's events first: the failure comes before room-a's
+            detector = FailingAt(client, failing_seq=b[12].stream_seq)
+            await feed(detector, in_stream_order(a[:LATE], b[:LATE]))
+            with pytest.raises(TimeoutError):
+                await detector.process_with_nats(failed_batch, asyncio.to_thread)
+            await feed(detector, in_stream_order(a[16:], b[16:]))  # asked ahead: first deliveries
+            await feed(detector, redelivered(failed_batch))
+            return rooms, detector.sent, await stored_moments(client)
+
+    rooms, sent, stored = asyncio.run(scenario())
+    assert any(key(*m)[3] == rooms["room-a"][LATE].stream_seq for m in in_order_moments(rooms))
+    assert_stored_as_in_order_run(stored, rooms)
+    assert len(sent) == len(set(sent))
