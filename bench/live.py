@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import re
+import threading
 import time
 
 from bench.harness import Row, percentile, verdict
@@ -64,7 +65,9 @@ async def _viewers(port: int, rooms: list[str], connected, results, stop_at: flo
 
 
 def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
-    asyncio.run(_viewers(port, rooms, connected, results, stop_at))
+    import uvloop  # the viewers' own CPU is the machine's too: the faster loop leaves more to the server
+
+    uvloop.run(_viewers(port, rooms, connected, results, stop_at))
 
 
 async def _publish(items: list[tuple[str, dict, str]], rate: float) -> list[tuple[str, int, float]]:
@@ -91,7 +94,7 @@ def _interleaved(matches: dict[str, list[tuple[dict, str]]]) -> list[tuple[str, 
     return [(room, *events[n]) for n in range(longest) for room, events in matches.items() if n < len(events)]
 
 
-def measure(servers, *, rooms: int, per_room: int, seconds: int) -> dict:
+def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> dict:
     """``rooms`` rooms with ``per_room`` viewers each on one web process while they play at
     EVENTS_PER_SECOND in all: latency from stored to every viewer, missed deliveries, memory."""
     from bench.events import synthetic_match
@@ -103,8 +106,9 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int) -> dict:
     count = EVENTS_PER_SECOND * seconds // rooms
     matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + 2) for room in names}
     viewers = rooms * per_room
-    env = {"LIVE_CONNECTIONS_PER_ADDRESS": str(viewers + 10), "STREAMING_LOG_LEVEL": "WARNING"}
-    with Gunicorn(workers=2, env=env, asgi=True) as web:
+    # The limit well above the viewers: counts a previous server left in the shared bucket lapse in a minute.
+    env = {"LIVE_CONNECTIONS_PER_ADDRESS": str(3 * viewers + 10), "STREAMING_LOG_LEVEL": "WARNING"}
+    with Gunicorn(workers=2, env=env, asgi=True, root=root) as web:
         # Without viewers: the publisher's own rate (another room), and the workers' memory.
         other = synthetic_match(ALONE_ROOM, 0, players=4, events_per_match=EVENTS_PER_SECOND * seconds)
         alone = run_async(_publish([(ALONE_ROOM, *item) for item in other], rate=10_000))
@@ -126,7 +130,20 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int) -> dict:
         time.sleep(1)
         after = _rss_kb(web.process.pid)
         body = _interleaved({room: events[1 : count + 1] for room, events in matches.items()})
+        # The workers' memory while the streams carry the match (queues, write buffers), sampled each
+        # second: the figure per stream is the highest of these, not only the idle streams' cost.
+        peak = [after]
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.wait(1.0):
+                peak[0] = max(peak[0], _rss_kb(web.process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         stored = run_async(_publish(body, rate=EVENTS_PER_SECOND))
+        sampling.set()
+        sampler.join()
         # The game_ends: the streams say `end` 5 s later.
         run_async(_publish([(room, *events[-1]) for room, events in matches.items()], rate=10_000))
         streams = []
@@ -156,9 +173,13 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int) -> dict:
         "missing_deliveries": missing,
         "rss_before_kb": before,
         "rss_after_kb": after,
-        "kb_per_connection": (after - before) / viewers,
+        "rss_streaming_kb": peak[0],
+        "kb_per_connection_idle": (after - before) / viewers,
+        "kb_per_connection": (peak[0] - before) / viewers,
         "publish_rate_alone": alone_rate,
         "cpus": os.cpu_count(),
+        "code": str(root) if root else "this checkout",
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -168,6 +189,8 @@ def _rows(figures: dict) -> list[Row]:
         if figures["rooms"] == 1
         else (f"{figures['rooms']} rooms x {figures['viewers'] // figures['rooms']} viewers")
     )
+    if figures["code"] != "this checkout":
+        label += f", baseline code {figures['code']}"
     p50, p99, missing = figures["p50_ms"], figures["p99_ms"], figures["missing_deliveries"]
     return [
         Row(
@@ -181,7 +204,7 @@ def _rows(figures: dict) -> list[Row]:
         ),
         Row(
             f"live: web workers' memory per open stream ({label})",
-            f"{figures['kb_per_connection']:.0f} KB",
+            f"{figures['kb_per_connection']:.0f} KB streaming ({figures['kb_per_connection_idle']:.0f} KB idle)",
             f"workers {figures['rss_before_kb'] / 1024:.0f} MB before",
             "",
             "< 100 KB",
@@ -198,6 +221,13 @@ def run(servers, quick: bool) -> list[Row]:
     seconds = 8 if quick else 20
     # BENCH_LIVE_VIEWERS: another count for the one room, e.g. 2 for the path's own latency.
     one_room = int(os.environ.get("BENCH_LIVE_VIEWERS") or (200 if quick else 1000))
-    rows = _rows(measure(servers, rooms=1, per_room=one_room, seconds=seconds))
-    rows += _rows(measure(servers, rooms=20 if quick else 100, per_room=10, seconds=seconds))
+    # BENCH_LIVE_BASELINE: a checkout of earlier code (`git archive <commit> | tar -x -C DIR`), measured
+    # before this one at each size, in the same run and on the same servers: the machine's load moves
+    # these figures by several times between runs.
+    baseline = os.environ.get("BENCH_LIVE_BASELINE")
+    rows = []
+    for rooms, per_room in ((1, one_room), (20 if quick else 100, 10)):
+        if baseline:
+            rows += _rows(measure(servers, rooms=rooms, per_room=per_room, seconds=seconds, root=baseline))
+        rows += _rows(measure(servers, rooms=rooms, per_room=per_room, seconds=seconds))
     return rows
