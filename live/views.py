@@ -22,13 +22,10 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.addresses import client_address
-from contract.events import ROOM_ID_PATTERN
-from history.replay import ReplayNotFound
 from live.hub import Hub, TooManyStreams, Viewer, extension, hub
 from live.index import LiveIndex
-from live.notify import user_subject
-from live.rooms import NotLive, fresh_follow, resumed_follow, room_frames
-from live.sse import HEARTBEAT, frame, json_frame, parse_last_event_id, retry_frame
+from live.mine import Notifications
+from live.sse import HEARTBEAT, json_frame, parse_last_event_id, retry_frame
 from live.status import status_frames
 
 HEARTBEAT_SECONDS = 15.0
@@ -55,12 +52,11 @@ def _asgi_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Aw
     return checked
 
 
-def _stream(request: HttpRequest, current: Hub, frames_of: callable) -> HttpResponse:
+async def _stream(request: HttpRequest, current: Hub, frames_of: Callable) -> HttpResponse:
     """An SSE response counted against the caller's address until it closes; 429 past the limit."""
     address = client_address(request)
     try:
-        slot = current.connection(address)
-        viewer = slot.__enter__()
+        viewer = await current.open_stream(address)
     except TooManyStreams:
         limit = settings.LIVE_CONNECTIONS_PER_ADDRESS
         response = _error(429, f"At most {limit} live streams per address; close one first.")
@@ -72,7 +68,7 @@ def _stream(request: HttpRequest, current: Hub, frames_of: callable) -> HttpResp
         nonlocal released
         if not released:
             released = True
-            slot.__exit__(None, None, None)
+            current.close_stream(address, viewer)
 
     async def frames() -> AsyncIterator[bytes]:
         try:
@@ -123,29 +119,15 @@ async def live_matches_stream(request: HttpRequest) -> HttpResponse:
         finally:
             index.listeners.discard(viewer)
 
-    return _stream(request, current, frames_of)
+    return await _stream(request, current, frames_of)
 
 
 @_asgi_only
 async def room_stream(request: HttpRequest, room_id: str) -> HttpResponse:
-    """GET /api/live/rooms/{room_id}: the match being played there, from its game_start."""
-    if not ROOM_ID_PATTERN.fullmatch(room_id):
-        return _error(404, "No such room.")
-    current = hub()
-    after = _last_event_id(request)
-    try:
-        client = await current.client()
-        feed = await current.feed(room_id)
-        follow = await resumed_follow(client, room_id, after) if after else fresh_follow(feed)
-    except (ReplayNotFound, NotLive) as error:
-        return _error(404, f"No match is being played in this room: {error}")
-    except (ConnectionError, TimeoutError, OSError) as error:
-        return _unavailable(error)
-
-    def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
-        return room_frames(client, feed, viewer, follow, resumed=after is not None)
-
-    return _stream(request, current, frames_of)
+    """GET /api/live/rooms/{room_id}: served by live/asgi.py (config/asgi.py routes it there, before
+    Django); here for the URL list, the schema and WSGI's 503, and for an ASGI server started on
+    Django's own handler, which gets the same 503."""
+    return _error(503, "Live streams are served only by config/asgi.py; try again shortly.")
 
 
 @_asgi_only
@@ -157,26 +139,37 @@ async def me_events(request: HttpRequest) -> HttpResponse:
         found = None
     if found is None:
         return _error(401, "Sign in: send the access token in the Authorization header.")
-    user = found[0]
+    user_id = str(found[0].pk)
     current = hub()
+    after = _last_event_id(request)
     try:
-        client = await current.client()
+        mine = await asyncio.wait_for(extension("mine", Notifications).started(), timeout=10)
     except (ConnectionError, TimeoutError, OSError) as error:
         return _unavailable(error)
 
     async def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
-        async def on_message(msg) -> None:
-            viewer.offer(frame("match_recorded", msg.data))
-
-        subscription = await client.subscribe(user_subject(user.pk), cb=on_message)
+        mine.join(user_id, viewer)  # first: what is stored from now on comes here, the rest from the stream
         try:
             yield retry_frame()
-            async for chunk in _relay(viewer):
+            last = 0
+            if after:
+                missed = await mine.missed(user_id, after)
+                if missed:
+                    last = missed[-1][0]
+                    yield b"".join(data for _, data in missed)
+
+            def render(items: list[tuple[int, bytes]]) -> bytes:
+                nonlocal last
+                fresh = [data for seq, data in items if seq > last]
+                last = max(last, *(seq for seq, _ in items))
+                return b"".join(fresh)
+
+            async for chunk in _relay(viewer, render):
                 yield chunk
         finally:
-            await subscription.unsubscribe()
+            mine.leave(user_id, viewer)
 
-    return _stream(request, current, frames_of)
+    return await _stream(request, current, frames_of)
 
 
 @_asgi_only
@@ -198,10 +191,10 @@ async def live_status(request: HttpRequest) -> HttpResponse:
         client = await current.client()
     except (ConnectionError, TimeoutError, OSError) as error:
         return _unavailable(error)
-    return _stream(request, current, lambda viewer: status_frames(client, viewer))
+    return await _stream(request, current, lambda viewer: status_frames(client, viewer))
 
 
-async def _relay(viewer: Viewer) -> AsyncIterator[bytes]:
+async def _relay(viewer: Viewer, render: Callable[[list[Any]], bytes] = b"".join) -> AsyncIterator[bytes]:
     """Frames queued for ``viewer`` as they come, a heartbeat when none for HEARTBEAT_SECONDS; ends when
     the viewer is dropped (too slow) or the process stops (with a retry hint)."""
     while True:
@@ -210,13 +203,16 @@ async def _relay(viewer: Viewer) -> AsyncIterator[bytes]:
             return
         if viewer.dropped:
             return
-        try:
-            await asyncio.wait_for(viewer.wake.wait(), timeout=HEARTBEAT_SECONDS)
-        except TimeoutError:
-            yield HEARTBEAT
-            continue
+        if not viewer.queue:
+            try:
+                async with asyncio.timeout(HEARTBEAT_SECONDS):  # a timer, not wait_for's task per wait
+                    await viewer.wake.wait()
+            except TimeoutError:
+                yield HEARTBEAT
+                continue
         if viewer.dropped or viewer.closing:
             continue
         taken = viewer.take()
-        if taken:
-            yield b"".join(taken)
+        data = render(taken) if taken else b""
+        if data:
+            yield data
