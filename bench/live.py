@@ -6,6 +6,8 @@ with no viewer (docs/development.md)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import multiprocessing
 import os
@@ -20,6 +22,25 @@ ROOM = "live-bench-room"
 ALONE_ROOM = "live-bench-alone"
 _ID = re.compile(rb"(?:^|\n)id: (\d+)\n")
 EVENTS_PER_SECOND = 200
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (/proc/PID/stat, clock ticks)."""
+    total = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115 (a /proc read)
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(pid: int) -> list[int]:
+    return [int(child) for child in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+
+
+def _sockets(pid: int) -> int:
+    """Open sockets of a process: how the kernel spread the viewers' connections over the workers."""
+    folder = f"/proc/{pid}/fd"
+    return sum(1 for fd in os.listdir(folder) if os.readlink(f"{folder}/{fd}").startswith("socket:"))
 
 
 def _rss_kb(pid: int) -> int:
@@ -44,21 +65,25 @@ async def _viewers(port: int, rooms: list[str], connected, results, stop_at: flo
         status = await reader.readline()
         assert b" 200 " in status, status
         connected.put(1)
-        seen: list[tuple[int, float]] = []
-        while time.time() < stop_at:
-            try:
-                chunk = await asyncio.wait_for(reader.read(1 << 16), timeout=max(0.1, stop_at - time.time()))
-            except TimeoutError:
-                break
-            if not chunk:
-                break
-            now = time.time()
-            # Frames start with their id line; a chunk may cut one, which costs its id at most.
-            seen.extend((int(found), now) for found in _ID.findall(chunk))
-            if b"event: end" in chunk:
-                break
+        seen: list[tuple[float, list[bytes]]] = []
+        # One deadline for the stream, not a wait_for (a task) per read: the viewers' CPU is the server's too.
+        tail = b""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(0.1, stop_at - time.time())):
+                while True:
+                    chunk = await reader.read(1 << 16)
+                    if not chunk:
+                        break
+                    # Whole lines only: a read may cut a frame's id line, whose rest comes next. The ids
+                    # are made numbers after the stream.
+                    data = tail + chunk
+                    cut = data.rfind(b"\n") + 1
+                    data, tail = data[:cut], data[cut:]
+                    seen.append((time.time(), _ID.findall(data)))
+                    if b"event: end" in data:
+                        break
         writer.close()
-        return room, seen
+        return room, [(int(found), when) for when, ids in seen for found in ids]
 
     everyone = await asyncio.gather(*(one(room) for room in rooms))
     results.put(everyone)
@@ -67,6 +92,9 @@ async def _viewers(port: int, rooms: list[str], connected, results, stop_at: flo
 def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
     import uvloop  # the viewers' own CPU is the machine's too: the faster loop leaves more to the server
 
+    # No cyclic garbage collection: the ids they keep (millions of objects, no cycles) made its full
+    # passes pause the viewers for long moments, counted as the server's latency.
+    gc.disable()
     uvloop.run(_viewers(port, rooms, connected, results, stop_at))
 
 
@@ -141,7 +169,13 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        # Where the machine's CPU goes while the match is played: the web workers, the viewers' clients.
+        workers, clients = _workers(web.process.pid), [process.pid for process in processes]
+        spread = [_sockets(pid) for pid in workers]
+        cpu_before = _cpu_seconds(workers), _cpu_seconds(clients), time.monotonic()
         stored = run_async(_publish(body, rate=EVENTS_PER_SECOND))
+        cpu = [(_cpu_seconds(workers) - cpu_before[0]), (_cpu_seconds(clients) - cpu_before[1])]
+        cpu = [seconds / (time.monotonic() - cpu_before[2]) for seconds in cpu]
         sampling.set()
         sampler.join()
         # The game_ends: the streams say `end` 5 s later.
@@ -163,6 +197,13 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         for seq, when in arrived.items():
             last_arrival[seq] = max(last_arrival.get(seq, 0.0), when)
     latencies = [last_arrival[seq] - stored_at[seq] for seq in last_arrival]
+    # Every delivery's own latency, and each viewer's median: whether all viewers lag or a few.
+    deliveries, medians = [], []
+    for room, seen in streams:
+        mine = [when - stored_at[seq] for seq, when in seen if seq in of_room[room]]
+        deliveries.extend(mine)
+        if mine:
+            medians.append(percentile(mine, 0.5))
     return {
         "rooms": rooms,
         "viewers": viewers,
@@ -171,6 +212,10 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "missing_deliveries": missing,
+        "delivery_p50_ms": percentile(deliveries, 0.5) * 1000,
+        "delivery_p99_ms": percentile(deliveries, 0.99) * 1000,
+        "viewer_median_p50_ms": percentile(medians, 0.5) * 1000,
+        "viewer_median_max_ms": max(medians) * 1000,
         "rss_before_kb": before,
         "rss_after_kb": after,
         "rss_streaming_kb": peak[0],
@@ -180,6 +225,9 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         "cpus": os.cpu_count(),
         "code": str(root) if root else "this checkout",
         "load_average": os.getloadavg()[0],
+        "web_workers_cpu_share": cpu[0],  # CPU seconds a second, both workers together
+        "viewer_clients_cpu_share": cpu[1],
+        "sockets_per_worker": spread,
     }
 
 
@@ -195,8 +243,12 @@ def _rows(figures: dict) -> list[Row]:
     return [
         Row(
             f"live: {label}, {EVENTS_PER_SECOND} events/s, stored -> every viewer",
-            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {missing} missed",
-            f"publisher alone: {figures['publish_rate_alone']:,.0f} events/s",
+            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {missing} missed (each delivery: p50 "
+            f"{figures['delivery_p50_ms']:.0f}, p99 {figures['delivery_p99_ms']:.0f}; slowest viewer's median "
+            f"{figures['viewer_median_max_ms']:.0f})",
+            f"publisher alone: {figures['publish_rate_alone']:,.0f} events/s; CPU: web "
+            f"{figures['web_workers_cpu_share']:.2f}, viewers {figures['viewer_clients_cpu_share']:.2f}, "
+            f"load {figures['load_average']:.1f}; sockets per worker {figures['sockets_per_worker']}",
             "",
             "p99 < 250 ms",
             verdict(p99 < 250 and missing == 0),
