@@ -38,7 +38,8 @@ async def room_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """The room's match as it is played: from its game_start (or after Last-Event-ID), then as it happens."""
     room_id = scope["path"][len(PREFIX) :].removesuffix("/")
     if scope["method"] not in ("GET", "HEAD"):
-        return await _json(send, 405, {"detail": f'Method "{scope["method"]}" not allowed.'}, [(b"allow", b"GET")])
+        detail = {"detail": f'Method "{scope["method"]}" not allowed.'}
+        return await _json(send, 405, detail, [(b"allow", b"GET, HEAD")])
     if not ROOM_ID_PATTERN.fullmatch(room_id):
         return await _json(send, 404, {"detail": "No such room."})
     headers = dict(scope["headers"])

@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from nats.js.errors import NotFoundError
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -39,17 +40,42 @@ def _unavailable(error: BaseException) -> JsonResponse:
     return _error(503, f"The event stream cannot be reached now ({error.__class__.__name__}); try again shortly.")
 
 
-def _asgi_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
-    """503 for a stream asked of a WSGI server (runserver, the tests' live server): Django would gather
-    the whole endless stream before answering, holding a thread for good. Only config/asgi.py streams."""
+def _get_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
+    """405 with `Allow` for any other method, in the API's JSON shape (DRF's views answer so). Exempt
+    from the CSRF check, as DRF's views are: it would answer an unknown method 403 before this 405, and a
+    GET changes nothing."""
 
+    @csrf_exempt
     @functools.wraps(view)
     async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if isinstance(request, WSGIRequest):
-            return _error(503, "Live streams are served only under ASGI (config/asgi.py); try again shortly.")
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, f'Method "{request.method}" not allowed.')
+            response["Allow"] = "GET, HEAD"
+            return response
         return await view(request, *args, **kwargs)
 
     return checked
+
+
+def _asgi_only(view: Callable[..., Awaitable[HttpResponse]] | None = None, *, signed_in: bool = False) -> Any:
+    """503 for a stream asked of a WSGI server (runserver, the tests' live server): Django would gather
+    the whole endless stream before answering, holding a thread for good. Only config/asgi.py streams.
+    A ``signed_in`` route answers a caller with neither token nor session 401 first, there as here."""
+
+    def decorate(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
+        @_get_only
+        @functools.wraps(view)
+        async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if isinstance(request, WSGIRequest):
+                tokenless = signed_in and "Authorization" not in request.headers
+                if tokenless and not (await request.auser()).is_authenticated:
+                    return _error(401, "Sign in: send the access token in the Authorization header.")
+                return _error(503, "Live streams are served only under ASGI (config/asgi.py); try again shortly.")
+            return await view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate(view) if view is not None else decorate
 
 
 async def _stream(request: HttpRequest, current: Hub, frames_of: Callable) -> HttpResponse:
@@ -90,6 +116,7 @@ def _last_event_id(request: HttpRequest) -> int | None:
     return parse_last_event_id(request.headers.get("Last-Event-ID") or request.GET.get("last_event_id"))
 
 
+@_get_only
 async def live_matches(request: HttpRequest) -> HttpResponse:
     """GET /api/live/matches: the matches being played now, newest first."""
     try:
@@ -130,7 +157,7 @@ async def room_stream(request: HttpRequest, room_id: str) -> HttpResponse:
     return _error(503, "Live streams are served only by config/asgi.py; try again shortly.")
 
 
-@_asgi_only
+@_asgi_only(signed_in=True)
 async def me_events(request: HttpRequest) -> HttpResponse:
     """GET /api/me/events: `match_recorded {match_id}` when a match of the caller's is recorded."""
     try:
@@ -172,7 +199,7 @@ async def me_events(request: HttpRequest) -> HttpResponse:
     return await _stream(request, current, frames_of)
 
 
-@_asgi_only
+@_asgi_only(signed_in=True)
 async def live_status(request: HttpRequest) -> HttpResponse:
     """GET /api/live/status: the streaming status page's figures every 2 s, for staff (a session or a JWT)."""
     user = await request.auser()

@@ -325,9 +325,19 @@ def test_the_status_figures_stream_to_staff_only(live_port, nats_here, django_us
 @pytest.mark.parametrize(
     "path", ["/api/live/matches/stream", "/api/live/rooms/r1", "/api/me/events", "/api/live/status"]
 )
-def test_a_wsgi_server_answers_the_streams_503_at_once(client, path):
+def test_a_wsgi_server_answers_the_streams_503_at_once(client, django_user_model, path):
     # runserver or a test's live server (tests/web's journeys open /api/me/events): never an endless
     # answer gathered by Django's WSGI handler, whose thread would outlive the process's exit.
-    response = client.get(path)
+    staff = django_user_model.objects.create_user(username="wsgi-staff", password="a-long-passphrase-4", is_staff=True)
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(staff)}")
     assert response.status_code == 503
     assert "ASGI" in response.json()["detail"]
+    if path in ("/api/me/events", "/api/live/status"):
+        assert client.get(path).status_code == 401, "a caller without a token is told to sign in first"
+
+
+@pytest.mark.parametrize("path", ["/api/live/matches", "/api/live/matches/stream", "/api/me/events"])
+def test_a_method_other_than_get_is_405_with_allow(client, path):
+    response = client.post(path)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "not allowed" in response.json()["detail"]
