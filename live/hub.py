@@ -37,12 +37,14 @@ FEED_LINGER_SECONDS = 10.0
 # How long a new feed may take to read its match's backlog before the viewer is answered 503.
 FEED_READY_SECONDS = 10.0
 # A feed sends its new messages to its viewers at most every FLUSH_SECONDS, or FLUSH_PER_VIEWER_SECONDS
-# per viewer when that is longer (up to FLUSH_MAX_SECONDS): the price of a write per viewer (a wake, a
-# send: some 30 us) is paid once per flush whatever the room's event rate, and a crowded room's flushes
-# are spaced so that they cost a bounded share of the worker's time. The latency added is at most this.
+# per viewer when that is longer: the price of a write per viewer (a wake, a send: some 40 us) is paid
+# once per flush whatever the room's event rate, and a crowded room's flushes are spaced so that they
+# cost a bounded share of the worker's time. When the worker's loop runs late (its CPU shared with more
+# than it can do: the flush timer fires late), the spacing grows, up to FLUSH_MAX_SECONDS, rather than
+# the backlog: a later, larger batch costs the same writes. The latency it adds is at most the spacing.
 FLUSH_SECONDS = 0.05
 FLUSH_PER_VIEWER_SECONDS = 0.0002
-FLUSH_MAX_SECONDS = 0.15
+FLUSH_MAX_SECONDS = 0.2
 
 
 class TooManyStreams(Exception):
@@ -113,6 +115,8 @@ class RoomFeed:
         self._held: deque[LiveMessage] = deque()  # stored, not due yet (LIVE_DELAY_SECONDS)
         self._pending: list[LiveMessage] = []  # released, in the next batch
         self._flush_at: asyncio.TimerHandle | None = None
+        self._flush_due = 0.0
+        self._spacing = FLUSH_SECONDS
         self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
         self._linger: asyncio.TimerHandle | None = None
@@ -164,8 +168,10 @@ class RoomFeed:
             wait = self._held[0].stored_at - due_before
             self._release_at = loop.call_later(max(wait, 0.001), self._release_due)
         if self._pending and self._flush_at is None:
-            spacing = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, len(self.viewers) * FLUSH_PER_VIEWER_SECONDS))
-            self._flush_at = loop.call_later(spacing, self._flush)
+            least = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, len(self.viewers) * FLUSH_PER_VIEWER_SECONDS))
+            self._spacing = max(least, self._spacing)
+            self._flush_due = loop.time() + self._spacing
+            self._flush_at = loop.call_at(self._flush_due, self._flush)
 
     def _release_due(self) -> None:
         self._release_at = None
@@ -173,6 +179,12 @@ class RoomFeed:
 
     def _flush(self) -> None:
         self._flush_at = None
+        # Late by over half the spacing: the loop has more to do than time; space the next flush more.
+        late = asyncio.get_running_loop().time() - self._flush_due
+        if late > self._spacing / 2:
+            self._spacing = min(FLUSH_MAX_SECONDS, self._spacing * 1.5)
+        elif late < self._spacing / 10:
+            self._spacing = max(FLUSH_SECONDS, self._spacing * 0.9)
         if not self._pending:
             return
         first = self.backlog[0] if self.backlog else None
