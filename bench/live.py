@@ -43,6 +43,22 @@ def _sockets(pid: int) -> int:
     return sum(1 for fd in os.listdir(folder) if os.readlink(f"{folder}/{fd}").startswith("socket:"))
 
 
+def _warm_up(port: int, room: str, streams: int = 20) -> None:
+    """Open and close a few streams first: a worker's first stream makes its NATS connection, the room's
+    feed and the shared counts' bucket (megabytes, once), which are no stream's own cost."""
+    import http.client
+
+    opened = []
+    for _ in range(streams):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/api/live/rooms/{room}", headers={"Accept": "text/event-stream"})
+        assert connection.getresponse().status == 200
+        opened.append(connection)
+    for connection in opened:
+        connection.close()
+    time.sleep(0.5)
+
+
 def _rss_kb(pid: int) -> int:
     """Resident memory of the process and its children (the gunicorn master's workers)."""
     total = 0
@@ -54,39 +70,64 @@ def _rss_kb(pid: int) -> int:
     return total
 
 
+class _Viewer(asyncio.Protocol):
+    """One stream read by callbacks, not a coroutine woken per read: the viewers' CPU is the server's too
+    (a StreamReader and a task per viewer cost the two client processes more than the server's writes).
+    Each read's ids with the time it arrived; whole lines only (a read may cut an id line)."""
+
+    def __init__(self, room: str, connected, done: asyncio.Future) -> None:
+        self.room = room
+        self.connected = connected
+        self.done = done
+        self.head: bytes | None = b""
+        self.tail = b""
+        self.seen: list[tuple[float, list[bytes]]] = []
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        path = f"/api/live/rooms/{self.room}"
+        transport.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        if self.head is not None:  # the status line and headers first
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            assert b" 200 " in self.head.split(b"\r\n", 1)[0], self.head[:200]
+            data, self.head = self.head[end + 2 :], None
+            self.connected.put(1)
+        if self.tail:
+            data = self.tail + data
+        cut = data.rfind(b"\n") + 1
+        data, self.tail = data[:cut], data[cut:]
+        self.seen.append((now, _ID.findall(data)))
+        if b"event: end" in data:
+            self.transport.close()
+
+    def connection_lost(self, exc) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+    def result(self) -> tuple[str, list[tuple[int, float]]]:
+        return self.room, [(int(found), when) for when, ids in self.seen for found in ids]
+
+
 async def _viewers(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
     """One stream per entry of ``rooms``; each received id with the time it arrived, until the stream ends."""
-
-    async def one(room: str) -> tuple[str, list[tuple[int, float]]]:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
-        request = f"GET /api/live/rooms/{room} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        writer.write(request.encode())
-        await writer.drain()
-        status = await reader.readline()
-        assert b" 200 " in status, status
-        connected.put(1)
-        seen: list[tuple[float, list[bytes]]] = []
-        # One deadline for the stream, not a wait_for (a task) per read: the viewers' CPU is the server's too.
-        tail = b""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(0.1, stop_at - time.time())):
-                while True:
-                    chunk = await reader.read(1 << 16)
-                    if not chunk:
-                        break
-                    # Whole lines only: a read may cut a frame's id line, whose rest comes next. The ids
-                    # are made numbers after the stream.
-                    data = tail + chunk
-                    cut = data.rfind(b"\n") + 1
-                    data, tail = data[:cut], data[cut:]
-                    seen.append((time.time(), _ID.findall(data)))
-                    if b"event: end" in data:
-                        break
-        writer.close()
-        return room, [(int(found), when) for when, ids in seen for found in ids]
-
-    everyone = await asyncio.gather(*(one(room) for room in rooms))
-    results.put(everyone)
+    loop = asyncio.get_running_loop()
+    viewers = []
+    for room in rooms:
+        viewer = _Viewer(room, connected, loop.create_future())
+        await loop.create_connection(lambda viewer=viewer: viewer, "127.0.0.1", port)
+        viewers.append(viewer)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(max(0.1, stop_at - time.time())):
+            await asyncio.gather(*(viewer.done for viewer in viewers))
+    for viewer in viewers:
+        viewer.transport.close()
+    results.put([viewer.result() for viewer in viewers])
 
 
 def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
@@ -144,6 +185,7 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         run_async(_publish([(room, *events[0]) for room, events in matches.items()], rate=10_000))
         ctx = multiprocessing.get_context("fork")
         connected, results = ctx.Queue(), ctx.Queue()
+        _warm_up(web.port, names[0])
         before = _rss_kb(web.process.pid)
         stop_at = time.time() + 60 + seconds
         assigned = [names[n % rooms] for n in range(viewers)]
