@@ -26,7 +26,6 @@ from live.sse import HEARTBEAT, LiveMessage, json_frame, live_message, retry_fra
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_one, read_subject
 
-HEARTBEAT_SECONDS = 15.0
 # After the game_end, the moments the detector still finds arrive within this; then `end`.
 MOMENTS_GRACE_SECONDS = 5.0
 # Frames sent in one write at most (a catch-up of thousands of events goes out in a few writes).
@@ -98,19 +97,22 @@ async def room_frames(
                     match_id = await asyncio.shield(feed.match_id(follow.started_at, find))
                     yield json_frame("end", {"match_id": match_id})
                     return
-            else:
-                remaining = HEARTBEAT_SECONDS
-            if not viewer.queue:
-                # asyncio.timeout, not wait_for: no task made per wait, a timer only.
-                try:
-                    async with asyncio.timeout(min(remaining, HEARTBEAT_SECONDS)):
-                        await viewer.wake.wait()
-                except TimeoutError:
-                    if not follow.ended:
-                        yield HEARTBEAT
-                    continue
+            if not viewer.queue and not viewer.beat:
+                if follow.ended:  # the moments' grace: a timer of its own, once a match
+                    try:
+                        async with asyncio.timeout(remaining):
+                            await viewer.wake.wait()
+                    except TimeoutError:
+                        continue
+                else:
+                    await viewer.wake.wait()  # woken by a batch, the hub's heartbeat round, or the end
             if viewer.dropped or viewer.closing:
                 continue
+            if viewer.heartbeat():
+                if not follow.ended:
+                    yield HEARTBEAT
+                continue
+            viewer.wrote_at = time.monotonic()
             # Writes of a batch, CHUNK_BYTES at most, not one of all queued: a client that stops reading
             # has the server's writes paused after the first (uvicorn's flow control), and what comes
             # meanwhile fills its bounded queue until it is dropped; one write of everything queued would

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -28,8 +29,6 @@ from live.index import LiveIndex
 from live.mine import Notifications
 from live.sse import HEARTBEAT, json_frame, parse_last_event_id, retry_frame
 from live.status import status_frames
-
-HEARTBEAT_SECONDS = 15.0
 
 
 def _error(status: int, detail: str) -> JsonResponse:
@@ -222,7 +221,7 @@ async def live_status(request: HttpRequest) -> HttpResponse:
 
 
 async def _relay(viewer: Viewer, render: Callable[[list[Any]], bytes] = b"".join) -> AsyncIterator[bytes]:
-    """Frames queued for ``viewer`` as they come, a heartbeat when none for HEARTBEAT_SECONDS; ends when
+    """Frames queued for ``viewer`` as they come, a heartbeat after HEARTBEAT_SECONDS of silence; ends when
     the viewer is dropped (too slow) or the process stops (with a retry hint)."""
     while True:
         if viewer.closing:
@@ -230,15 +229,14 @@ async def _relay(viewer: Viewer, render: Callable[[list[Any]], bytes] = b"".join
             return
         if viewer.dropped:
             return
-        if not viewer.queue:
-            try:
-                async with asyncio.timeout(HEARTBEAT_SECONDS):  # a timer, not wait_for's task per wait
-                    await viewer.wake.wait()
-            except TimeoutError:
-                yield HEARTBEAT
-                continue
+        if not viewer.queue and not viewer.beat:
+            await viewer.wake.wait()  # woken by a message, the hub's heartbeat round (Hub._heartbeats) or SIGTERM
         if viewer.dropped or viewer.closing:
             continue
+        if viewer.heartbeat():
+            yield HEARTBEAT
+            continue
+        viewer.wrote_at = time.monotonic()
         taken = viewer.take()
         data = render(taken) if taken else b""
         if data:
