@@ -74,8 +74,9 @@ class Viewer:
 
     def offer(self, item: Any, count: int = 1) -> bool:
         """Queue ``item`` (``count`` messages); False (and the viewer dropped) when its queue would
-        overflow: it is too slow."""
-        if self.queued + count > self.limit:
+        overflow: it is too slow. A viewer with nothing waiting takes any batch, however large (a burst
+        of events within one flush): it is keeping up, and the batch's frames are shared."""
+        if self.queue and self.queued + count > self.limit:
             self.dropped = True
             self.queue.clear()
             self.queued = 0

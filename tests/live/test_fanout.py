@@ -48,6 +48,8 @@ def test_a_viewer_is_dropped_past_its_queue_and_told_a_heartbeat_once(settings):
         assert viewer.take() == ["batch"] and not viewer.wake.is_set()
         viewer.beat = True
         assert viewer.heartbeat() and not viewer.heartbeat(), "once"
+        assert viewer.offer("burst", 50), "nothing waiting: a batch over the bound is taken"
+        viewer.take()
         assert viewer.offer("batch", 5) and not viewer.offer("more", 1)
         assert viewer.dropped and viewer.take() == [] and viewer.queued == 0
 
