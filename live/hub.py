@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import close_old_connections
 from nats.aio.client import Client as NATS
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
@@ -352,6 +353,22 @@ class Hub:
                     previous(signum, frame)
 
             signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def outside_requests(query: Callable[[], Any]) -> Callable[[], Any]:
+    """``query`` with the database connection retired before and after, if broken or aged, as Django's
+    request_started/finished would: the feeds' and the live list's queries run outside any request (a
+    NATS callback, the bare room route), in asgiref's one shared thread, whose connection nothing else
+    would ever check."""
+
+    def run() -> Any:
+        close_old_connections()
+        try:
+            return query()
+        finally:
+            close_old_connections()
+
+    return run
 
 
 _hub: Hub | None = None

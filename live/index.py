@@ -28,7 +28,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from contract.events import event_msg_id_started_at, events_subject, parse_timestamp, room_id_from_subject
 from history.models import Match
 from history.replay import CLOCK_SKEW_MARGIN
-from live.hub import Hub, Viewer
+from live.hub import Hub, Viewer, outside_requests
 from live.notify import RECORDED_SUBJECT
 from live.sse import json_frame, quick_tick, quick_type
 from streaming.status import parse_server_time
@@ -209,7 +209,7 @@ async def _recorded_id(room_id: str, started_at: datetime) -> str | None:
         return str(found) if found else None
 
     try:
-        return await sync_to_async(find)()
+        return await sync_to_async(outside_requests(find))()
     except DatabaseError:
         return None
 
@@ -245,7 +245,7 @@ async def _usernames(player_ids: list[str]) -> dict[str, str]:
         users = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
         return {str(pk): username for pk, username in users}
 
-    return await sync_to_async(read)() if ids else {}
+    return await sync_to_async(outside_requests(read))() if ids else {}
 
 
 async def _game_start_of(client: Any, room_id: str, last: Any) -> tuple[int, dict[str, Any]] | None:

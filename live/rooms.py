@@ -21,7 +21,7 @@ from nats.aio.client import Client as NATS
 from contract.events import event_msg_id_started_at
 from history.models import Match
 from live.follow import MatchFollow
-from live.hub import RoomFeed, Viewer
+from live.hub import RoomFeed, Viewer, outside_requests
 from live.sse import HEARTBEAT, LiveMessage, json_frame, live_message, retry_frame
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_one, read_subject
@@ -165,7 +165,7 @@ async def _match_id(room_id: str, started_at: datetime) -> str | None:
         found = Match.objects.filter(room_id=room_id, started_at=started_at).values_list("id", flat=True).first()
         return str(found) if found else None
 
-    return await sync_to_async(find)()
+    return await sync_to_async(outside_requests(find))()
 
 
 def not_live_body(reason: str) -> str:
