@@ -14,8 +14,11 @@ from devtools.embedded import free_port, port_is_open
 
 
 class Gunicorn:
-    def __init__(self, workers: int = 4, env: dict[str, str] | None = None, *, asgi: bool | None = None) -> None:
+    def __init__(
+        self, workers: int = 4, env: dict[str, str] | None = None, *, asgi: bool | None = None, root=None
+    ) -> None:
         self.port = free_port()
+        self.root = root or ROOT  # another checkout's code (bench live's baseline), on this one's packages
         self.workers = workers
         # The deployment's server (uvicorn workers, config/asgi.py) unless told otherwise; BENCH_WSGI=1
         # runs the sync workers, for the figures beside it (docs/development.md).
@@ -49,7 +52,7 @@ class Gunicorn:
                 "--log-level",
                 "warning",
             ],
-            cwd=ROOT,
+            cwd=self.root,
             env=env,
         )
         deadline = time.monotonic() + 30

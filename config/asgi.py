@@ -35,6 +35,17 @@ LIVE_MIDDLEWARE = (
 
 
 class LiveHandler(ASGIHandler):
+    async def __call__(self, scope, receive, send):
+        # Django's handler runs each request in a ThreadSensitiveContext: the request's sync code (the
+        # request_started signal's receivers, a sync_to_async query) gets a thread of its own, kept, with
+        # its own database connection, for as long as the request lasts. A stream lasts an hour: bench
+        # live measured ~250 KB a stream and a thousand viewers ending together opened a thousand
+        # PostgreSQL connections ("too many clients"). Without it, their sync code shares asgiref's one
+        # thread, and one connection.
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
     def load_middleware(self, is_async: bool = False) -> None:
         every = settings.MIDDLEWARE
         settings.MIDDLEWARE = [name for name in every if name in LIVE_MIDDLEWARE]
@@ -49,8 +60,13 @@ django_asgi = get_asgi_application()
 django.setup(set_prefix=False)
 django_live = LiveHandler()
 
+from live.asgi import PREFIX as ROOM_PREFIX  # noqa: E402 (needs Django set up)
+from live.asgi import room_app  # noqa: E402
+
 
 async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"].startswith(ROOM_PREFIX):
+        return await room_app(scope, receive, send)
     if scope["type"] == "http" and scope["path"].startswith(ASYNC_PREFIXES):
         return await django_live(scope, receive, send)
     if scope["type"] == "http":

@@ -8,9 +8,34 @@ that never ended); its moments are those whose ``data.started_at`` is the match'
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from live.sse import LiveMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Messages of a room released together to all its viewers, their frames joined once.
+
+    ``plain`` when no message in it changes what a follower accepts (no game_start or game_end, no
+    moment of another match than ``started_at``, the room's current match): a viewer following that
+    match and behind the batch's first sequence takes ``frames`` whole, the same bytes for all."""
+
+    messages: tuple[LiveMessage, ...]
+    started_at: datetime | None
+    frames: bytes = field(init=False)
+    plain: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "frames", b"".join(message.frame for message in self.messages))
+        plain = self.started_at is not None and all(
+            message.started_at == self.started_at
+            if message.is_moment
+            else message.type not in ("game_start", "game_end")
+            for message in self.messages
+        )
+        object.__setattr__(self, "plain", plain)
 
 
 class MatchFollow:
@@ -43,6 +68,21 @@ class MatchFollow:
         if message.type == "game_end":
             self._end(message.stored_at)
         return True
+
+    def frames(self, batch: Batch) -> bytes:
+        """The bytes of ``batch`` this follower is due: the batch's shared frames when it takes it all."""
+        messages = batch.messages
+        if (
+            batch.plain
+            and self.in_match
+            and not self.ended
+            and batch.started_at == self.started_at
+            and messages
+            and self.last_seq < messages[0].seq
+        ):
+            self.last_seq = messages[-1].seq
+            return batch.frames
+        return b"".join(message.frame for message in messages if self.accept(message))
 
     def _end(self, stored_at: float) -> None:
         self.ended = True

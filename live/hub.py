@@ -12,16 +12,21 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections import Counter, deque
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import close_old_connections
 from nats.aio.client import Client as NATS
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contract.events import events_subject
 from history.replay import CLOCK_SKEW_MARGIN, ReplayNotFound, latest_started_at
+from live.follow import Batch
+from live.limits import AddressCounts
 from live.sse import LiveMessage, live_message
 from streaming.connection import connect
 from streaming.stream_reads import read_subject
@@ -32,6 +37,18 @@ logger = logging.getLogger("live.hub")
 FEED_LINGER_SECONDS = 10.0
 # How long a new feed may take to read its match's backlog before the viewer is answered 503.
 FEED_READY_SECONDS = 10.0
+# A stream silent this long gets a comment line (proxies and browsers keep it open); checked this often.
+HEARTBEAT_SECONDS = 15.0
+HEARTBEAT_CHECK_SECONDS = 5.0
+# A feed sends its new messages to its viewers at most every FLUSH_SECONDS, or FLUSH_PER_VIEWER_SECONDS
+# per viewer when that is longer: the price of a write per viewer (a wake, a send: some 40 us) is paid
+# once per flush whatever the room's event rate, and a crowded room's flushes are spaced so that they
+# cost a bounded share of the worker's time. When the worker's loop runs late (its CPU shared with more
+# than it can do: the flush timer fires late), the spacing grows, up to FLUSH_MAX_SECONDS, rather than
+# the backlog: a later, larger batch costs the same writes. The latency it adds is at most the spacing.
+FLUSH_SECONDS = 0.05
+FLUSH_PER_VIEWER_SECONDS = 0.0002
+FLUSH_MAX_SECONDS = 0.2
 
 
 class TooManyStreams(Exception):
@@ -39,25 +56,35 @@ class TooManyStreams(Exception):
 
 
 class Viewer:
-    """One open stream: a bounded queue of messages (shared frames, so a few bytes each), and whether it
-    was dropped for falling behind. A deque and one Event rather than an asyncio.Queue: the writer also
-    wakes the stream to end it (dropped, closing), which a full Queue could not carry."""
+    """One open stream: a bounded queue of what it is due (shared frames and batches, so a few bytes
+    each), and whether it was dropped for falling behind. A deque and one Event rather than an
+    asyncio.Queue: the writer also wakes the stream to end it (dropped, closing), which a full Queue
+    could not carry."""
+
+    __slots__ = ("beat", "closing", "dropped", "limit", "queue", "queued", "wake", "wrote_at")
 
     def __init__(self) -> None:
         self.queue: deque[Any] = deque()
+        self.queued = 0  # messages queued (a batch counts its messages)
         self.limit = settings.LIVE_QUEUE_MESSAGES
         self.dropped = False
         self.closing = False
         self.wake = asyncio.Event()
+        self.beat = False  # the hub's heartbeat round found it silent (Hub._heartbeats)
+        self.wrote_at = time.monotonic()
 
-    def offer(self, message: Any) -> bool:
-        """Queue ``message``; False (and the viewer dropped) when its queue is full: it is too slow."""
-        if len(self.queue) >= self.limit:
+    def offer(self, item: Any, count: int = 1) -> bool:
+        """Queue ``item`` (``count`` messages); False (and the viewer dropped) when its queue would
+        overflow: it is too slow. A viewer with nothing waiting takes any batch, however large (a burst
+        of events within one flush): it is keeping up, and the batch's frames are shared."""
+        if self.queue and self.queued + count > self.limit:
             self.dropped = True
             self.queue.clear()
+            self.queued = 0
             self.wake.set()
             return False
-        self.queue.append(message)
+        self.queue.append(item)
+        self.queued += count
         self.wake.set()
         return True
 
@@ -65,8 +92,21 @@ class Viewer:
         """Everything queued, oldest first."""
         taken = list(self.queue)
         self.queue.clear()
+        self.queued = 0
         self.wake.clear()
         return taken
+
+    def heartbeat(self) -> bool:
+        """True, once, when the stream is due a heartbeat and has nothing else to send (what is queued is
+        sent instead)."""
+        if not self.beat:
+            return False
+        self.beat = False
+        if self.queue:
+            return False
+        self.wake.clear()
+        self.wrote_at = time.monotonic()
+        return True
 
     def close(self) -> None:
         """The process is stopping: the stream ends and tells its client to reconnect elsewhere."""
@@ -75,18 +115,31 @@ class Viewer:
 
 
 class RoomFeed:
-    """One room's messages (events and moments) from its latest match's game_start on, and its viewers."""
+    """One room's messages (events and moments) from its latest match's game_start on, and its viewers.
+
+    Messages are released to the viewers LIVE_DELAY_SECONDS after the stream stored them, and sent in
+    batches: every FLUSH_SECONDS at most, one Batch (its frames joined once) goes to every viewer, so a
+    thousand viewers of a room at hundreds of events a second cost a thousand writes per flush, not per
+    event (bench live)."""
 
     def __init__(self, hub: Hub, room_id: str) -> None:
         self.hub = hub
         self.room_id = room_id
-        self.backlog: list[LiveMessage] = []
+        self.backlog: list[LiveMessage] = []  # released, the room's latest match only
         self.viewers: set[Viewer] = set()
         self.ready = asyncio.Event()
         self.last_seq = 0
+        self.released_seq = 0  # the last sequence in the backlog or sent: a resumed viewer reads up to it
         self.last_stored_at = 0.0
+        self._held: deque[LiveMessage] = deque()  # stored, not due yet (LIVE_DELAY_SECONDS)
+        self._pending: list[LiveMessage] = []  # released, in the next batch
+        self._flush_at: asyncio.TimerHandle | None = None
+        self._flush_due = 0.0
+        self._spacing = FLUSH_SECONDS
+        self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
         self._linger: asyncio.TimerHandle | None = None
+        self._match_ids: dict[datetime, asyncio.Future[str | None]] = {}
 
     async def start(self) -> None:
         """Subscribe from the game_start of the room's latest match; ready once caught up with the stream."""
@@ -114,15 +167,61 @@ class RoomFeed:
         self.last_seq = seq
         if message is not None:
             self.last_stored_at = message.stored_at
+            self._held.append(message)
+            self._release()
+        if metadata.num_pending == 0:
+            self.ready.set()
+
+    def _release(self) -> None:
+        """Move the held messages that are due to the backlog and the next batch."""
+        due_before = time.time() - settings.LIVE_DELAY_SECONDS
+        while self._held and self._held[0].stored_at <= due_before:
+            message = self._held.popleft()
             if message.type == "game_start" and not message.is_moment:
                 self.backlog = []  # a new match: the backlog holds the room's latest match only
             self.backlog.append(message)
-            for viewer in list(self.viewers):
-                if not viewer.offer(message):
-                    self.viewers.discard(viewer)
-                    self.hub.dropped += 1
-        if metadata.num_pending == 0:
-            self.ready.set()
+            self._pending.append(message)
+            self.released_seq = message.seq
+        loop = asyncio.get_running_loop()
+        if self._held and self._release_at is None:
+            wait = self._held[0].stored_at - due_before
+            self._release_at = loop.call_later(max(wait, 0.001), self._release_due)
+        if self._pending and self._flush_at is None:
+            least = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, len(self.viewers) * FLUSH_PER_VIEWER_SECONDS))
+            self._spacing = max(least, self._spacing)
+            self._flush_due = loop.time() + self._spacing
+            self._flush_at = loop.call_at(self._flush_due, self._flush)
+
+    def _release_due(self) -> None:
+        self._release_at = None
+        self._release()
+
+    def _flush(self) -> None:
+        self._flush_at = None
+        # Late by over half the spacing: the loop has more to do than time; space the next flush more.
+        late = asyncio.get_running_loop().time() - self._flush_due
+        if late > self._spacing / 2:
+            self._spacing = min(FLUSH_MAX_SECONDS, self._spacing * 1.5)
+        elif late < self._spacing / 10:
+            self._spacing = max(FLUSH_SECONDS, self._spacing * 0.9)
+        if not self._pending:
+            return
+        first = self.backlog[0] if self.backlog else None
+        batch = Batch(tuple(self._pending), first.started_at if first and first.type == "game_start" else None)
+        self._pending = []
+        for viewer in list(self.viewers):
+            if not viewer.offer(batch, len(batch.messages)):
+                self.viewers.discard(viewer)
+                self.hub.dropped += 1
+
+    def match_id(self, started_at: datetime, find: Callable[[], Awaitable[str | None]]) -> asyncio.Future[str | None]:
+        """The recorded match's id, asked of the database once for all the viewers that end together (a
+        thousand queries at once before); asked afresh a second later (None: not recorded yet)."""
+        known = self._match_ids.get(started_at)
+        if known is None:
+            known = self._match_ids[started_at] = asyncio.ensure_future(find())
+            asyncio.get_running_loop().call_later(1.0, self._match_ids.pop, started_at, None)
+        return known
 
     def join(self, viewer: Viewer) -> list[LiveMessage]:
         """Add ``viewer`` and return the backlog it starts from: no await, so nothing falls between the two."""
@@ -130,7 +229,7 @@ class RoomFeed:
             self._linger.cancel()
             self._linger = None
         self.viewers.add(viewer)
-        return list(self.backlog)
+        return self.backlog[:]
 
     def leave(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)
@@ -143,6 +242,9 @@ class RoomFeed:
             self.hub.forget(self)
 
     async def stop(self) -> None:
+        for handle in (self._flush_at, self._release_at):
+            if handle is not None:
+                handle.cancel()
         if self._subscription is not None:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
@@ -158,7 +260,8 @@ class Hub:
         self.feeds: dict[str, RoomFeed] = {}
         self._starting: dict[str, asyncio.Task[RoomFeed]] = {}
         self._stopping_feeds: set[asyncio.Future[None]] = set()
-        self.per_address: Counter[str] = Counter()
+        self.counts = AddressCounts(self)
+        self._beating: asyncio.Task[None] | None = None
         self.viewers: set[Viewer] = set()
         self.dropped = 0
         self.stopping = False
@@ -202,23 +305,34 @@ class Hub:
         self._stopping_feeds.add(task)  # held until done: a task only the loop references may be collected
         task.add_done_callback(self._stopping_feeds.discard)
 
-    @contextlib.contextmanager
-    def connection(self, address: str):
-        """Count one open stream of ``address``; TooManyStreams past LIVE_CONNECTIONS_PER_ADDRESS."""
-        if self.per_address[address] >= settings.LIVE_CONNECTIONS_PER_ADDRESS:
+    async def _heartbeats(self) -> None:
+        """Wakes every stream silent for HEARTBEAT_SECONDS to send a comment line: one timer for the process,
+        not one a stream a wait (an asyncio.timeout around a wait costs ~20 us under uvloop, the bare wait
+        0.4 us, and a crowded room's viewers wait once a flush)."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_CHECK_SECONDS)
+            idle_since = time.monotonic() - HEARTBEAT_SECONDS
+            for viewer in self.viewers:
+                if viewer.wrote_at <= idle_since:
+                    viewer.beat = True
+                    viewer.wake.set()
+
+    async def open_stream(self, address: str) -> Viewer:
+        """A new stream of ``address``; TooManyStreams past LIVE_CONNECTIONS_PER_ADDRESS, counted across
+        every worker (live/limits.py). Each opened stream is closed by ``close_stream``."""
+        if not await self.counts.acquire(address):
             raise TooManyStreams(address)
-        self.per_address[address] += 1
         viewer = Viewer()
         self.viewers.add(viewer)
+        if self._beating is None:
+            self._beating = asyncio.ensure_future(self._heartbeats())
         if self.stopping:
             viewer.close()
-        try:
-            yield viewer
-        finally:
-            self.viewers.discard(viewer)
-            self.per_address[address] -= 1
-            if self.per_address[address] <= 0:
-                del self.per_address[address]
+        return viewer
+
+    def close_stream(self, address: str, viewer: Viewer) -> None:
+        self.viewers.discard(viewer)
+        self.counts.release(address)
 
     def close_all(self) -> None:
         """SIGTERM: every open stream ends with a retry hint, so its client reconnects to another worker
@@ -239,6 +353,22 @@ class Hub:
                     previous(signum, frame)
 
             signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def outside_requests(query: Callable[[], Any]) -> Callable[[], Any]:
+    """``query`` with the database connection retired before and after, if broken or aged, as Django's
+    request_started/finished would: the feeds' and the live list's queries run outside any request (a
+    NATS callback, the bare room route), in asgiref's one shared thread, whose connection nothing else
+    would ever check."""
+
+    def run() -> Any:
+        close_old_connections()
+        try:
+            return query()
+        finally:
+            close_old_connections()
+
+    return run
 
 
 _hub: Hub | None = None

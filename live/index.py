@@ -15,17 +15,21 @@ import json
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from contract.events import event_msg_id_started_at, events_subject, room_id_from_subject
+from contract.events import event_msg_id_started_at, events_subject, parse_timestamp, room_id_from_subject
+from history.models import Match
 from history.replay import CLOCK_SKEW_MARGIN
-from live.hub import Hub, Viewer
+from live.hub import Hub, Viewer, outside_requests
+from live.notify import RECORDED_SUBJECT
 from live.sse import json_frame, quick_tick, quick_type
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_batch, read_subject
@@ -34,6 +38,9 @@ logger = logging.getLogger("live.index")
 
 SEED_BATCH = 10_000
 SWEEP_SECONDS = 5.0
+# How long a match_ended waits for the projector to record the match; it says null for the id past it.
+END_WAIT_SECONDS = 5.0
+RECORDED_KEPT = 1000
 
 
 class LiveIndex:
@@ -45,6 +52,10 @@ class LiveIndex:
         self._starting: asyncio.Task[None] | None = None
         self._ended: set[tuple[str, str]] = set()  # (room, started_at) ended while the seed was reading
         self._sweeper: asyncio.Task[None] | None = None
+        # match_ended waits for the projector's word (live.recorded) to carry the match's id.
+        self._waiting: dict[tuple[str, datetime], asyncio.Future[str]] = {}
+        self._recorded: OrderedDict[tuple[str, datetime], str] = OrderedDict()  # heard before the game_end
+        self._announcing: set[asyncio.Task[None]] = set()
 
     async def started(self) -> LiveIndex:
         failed = (
@@ -66,6 +77,7 @@ class LiveIndex:
             config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW),
             cb=self._on_message,
         )
+        await client.subscribe(RECORDED_SUBJECT, cb=self._on_recorded)
         await self._seed(client)
         self.ready.set()
         self._sweeper = asyncio.ensure_future(self._sweep())
@@ -114,12 +126,43 @@ class LiveIndex:
                 started = (json.loads(data).get("data") or {}).get("started_at")
                 self._ended.add((room_id, str(started)))
                 if entry is not None:
-                    self._tell(json_frame("match_ended", {**_announce(entry), "match_id": None}, seq))
+                    task = asyncio.ensure_future(self._announce_end(entry, seq))
+                    self._announcing.add(task)  # held until done: the loop keeps only a weak reference
+                    task.add_done_callback(self._announcing.discard)
         else:
             entry = self.matches.get(room_id)
             if entry is not None:
                 entry["last_event_at"] = stored_at
                 entry["tick"] = quick_tick(data) or entry["tick"]
+
+    async def _announce_end(self, entry: dict[str, Any], seq: int) -> None:
+        """`match_ended` once the projector has recorded the match (its id), or after END_WAIT_SECONDS
+        with the id the database has then (None when the projector is behind or away)."""
+        key = _key(entry["room_id"], entry["started_at"])
+        match_id = self._recorded.pop(key, None) if key else None
+        if key and match_id is None:
+            waiter = self._waiting.setdefault(key, asyncio.get_running_loop().create_future())
+            try:
+                match_id = await asyncio.wait_for(waiter, timeout=END_WAIT_SECONDS)
+            except TimeoutError:
+                match_id = await _recorded_id(*key)
+            finally:
+                self._waiting.pop(key, None)
+        self._tell(json_frame("match_ended", {**_announce(entry), "match_id": match_id}, seq))
+
+    async def _on_recorded(self, msg: Any) -> None:
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            for row in json.loads(msg.data):
+                key = _key(row["room_id"], row["started_at"])
+                if key is None:
+                    continue
+                waiter = self._waiting.get(key)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(str(row["match_id"]))
+                else:
+                    self._recorded[key] = str(row["match_id"])
+                    while len(self._recorded) > RECORDED_KEPT:
+                        self._recorded.popitem(last=False)
 
     async def _sweep(self) -> None:
         """A match silent past LIVE_IDLE_SECONDS (a game server that died) leaves the list, said once."""
@@ -153,6 +196,24 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
+def _key(room_id: str, started_at: object) -> tuple[str, datetime] | None:
+    try:
+        return room_id, parse_timestamp(started_at, "started_at")
+    except (ValueError, TypeError):
+        return None
+
+
+async def _recorded_id(room_id: str, started_at: datetime) -> str | None:
+    def find() -> str | None:
+        found = Match.objects.filter(room_id=room_id, started_at=started_at).values_list("id", flat=True).first()
+        return str(found) if found else None
+
+    try:
+        return await sync_to_async(outside_requests(find))()
+    except DatabaseError:
+        return None
+
+
 def _text(event: dict[str, Any]) -> str:
     return str((event.get("data") or {}).get("started_at"))
 
@@ -184,7 +245,7 @@ async def _usernames(player_ids: list[str]) -> dict[str, str]:
         users = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
         return {str(pk): username for pk, username in users}
 
-    return await sync_to_async(read)() if ids else {}
+    return await sync_to_async(outside_requests(read))() if ids else {}
 
 
 async def _game_start_of(client: Any, room_id: str, last: Any) -> tuple[int, dict[str, Any]] | None:

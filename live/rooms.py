@@ -8,9 +8,10 @@ both cases continues with the feed's new messages: ``MatchFollow`` skips what wa
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 
 from asgiref.sync import sync_to_async
@@ -20,18 +21,13 @@ from nats.aio.client import Client as NATS
 from contract.events import event_msg_id_started_at
 from history.models import Match
 from live.follow import MatchFollow
-from live.hub import RoomFeed, Viewer
+from live.hub import RoomFeed, Viewer, outside_requests
 from live.sse import HEARTBEAT, LiveMessage, json_frame, live_message, retry_frame
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_one, read_subject
 
-HEARTBEAT_SECONDS = 15.0
 # After the game_end, the moments the detector still finds arrive within this; then `end`.
 MOMENTS_GRACE_SECONDS = 5.0
-# After a wake, a viewer waits this long for more before it writes: at a game's pace of hundreds of
-# events a second, one write carries several frames (bench live: a write per event per viewer kept the
-# two workers' CPUs busy with a thousand sends a second per viewer set), for at most this much latency.
-COALESCE_SECONDS = 0.05
 # Frames sent in one write at most (a catch-up of thousands of events goes out in a few writes).
 CHUNK_BYTES = 64 * 1024
 
@@ -74,18 +70,19 @@ async def resumed_follow(client: NATS, room_id: str, after: int) -> MatchFollow:
 async def room_frames(
     client: NATS, feed: RoomFeed, viewer: Viewer, follow: MatchFollow, resumed: bool
 ) -> AsyncIterator[bytes]:
-    """The SSE bytes of one viewer: the catch-up, then the feed's messages, then `end`; ends early (the
+    """The SSE bytes of one viewer: the catch-up, then the feed's batches, then `end`; ends early (the
     client reconnecting with Last-Event-ID) when the viewer is dropped or the process stops."""
     yield retry_frame()
     backlog = feed.join(viewer)
     try:
-        joined_at = feed.last_seq
+        joined_at = feed.released_seq
         if resumed and not (backlog and backlog[0].seq <= follow.last_seq + 1):
             catch_up = await _read_stream(client, feed.room_id, follow.last_seq + 1, joined_at)
         else:
             catch_up = backlog
-        async for chunk in _chunks(catch_up, follow):
+        for chunk in _chunks(catch_up, follow):
             yield chunk
+        del backlog, catch_up
         while True:
             if viewer.closing:
                 yield retry_frame()
@@ -95,41 +92,47 @@ async def room_frames(
             if follow.ended:
                 remaining = (follow.ended_at or 0) + MOMENTS_GRACE_SECONDS - time.time()
                 if remaining <= 0:
-                    yield json_frame("end", {"match_id": await _match_id(feed.room_id, follow.started_at)})
+                    find = functools.partial(_match_id, feed.room_id, follow.started_at)
+                    # Shielded: a viewer that leaves must not cancel the answer the others wait for.
+                    match_id = await asyncio.shield(feed.match_id(follow.started_at, find))
+                    yield json_frame("end", {"match_id": match_id})
                     return
-            else:
-                remaining = HEARTBEAT_SECONDS
-            try:
-                await asyncio.wait_for(viewer.wake.wait(), timeout=min(remaining, HEARTBEAT_SECONDS))
-            except TimeoutError:
+            if not viewer.queue and not viewer.beat:
+                if follow.ended:  # the moments' grace: a timer of its own, once a match
+                    try:
+                        async with asyncio.timeout(remaining):
+                            await viewer.wake.wait()
+                    except TimeoutError:
+                        continue
+                else:
+                    await viewer.wake.wait()  # woken by a batch, the hub's heartbeat round, or the end
+            if viewer.dropped or viewer.closing:
+                continue
+            if viewer.heartbeat():
                 if not follow.ended:
                     yield HEARTBEAT
                 continue
-            if viewer.dropped or viewer.closing:
-                continue
-            await asyncio.sleep(COALESCE_SECONDS)
-            async for chunk in _chunks(viewer.take(), follow):
-                yield chunk
+            viewer.wrote_at = time.monotonic()
+            # Writes of a batch, CHUNK_BYTES at most, not one of all queued: a client that stops reading
+            # has the server's writes paused after the first (uvicorn's flow control), and what comes
+            # meanwhile fills its bounded queue until it is dropped; one write of everything queued would
+            # have the server buffer it all instead.
+            for batch in viewer.take():
+                data = follow.frames(batch)
+                for start in range(0, len(data), CHUNK_BYTES):  # one write, but for a big batch
+                    yield data[start : start + CHUNK_BYTES] if len(data) > CHUNK_BYTES else data
     finally:
         feed.leave(viewer)
 
 
-async def _chunks(messages: list[LiveMessage], follow: MatchFollow) -> AsyncIterator[bytes]:
-    """The frames of the messages the viewer is due, a write of up to CHUNK_BYTES at a time, each
-    held back until LIVE_DELAY_SECONDS after it was stored."""
-    delay = settings.LIVE_DELAY_SECONDS
+def _chunks(messages: list[LiveMessage], follow: MatchFollow) -> Iterator[bytes]:
+    """The frames of the messages the viewer is due, a write of up to CHUNK_BYTES at a time (the feed
+    has held each back until LIVE_DELAY_SECONDS after it was stored)."""
     pending: list[bytes] = []
     size = 0
     for message in messages:
         if not follow.accept(message):
             continue
-        if delay > 0:
-            wait = message.stored_at + delay - time.time()
-            if wait > 0:
-                if pending:
-                    yield b"".join(pending)
-                    pending, size = [], 0
-                await asyncio.sleep(wait)
         pending.append(message.frame)
         size += len(message.frame)
         if size >= CHUNK_BYTES:
@@ -162,7 +165,7 @@ async def _match_id(room_id: str, started_at: datetime) -> str | None:
         found = Match.objects.filter(room_id=room_id, started_at=started_at).values_list("id", flat=True).first()
         return str(found) if found else None
 
-    return await sync_to_async(find)()
+    return await sync_to_async(outside_requests(find))()
 
 
 def not_live_body(reason: str) -> str:

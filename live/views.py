@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -16,22 +17,18 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from nats.js.errors import NotFoundError
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.addresses import client_address
-from contract.events import ROOM_ID_PATTERN
-from history.replay import ReplayNotFound
 from live.hub import Hub, TooManyStreams, Viewer, extension, hub
 from live.index import LiveIndex
-from live.notify import user_subject
-from live.rooms import NotLive, fresh_follow, resumed_follow, room_frames
-from live.sse import HEARTBEAT, frame, json_frame, parse_last_event_id, retry_frame
+from live.mine import Notifications
+from live.sse import HEARTBEAT, json_frame, parse_last_event_id, retry_frame
 from live.status import status_frames
-
-HEARTBEAT_SECONDS = 15.0
 
 
 def _error(status: int, detail: str) -> JsonResponse:
@@ -42,25 +39,49 @@ def _unavailable(error: BaseException) -> JsonResponse:
     return _error(503, f"The event stream cannot be reached now ({error.__class__.__name__}); try again shortly.")
 
 
-def _asgi_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
-    """503 for a stream asked of a WSGI server (runserver, the tests' live server): Django would gather
-    the whole endless stream before answering, holding a thread for good. Only config/asgi.py streams."""
+def _get_only(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
+    """405 with `Allow` for any other method, in the API's JSON shape (DRF's views answer so). Exempt
+    from the CSRF check, as DRF's views are: it would answer an unknown method 403 before this 405, and a
+    GET changes nothing."""
 
+    @csrf_exempt
     @functools.wraps(view)
     async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if isinstance(request, WSGIRequest):
-            return _error(503, "Live streams are served only under ASGI (config/asgi.py); try again shortly.")
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, f'Method "{request.method}" not allowed.')
+            response["Allow"] = "GET, HEAD"
+            return response
         return await view(request, *args, **kwargs)
 
     return checked
 
 
-def _stream(request: HttpRequest, current: Hub, frames_of: callable) -> HttpResponse:
+def _asgi_only(view: Callable[..., Awaitable[HttpResponse]] | None = None, *, signed_in: bool = False) -> Any:
+    """503 for a stream asked of a WSGI server (runserver, the tests' live server): Django would gather
+    the whole endless stream before answering, holding a thread for good. Only config/asgi.py streams.
+    A ``signed_in`` route answers a caller with neither token nor session 401 first, there as here."""
+
+    def decorate(view: Callable[..., Awaitable[HttpResponse]]) -> Callable[..., Awaitable[HttpResponse]]:
+        @_get_only
+        @functools.wraps(view)
+        async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if isinstance(request, WSGIRequest):
+                tokenless = signed_in and "Authorization" not in request.headers
+                if tokenless and not (await request.auser()).is_authenticated:
+                    return _error(401, "Sign in: send the access token in the Authorization header.")
+                return _error(503, "Live streams are served only under ASGI (config/asgi.py); try again shortly.")
+            return await view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate(view) if view is not None else decorate
+
+
+async def _stream(request: HttpRequest, current: Hub, frames_of: Callable) -> HttpResponse:
     """An SSE response counted against the caller's address until it closes; 429 past the limit."""
     address = client_address(request)
     try:
-        slot = current.connection(address)
-        viewer = slot.__enter__()
+        viewer = await current.open_stream(address)
     except TooManyStreams:
         limit = settings.LIVE_CONNECTIONS_PER_ADDRESS
         response = _error(429, f"At most {limit} live streams per address; close one first.")
@@ -72,7 +93,7 @@ def _stream(request: HttpRequest, current: Hub, frames_of: callable) -> HttpResp
         nonlocal released
         if not released:
             released = True
-            slot.__exit__(None, None, None)
+            current.close_stream(address, viewer)
 
     async def frames() -> AsyncIterator[bytes]:
         try:
@@ -94,6 +115,7 @@ def _last_event_id(request: HttpRequest) -> int | None:
     return parse_last_event_id(request.headers.get("Last-Event-ID") or request.GET.get("last_event_id"))
 
 
+@_get_only
 async def live_matches(request: HttpRequest) -> HttpResponse:
     """GET /api/live/matches: the matches being played now, newest first."""
     try:
@@ -123,32 +145,18 @@ async def live_matches_stream(request: HttpRequest) -> HttpResponse:
         finally:
             index.listeners.discard(viewer)
 
-    return _stream(request, current, frames_of)
+    return await _stream(request, current, frames_of)
 
 
 @_asgi_only
 async def room_stream(request: HttpRequest, room_id: str) -> HttpResponse:
-    """GET /api/live/rooms/{room_id}: the match being played there, from its game_start."""
-    if not ROOM_ID_PATTERN.fullmatch(room_id):
-        return _error(404, "No such room.")
-    current = hub()
-    after = _last_event_id(request)
-    try:
-        client = await current.client()
-        feed = await current.feed(room_id)
-        follow = await resumed_follow(client, room_id, after) if after else fresh_follow(feed)
-    except (ReplayNotFound, NotLive) as error:
-        return _error(404, f"No match is being played in this room: {error}")
-    except (ConnectionError, TimeoutError, OSError) as error:
-        return _unavailable(error)
-
-    def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
-        return room_frames(client, feed, viewer, follow, resumed=after is not None)
-
-    return _stream(request, current, frames_of)
+    """GET /api/live/rooms/{room_id}: served by live/asgi.py (config/asgi.py routes it there, before
+    Django); here for the URL list, the schema and WSGI's 503, and for an ASGI server started on
+    Django's own handler, which gets the same 503."""
+    return _error(503, "Live streams are served only by config/asgi.py; try again shortly.")
 
 
-@_asgi_only
+@_asgi_only(signed_in=True)
 async def me_events(request: HttpRequest) -> HttpResponse:
     """GET /api/me/events: `match_recorded {match_id}` when a match of the caller's is recorded."""
     try:
@@ -157,29 +165,40 @@ async def me_events(request: HttpRequest) -> HttpResponse:
         found = None
     if found is None:
         return _error(401, "Sign in: send the access token in the Authorization header.")
-    user = found[0]
+    user_id = str(found[0].pk)
     current = hub()
+    after = _last_event_id(request)
     try:
-        client = await current.client()
+        mine = await asyncio.wait_for(extension("mine", Notifications).started(), timeout=10)
     except (ConnectionError, TimeoutError, OSError) as error:
         return _unavailable(error)
 
     async def frames_of(viewer: Viewer) -> AsyncIterator[bytes]:
-        async def on_message(msg) -> None:
-            viewer.offer(frame("match_recorded", msg.data))
-
-        subscription = await client.subscribe(user_subject(user.pk), cb=on_message)
+        mine.join(user_id, viewer)  # first: what is stored from now on comes here, the rest from the stream
         try:
             yield retry_frame()
-            async for chunk in _relay(viewer):
+            last = 0
+            if after:
+                missed = await mine.missed(user_id, after)
+                if missed:
+                    last = missed[-1][0]
+                    yield b"".join(data for _, data in missed)
+
+            def render(items: list[tuple[int, bytes]]) -> bytes:
+                nonlocal last
+                fresh = [data for seq, data in items if seq > last]
+                last = max(last, *(seq for seq, _ in items))
+                return b"".join(fresh)
+
+            async for chunk in _relay(viewer, render):
                 yield chunk
         finally:
-            await subscription.unsubscribe()
+            mine.leave(user_id, viewer)
 
-    return _stream(request, current, frames_of)
+    return await _stream(request, current, frames_of)
 
 
-@_asgi_only
+@_asgi_only(signed_in=True)
 async def live_status(request: HttpRequest) -> HttpResponse:
     """GET /api/live/status: the streaming status page's figures every 2 s, for staff (a session or a JWT)."""
     user = await request.auser()
@@ -198,11 +217,11 @@ async def live_status(request: HttpRequest) -> HttpResponse:
         client = await current.client()
     except (ConnectionError, TimeoutError, OSError) as error:
         return _unavailable(error)
-    return _stream(request, current, lambda viewer: status_frames(client, viewer))
+    return await _stream(request, current, lambda viewer: status_frames(client, viewer))
 
 
-async def _relay(viewer: Viewer) -> AsyncIterator[bytes]:
-    """Frames queued for ``viewer`` as they come, a heartbeat when none for HEARTBEAT_SECONDS; ends when
+async def _relay(viewer: Viewer, render: Callable[[list[Any]], bytes] = b"".join) -> AsyncIterator[bytes]:
+    """Frames queued for ``viewer`` as they come, a heartbeat after HEARTBEAT_SECONDS of silence; ends when
     the viewer is dropped (too slow) or the process stops (with a retry hint)."""
     while True:
         if viewer.closing:
@@ -210,13 +229,15 @@ async def _relay(viewer: Viewer) -> AsyncIterator[bytes]:
             return
         if viewer.dropped:
             return
-        try:
-            await asyncio.wait_for(viewer.wake.wait(), timeout=HEARTBEAT_SECONDS)
-        except TimeoutError:
-            yield HEARTBEAT
-            continue
+        if not viewer.queue and not viewer.beat:
+            await viewer.wake.wait()  # woken by a message, the hub's heartbeat round (Hub._heartbeats) or SIGTERM
         if viewer.dropped or viewer.closing:
             continue
+        if viewer.heartbeat():
+            yield HEARTBEAT
+            continue
+        viewer.wrote_at = time.monotonic()
         taken = viewer.take()
-        if taken:
-            yield b"".join(taken)
+        data = render(taken) if taken else b""
+        if data:
+            yield data

@@ -28,8 +28,11 @@ class StoredMessage:
     headers: dict[str, str]
 
 
-async def direct_get_batch(client: NATS, request: dict[str, Any]) -> tuple[list[StoredMessage], bool]:
-    """One batched direct get; returns the messages and whether the subject has more after them."""
+async def direct_get_batch(
+    client: NATS, request: dict[str, Any], *, stream: str | None = None
+) -> tuple[list[StoredMessage], bool]:
+    """One batched direct get (of GAME_EVENTS unless ``stream`` names another); returns the messages and
+    whether the subject has more after them."""
     inbox = client.new_inbox()
     messages: list[StoredMessage] = []
     done = asyncio.get_running_loop().create_future()
@@ -48,7 +51,7 @@ async def direct_get_batch(client: NATS, request: dict[str, Any]) -> tuple[list[
 
     subscription = await client.subscribe(inbox, cb=on_message)
     try:
-        subject = f"$JS.API.DIRECT.GET.{settings.GAME_EVENTS_STREAM}"
+        subject = f"$JS.API.DIRECT.GET.{stream or settings.GAME_EVENTS_STREAM}"
         await client.publish(subject, json.dumps(request).encode(), reply=inbox)
         await asyncio.wait_for(done, timeout=REQUEST_TIMEOUT_SECONDS)
     finally:
@@ -63,6 +66,7 @@ async def read_subject(
     *,
     start_seq: int | None = None,
     page_size: int = PAGE_SIZE,
+    stream: str | None = None,
 ) -> AsyncIterator[StoredMessage]:
     """The messages of one subject from ``start_time`` (or stream sequence ``start_seq``) on, in stream order.
 
@@ -76,7 +80,7 @@ async def read_subject(
     else:
         raise ValueError("read_subject needs a start_time or a start_seq")
     while True:
-        page, more = await direct_get_batch(client, request)
+        page, more = await direct_get_batch(client, request, stream=stream)
         for message in page:
             yield message
         if not page or not more:

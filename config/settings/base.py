@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The match's mode (multiplayer, solo) and a solo run's (docs/api.md) are both called "mode".
     "ENUM_NAME_OVERRIDES": {"SoloModeEnum": "history.models.SOLO_MODES", "MatchModeEnum": "history.models.Match.Mode"},
+    # The live routes are no DRF views: live/openapi.py adds them.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "live.openapi.add_live_routes"],
 }
 
 # Register, token and session routes, per client address, counted by all workers together

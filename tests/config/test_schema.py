@@ -29,6 +29,11 @@ API_ROUTES = {
     "/api/me": {"get", "patch", "delete"},
     "/api/matches/{match_id}/analysis": {"get"},
     "/api/players/{user_id}/stats/daily": {"get"},
+    "/api/live/matches": {"get"},
+    "/api/live/matches/stream": {"get"},
+    "/api/live/rooms/{room_id}": {"get"},
+    "/api/me/events": {"get"},
+    "/api/live/status": {"get"},
 }
 
 
@@ -62,6 +67,17 @@ def test_schema_describes_requests_responses_and_parameters(schema):
     assert player["properties"]["username"] == {**player["properties"]["username"], "type": "string", "nullable": True}
     for figure in ("pps", "apm"):
         assert player["properties"][figure] == {**player["properties"][figure], "type": "number", "nullable": True}
+
+
+def test_the_live_routes_document_their_streams_and_refusals(schema):
+    paths = schema["paths"]
+    room = paths["/api/live/rooms/{room_id}"]["get"]
+    assert set(room["responses"]) == {"200", "404", "429", "503"}
+    assert "text/event-stream" in room["responses"]["200"]["content"]
+    assert {p["name"] for p in room["parameters"]} == {"room_id", "Last-Event-ID", "last_event_id"}
+    assert {"401", "429"} <= set(paths["/api/me/events"]["get"]["responses"])
+    assert {"401", "403"} <= set(paths["/api/live/status"]["get"]["responses"])
+    assert "application/json" in paths["/api/live/matches"]["get"]["responses"]["200"]["content"]
 
 
 @pytest.mark.parametrize("url", ["/api/schema", "/api/schema/", "/api/docs", "/api/docs/"])

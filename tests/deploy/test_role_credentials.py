@@ -186,3 +186,51 @@ def test_the_web_role_follows_a_room_live_and_hears_notifications_the_projector_
     named = ConsumerConfig(name="match-projector", filter_subject="game.>")
     add_named = lambda client: client.jetstream(timeout=1).add_consumer("GAME_EVENTS", named)  # noqa: E731
     assert not asyncio.run(_allowed(role_urls["WEB"], add_named))
+
+
+def test_the_roles_may_keep_notifications_counts_and_the_recorded_word(role_urls, settings):
+    """What live/notify.py, live/mine.py and live/limits.py do under the roles' permissions: the projector
+    makes LIVE_NOTIFY if missing and says live.recorded; the web process follows LIVE_NOTIFY with an ordered
+    consumer, resumes by direct get, hears live.recorded and keeps its counts in the live_streams bucket."""
+    from live.limits import AddressCounts
+    from live.notify import NOTIFY_STREAM, RECORDED_SUBJECT, ensure_notify_stream
+    from streaming.stream_reads import read_subject
+
+    settings.GAME_EVENTS_REPLICAS = 1
+
+    class _Hub:
+        def __init__(self, client) -> None:
+            self._client = client
+
+        async def client(self):
+            return self._client
+
+    async def scenario() -> tuple[bytes, bytes, list[bytes], int]:
+        projector = await nats.connect(role_urls["PROJECTOR"], allow_reconnect=False, error_cb=_ignore)
+        web = await nats.connect(role_urls["WEB"], allow_reconnect=False, error_cb=_ignore)
+        try:
+            await ensure_notify_stream(projector.jetstream(timeout=2))
+            await ensure_notify_stream(web.jetstream(timeout=2))  # there already: info only
+            followed = await web.jetstream(timeout=2).subscribe(
+                "notify.user.*", stream=NOTIFY_STREAM, ordered_consumer=True
+            )
+            recorded = await web.subscribe(RECORDED_SUBJECT)
+            await projector.publish("notify.user.u-2", b'{"match_id":"m2"}')
+            await projector.publish(RECORDED_SUBJECT, b"[]")
+            await projector.flush()
+            notified = (await followed.next_msg(timeout=5)).data
+            heard = (await recorded.next_msg(timeout=5)).data
+            resumed = [m.data async for m in read_subject(web, "notify.user.u-2", start_seq=1, stream=NOTIFY_STREAM)]
+            counts = AddressCounts(_Hub(web))
+            assert await counts.acquire("203.0.113.9")
+            await counts._put("203.0.113.9")
+            total = await counts._shared_total("203.0.113.9")
+            return notified, heard, resumed, total
+        finally:
+            for client in (projector, web):
+                await client.close()
+
+    notified, heard, resumed, total = asyncio.run(scenario())
+    assert notified == b'{"match_id":"m2"}' and heard == b"[]"
+    assert resumed == [b'{"match_id":"m2"}'], "a reconnect reads the user's notifications by direct get"
+    assert total == 1, "the web role writes and reads the counts' bucket"

@@ -126,9 +126,11 @@ def test_the_live_list_shows_a_match_from_its_start_to_its_end(live_port, nats_h
     assert [player["player_id"] for player in row["players"]] == [
         player["player_id"] for player in events[0][0]["data"]["players"]
     ]
-    publish_match(room, events[30:])
-    ended = listing.read_until("match_ended")[-1]
+    with BackgroundConsumer(MatchProjector()):
+        publish_match(room, events[30:])
+        ended = listing.read_until("match_ended")[-1]
     assert ended.value["room_id"] == room
+    assert ended.value["match_id"] == str(Match.objects.get(room_id=room).id), "said once projected"
     assert room not in {row["room_id"] for row in json.loads(_get(live_port, "/api/live/matches"))}
     assert _status(live_port, f"/api/live/rooms/{room}") == 404, "an ended match is not live"
     listing.close()
@@ -155,11 +157,24 @@ def test_a_slow_viewer_is_dropped_while_a_fast_one_keeps_up(live_port, nats_here
     assert resumed.read_until("game_end")[-1].event == "game_end"
 
 
-def test_the_21st_stream_from_one_address_is_refused(live_port, nats_here):
-    streams = [open_stream(live_port, "/api/live/matches/stream") for _ in range(20)]
+DELAY = 1.5
+
+
+@pytest.fixture(scope="module")
+def delayed_port(test_servers, live_port):
+    """A second web process on the same NATS, holding every live event back LIVE_DELAY_SECONDS."""
+    env = {**subprocess_env(), "NATS_URL": test_servers.nats.url, "LIVE_DELAY_SECONDS": str(DELAY)}
+    with asgi_serving(env) as (port, _process):
+        yield port
+
+
+def test_the_21st_stream_from_one_address_is_refused_across_web_processes(live_port, delayed_port, nats_here):
+    # Ten on each of two web processes (their own workers, their own counts): the limit is the address's.
+    streams = [open_stream(port, "/api/live/matches/stream") for port in (live_port, delayed_port) for _ in range(10)]
     try:
         assert all(stream.status == 200 for stream in streams)
         assert _status(live_port, "/api/live/matches/stream") == 429
+        assert _status(delayed_port, "/api/live/matches/stream") == 429
         streams.pop().close()
         wait_until(lambda: _status(live_port, "/api/live/matches/stream") == 200, timeout=10)
     finally:
@@ -167,22 +182,51 @@ def test_the_21st_stream_from_one_address_is_refused(live_port, nats_here):
             stream.close()
 
 
-def test_a_players_new_match_reaches_their_own_stream(live_port, nats_here, django_user_model):
+def test_live_delay_seconds_holds_every_event_back(delayed_port, nats_here):
+    room = "live-delay-1"
+    events = match_events(room, seed=287)
+    published_at = time.time()
+    publish_match(room, events[:20])
+    wait_until(lambda: _status(delayed_port, f"/api/live/rooms/{room}") == 200, timeout=10, interval=0.05)
+    assert time.time() - published_at >= DELAY, "the match is not live until its game_start is DELAY old"
+    viewer = open_stream(delayed_port, f"/api/live/rooms/{room}")
+    backlog = [viewer.next().event for _ in range(20)]
+    assert backlog[0] == "game_start"
+    published_at = time.time()
+    publish_match(room, events[20:21])
+    message = viewer.next()
+    waited = time.time() - published_at
+    assert message.event == events[20][0]["type"] and message.value == events[20][0]
+    assert DELAY - 0.1 <= waited < DELAY + 1.0, f"held back {waited:.2f} s"
+    viewer.close()
+
+
+def test_a_players_new_match_reaches_their_own_stream_and_a_reconnect_gets_the_missed_one(
+    live_port, nats_here, django_user_model
+):
     user = django_user_model.objects.create_user(username="watcher", password="a-long-passphrase-1")
-    room = "live-notify-1"
-    events = match_events(room, seed=284, registered=(str(user.pk),))
-    mine = open_stream(live_port, "/api/me/events", Authorization=f"Bearer {AccessToken.for_user(user)}")
+    token = f"Bearer {AccessToken.for_user(user)}"
+    first, second = ("live-notify-1", 284), ("live-notify-2", 286)
+    mine = open_stream(live_port, "/api/me/events", Authorization=token)
     assert mine.status == 200
     assert _status(live_port, "/api/me/events") == 401
-    publish_match(room, events)
+    publish_match(first[0], match_events(first[0], seed=first[1], registered=(str(user.pk),)))
     with BackgroundConsumer(MatchProjector()):
-        wait_until(lambda: Match.objects.filter(room_id=room).exists(), timeout=30)
+        wait_until(lambda: Match.objects.filter(room_id=first[0]).exists(), timeout=30)
         recorded_at = time.monotonic()
         message = mine.next()
-    assert message.event == "match_recorded"
-    assert message.value == {"match_id": str(Match.objects.get(room_id=room).id)}
-    assert time.monotonic() - recorded_at < 1.0
-    mine.close()
+        assert time.monotonic() - recorded_at < 1.0
+        mine.close()
+        # Recorded while the player's page is away: its reconnect (Last-Event-ID) hears of it.
+        publish_match(second[0], match_events(second[0], seed=second[1], registered=(str(user.pk),)))
+        wait_until(lambda: Match.objects.filter(room_id=second[0]).exists(), timeout=30)
+    assert message.event == "match_recorded" and message.id is not None
+    assert message.value == {"match_id": str(Match.objects.get(room_id=first[0]).id)}
+    back = open_stream(live_port, "/api/me/events", last_event_id=message.id, Authorization=token)
+    missed = back.next()
+    assert missed.event == "match_recorded" and missed.id > message.id
+    assert missed.value == {"match_id": str(Match.objects.get(room_id=second[0]).id)}, "the missed one, not the seen"
+    back.close()
 
 
 def test_a_verified_solo_run_under_uvicorn_workers_is_replayed_recorded_and_told(
@@ -281,9 +325,19 @@ def test_the_status_figures_stream_to_staff_only(live_port, nats_here, django_us
 @pytest.mark.parametrize(
     "path", ["/api/live/matches/stream", "/api/live/rooms/r1", "/api/me/events", "/api/live/status"]
 )
-def test_a_wsgi_server_answers_the_streams_503_at_once(client, path):
+def test_a_wsgi_server_answers_the_streams_503_at_once(client, django_user_model, path):
     # runserver or a test's live server (tests/web's journeys open /api/me/events): never an endless
     # answer gathered by Django's WSGI handler, whose thread would outlive the process's exit.
-    response = client.get(path)
+    staff = django_user_model.objects.create_user(username="wsgi-staff", password="a-long-passphrase-4", is_staff=True)
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(staff)}")
     assert response.status_code == 503
     assert "ASGI" in response.json()["detail"]
+    if path in ("/api/me/events", "/api/live/status"):
+        assert client.get(path).status_code == 401, "a caller without a token is told to sign in first"
+
+
+@pytest.mark.parametrize("path", ["/api/live/matches", "/api/live/matches/stream", "/api/me/events"])
+def test_a_method_other_than_get_is_405_with_allow(client, path):
+    response = client.post(path)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "not allowed" in response.json()["detail"]

@@ -1,0 +1,52 @@
+"""A live viewer (docs/api.md, live) on the 3-node cluster: a NATS node stopped mid-match, the viewer's
+stream goes on from where it was, nothing missed, nothing twice. The session's cluster, a fresh stream."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import settings
+
+from tests.cluster.harness import fresh_replicated_stream, on_cluster, replicas_current, stream_leader
+from tests.live.conftest import asgi_serving
+from tests.live.sse_client import open_stream
+from tests.live.test_live_routes import match_events
+from tests.support import publish_match, subprocess_env, wait_until
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture
+def cluster_web(nats_cluster, settings, django_db_setup):
+    settings.NATS_SERVERS = nats_cluster.urls
+    settings.GAME_EVENTS_REPLICAS = 3
+    nats_cluster.start()
+    fresh_replicated_stream()
+    env = {**subprocess_env(), "NATS_URL": ",".join(nats_cluster.urls), "GAME_EVENTS_REPLICAS": "3"}
+    with asgi_serving(env) as (port, _process):
+        yield port
+    nats_cluster.start()  # the stopped node back for the next test
+    wait_until(replicas_current, timeout=60, interval=0.5)
+
+
+def test_a_nats_node_stopped_mid_match_and_the_viewers_resume(cluster_web, nats_cluster):
+    room = "live-cluster-1"
+    events = match_events(room, seed=288)
+    publish_match(room, events[:60])
+    viewer = open_stream(cluster_web, f"/api/live/rooms/{room}")
+    assert viewer.status == 200
+    before = [viewer.next() for _ in range(60)]
+    leader = stream_leader()
+    nats_cluster.node(leader).stop()  # the node holding the stream's leader and the feed's consumer
+    stopped_at = time.monotonic()
+    wait_until(lambda: stream_leader() not in (None, leader), timeout=30, interval=0.2)
+    publish_match(room, events[60:])
+    after = viewer.read_until("game_end")
+    resumed_in = time.monotonic() - stopped_at
+    ids = [message.id for message in before + after]
+    stored = on_cluster(lambda js: js.stream_info(settings.GAME_EVENTS_STREAM)).state.last_seq
+    assert [message.event for message in after][-1] == "game_end"
+    assert ids == list(range(1, stored + 1)), "every event once, in order, across the node's stop"
+    assert resumed_in < 30, f"the viewer had the rest {resumed_in:.1f} s after the stop"
+    viewer.close()
