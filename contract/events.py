@@ -146,6 +146,16 @@ def event_msg_id_started_at(msg_id: str | None, *, room_id: str | None = None) -
         return None
 
 
+def event_msg_id_position(msg_id: str | None) -> tuple[str, int] | None:
+    """An event Msg-Id's match (its `{room}:{started_at}` prefix, unparsed) and number n; None when it has none.
+
+    Cheap enough for every delivery: a consumer compares it with the last event it fed to know, without a
+    read, whether a delivery is the one that follows.
+    """
+    prefix, _, index = (msg_id or "").rpartition(":")
+    return (prefix, int(index)) if prefix and index.isdigit() else None
+
+
 def moment_msg_id(room_id: str, moment_type: str, player_id: str | None, event_seq: int) -> str:
     """`Nats-Msg-Id` of a key moment: one per (moment type, player, triggering event)."""
     return f"{room_id}:{moment_type}:{player_id or ''}:{event_seq}"

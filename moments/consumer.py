@@ -29,7 +29,14 @@ from django.conf import settings
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from contract.events import GameEvent, InvalidEvent, event_msg_id_started_at, events_subject, validate_data
+from contract.events import (
+    GameEvent,
+    InvalidEvent,
+    event_msg_id_position,
+    event_msg_id_started_at,
+    events_subject,
+    validate_data,
+)
 from moments.detection import MatchState, detect_moments
 from moments.stored import (
     MATCH_START_MARGIN,
@@ -60,6 +67,14 @@ LAGGING_REPLICA_RETRIES = 10
 GAP_PAGE_SIZE = 16
 
 
+def _not_next(last: tuple[str, int] | None, position: tuple[str, int] | None) -> bool:
+    """A first delivery that is not the event after the last one fed, by their Msg-Ids: events between
+    them are still out there (a nakked batch that comes back after its delay, behind later ones)."""
+    if last is None or position is None or position[1] == 0:
+        return False
+    return position != (last[0], last[1] + 1)
+
+
 class LaggingReplica(RetryLater):
     """A read for a rebuild was answered by a replica that does not hold the delivered event yet."""
 
@@ -71,6 +86,9 @@ class Room:
     last_seq: int  # stream sequence of the last event fed to `state`
     stored: StoredMoments | None  # the moments stored for the match
     last_seen: float
+    # The Msg-Id position (match prefix, n) of the last delivery fed, when it had one: the next in order
+    # is n + 1 of the same match, or a game_start (n = 0).
+    last_position: tuple[str, int] | None = None
 
 
 def detector_event(subject: str, payload: bytes) -> tuple[str, GameEvent]:
@@ -167,7 +185,10 @@ class MomentDetector(Consumer):
         if room is not None and seq <= room.last_seq:
             return Verdict.ACK  # already fed: a redelivery
         rebuild = room is None
-        if room is not None and (delivery.num_delivered > 1 or delivery.may_have_overtaken):
+        position = event_msg_id_position(delivery.msg_id)
+        if room is not None and (
+            delivery.num_delivered > 1 or delivery.may_have_overtaken or _not_next(room.last_position, position)
+        ):
             # Out of stream order: a redelivery, or a delivery that may have overtaken events lost in
             # flight on a dropped pull connection. A redelivered game_start may open a match whose
             # moments a process that died already stored: rebuilt, to learn them from the stream.
@@ -189,7 +210,7 @@ class MomentDetector(Consumer):
             room = await self._recover(client, rooms, room_id, delivery, event, outgoing)
         touched.add(room_id)
         self._apply(room, room_id, delivery.stream_seq, event, outgoing)
-        room.last_seen = now
+        room.last_seen, room.last_position = now, position
         if room.state is not None and room.state.ended:
             room.state = None  # the match is over; the room keeps its positions for redeliveries
         return Verdict.ACK
