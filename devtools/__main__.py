@@ -253,8 +253,10 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
 # The niceness of the lanes that yield the CPU to the cluster's (its servers and subprocesses inherit it).
 YIELDING = 10
 
-# The worker count of the whole suite: two overlap one another's waits on this project's 2-core machines.
-PYTEST_WORKERS = "2"
+# The worker count of the whole suite: the suite mostly waits (subprocesses starting, redeliveries, a
+# browser), so three overlap one another's waits on this project's 2-core machines (1.3 cores busy on
+# average with two).
+PYTEST_WORKERS = "3"
 
 
 def _pytest_command(pytest_args: list[str], quick: bool) -> list[str]:
@@ -287,14 +289,17 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
     client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS, nice=YIELDING)
     whole_suite = not quick and not pytest_args
     # The whole suite in three lanes at once, since most of its time is spent waiting on servers and
-    # processes: the client's checks, the tests on two workers, and the 3-node cluster's tests in one
+    # processes: the client's checks, the tests on three workers, and the 3-node cluster's tests in one
     # process. The cluster's lane keeps the machine's priority and the other two yield the CPU to it
     # (nice): it holds the tests marked `timed`, whose bounds are times measured against a rate taken
     # in the same test (a backlog drained at the steady rate), which a busy neighbour changing from
     # one second to the next would bend.
-    cluster = BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster"]) if whole_suite else None
+    slowest = ["--durations=20"]  # where the suite's time goes, in every run's log
+    cluster = (
+        BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster", *slowest]) if whole_suite else None
+    )
     try:
-        first = [*pytest_args, "-m", "not cluster"] if whole_suite else pytest_args
+        first = [*pytest_args, "-m", "not cluster", *slowest] if whole_suite else pytest_args
         code, summary = _run_pytest(_pytest_command(first, quick), nice=YIELDING if whole_suite else 0)
     finally:
         client_code = client.finish()

@@ -10,7 +10,7 @@ is never needed by the rest of the suite. The archive's SeaweedFS S3 server like
 ``archive_server`` fixture): only the tests of the archive pay its few seconds.
 
 
-Under pytest-xdist (``-n 2``, as ``dev.py test`` runs the suite) every worker starts servers of its
+Under pytest-xdist (``-n 3``, as ``dev.py test`` runs the suite) every worker starts servers of its
 own and the controller, which runs no test, starts none: the failure tests stop and restart NATS and
 PostgreSQL, which must not pull the ground from under the other worker's tests.
 """
