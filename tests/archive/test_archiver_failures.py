@@ -30,10 +30,19 @@ def archived() -> int:
     return Match.objects.filter(archived_at__isnull=False).count()
 
 
+# `manage.py run_archiver` with batches of 1,000 events (about 40 matches) instead of 5,000: a few hundred
+# matches then make several batches, and each kill falls between the first and the last.
+ARCHIVER_WITH_SMALL_BATCHES = (
+    "import django; django.setup(); from archive.archiver import MatchArchiver; MatchArchiver.batch_size = 1000; "
+    "from django.core.management import call_command; call_command('run_archiver')"
+)
+
+
 def start_archiver(settings, log_path) -> subprocess.Popen:
     env = {**subprocess_env(), **archive_env(settings), **SHORT_ACK_WAITS, "ARCHIVE_SETTLE_SECONDS": "0"}
     with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "manage.py", "run_archiver"], env=env, stdout=log, stderr=log)
+        command = [sys.executable, "-c", ARCHIVER_WITH_SMALL_BATCHES]
+        return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
 
 def listed_keys(store) -> list[str]:
@@ -55,8 +64,8 @@ def assert_every_match_archived_once_as_a_clean_run_writes(matches, store) -> No
 def test_an_archiver_killed_three_times_mid_stream_archives_every_match_once(stream, archive_store, settings, tmp_path):
     settings.CONSUMER_ACK_WAIT_SECONDS = 3
     settings.CONSUMER_REDELIVERY_BACKOFF_SECONDS = [3.0]
-    # ~23,000 events: several batches of 5,000, so that each kill falls between the first and the last.
-    total = 900
+    # ~7,500 events: several batches of 1,000, so that each kill falls between the first and the last.
+    total = 300
     matches = publish_and_project_many(total, rooms=7)
     for kill in range(3):
         process = start_archiver(settings, tmp_path / f"archiver-{kill}.log")
