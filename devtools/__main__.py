@@ -24,7 +24,7 @@ from pathlib import Path
 from devtools import debian, web
 from devtools.dev_stream import bound_stream_bytes, dev_stream_max_bytes, first_projected_match
 from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed, port_is_open
-from devtools.lanes import BackgroundPytest
+from devtools.lanes import pytest_lane
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -286,7 +286,7 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
         debian.ensure_chromium()
         debian.ensure_promtool()  # the alert rules' tests (tests/deploy/test_alert_rules.py)
     print("web client checks started beside the Python tests (their output follows the tests') ...", flush=True)
-    client = web.ClientChecks(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS, nice=YIELDING)
+    client = web.client_checks_lane(web.QUICK_CLIENT_CHECKS if quick else web.CLIENT_CHECKS, nice=YIELDING)
     whole_suite = not quick and not pytest_args
     # The whole suite in three lanes at once, since most of its time is spent waiting on servers and
     # processes: the client's checks, the tests on three workers, and the 3-node cluster's tests in one
@@ -295,14 +295,12 @@ def test(pytest_args: list[str], quick: bool = False) -> int:
     # in the same test (a backlog drained at the steady rate), which a busy neighbour changing from
     # one second to the next would bend.
     slowest = ["--durations=20"]  # where the suite's time goes, in every run's log
-    cluster = (
-        BackgroundPytest("the 3-node cluster's tests", ["-n", "0", "-m", "cluster", *slowest]) if whole_suite else None
-    )
+    cluster = pytest_lane("the 3-node cluster's tests", ["-n", "0", "-m", "cluster", *slowest]) if whole_suite else None
     try:
         first = [*pytest_args, "-m", "not cluster", *slowest] if whole_suite else pytest_args
         code, summary = _run_pytest(_pytest_command(first, quick), nice=YIELDING if whole_suite else 0)
     finally:
-        client_code = client.finish()
+        client_code, _ = client.finish()
         if cluster is not None:
             cluster_code, cluster_summary = cluster.finish()
             code, summary = code or cluster_code, f"{summary}\n{cluster_summary}"

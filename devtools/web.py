@@ -10,12 +10,11 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 # Where browser tests on other branches still look for it; the one install function is devtools/debian.py.
 from devtools.debian import ensure_chromium as ensure_chromium
+from devtools.lanes import Lane
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
@@ -102,39 +101,13 @@ def check_client(scripts: tuple[str, ...] = CLIENT_CHECKS) -> int:
     return 0
 
 
-class ClientChecks:
-    """check_client() in a process of its own beside the Python tests, its output kept for the end.
+def client_checks_lane(scripts: tuple[str, ...] = CLIENT_CHECKS, nice: int = 0) -> Lane:
+    """check_client() in a lane of its own beside the Python tests.
 
-    Two lanes on two cores: npm's checks are mostly one busy Node.js process, pytest mostly waits on
-    its servers and subprocesses, and neither needs the other (the browser tests need only web/dist,
-    built before both start).
+    npm's checks are mostly one busy Node.js process, pytest mostly waits on its servers and
+    subprocesses, and neither needs the other (the browser tests need only web/dist, built before both
+    start).
     """
-
-    def __init__(self, scripts: tuple[str, ...] = CLIENT_CHECKS, nice: int = 0) -> None:
-        ensure_node_modules()
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - finish() closes it
-        command = [
-            sys.executable,
-            "-c",
-            f"import sys; from devtools import web; sys.exit(web.check_client({scripts!r}))",
-        ]
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=node_env(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: os.nice(nice),
-        )
-
-    def finish(self) -> int:
-        """Wait for the checks, print what they printed, and return their exit code."""
-        code = self.process.wait()
-        self.log.seek(0)
-        sys.stdout.flush()
-        sys.stdout.buffer.write(self.log.read())
-        sys.stdout.flush()
-        self.log.close()
-        print(f"web client checks: exit {code} ({time.monotonic() - self.started:.0f} s)", flush=True)
-        return code
+    ensure_node_modules()
+    command = [sys.executable, "-c", f"import sys; from devtools import web; sys.exit(web.check_client({scripts!r}))"]
+    return Lane("web client checks", command, env=node_env(), nice=nice)
