@@ -3,9 +3,18 @@
 On the session's 3-node cluster (replicas 3, sync_interval: always): the same publisher's steady
 rate first, then 100,000 events handed over while the stream has no quorum, stored within
 (backlog / steady rate) + 3 s of the stream's first ack to another client.
+
+The steady rate is measured on both sides of the outage and the slower one bounds the drain: the
+tests beside this one (dev.py test runs three lanes at once) take a share of the two cores that
+changes from one minute to the next, and a CI run once measured 13,560 events/s before the outage
+and drained 0.16 s past the bound it gave. The rate measured just after the drain is the same
+publisher on the same restarted cluster under the same neighbours; a publisher that waited, or
+drained in small windows, still fails against either.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -26,7 +35,7 @@ def publisher(nats_cluster, settings):
     settings.GAME_EVENTS_REPLICAS = 3
     nats_cluster.start()
     fresh_replicated_stream()
-    publisher = EventPublisher(servers=nats_cluster.urls, max_buffer=BACKLOG + STEADY_EVENTS + 1, name="backlog")
+    publisher = EventPublisher(servers=nats_cluster.urls, max_buffer=BACKLOG + 2 * STEADY_EVENTS + 1, name="backlog")
     yield publisher
     publisher.close(timeout=5)
     nats_cluster.start()  # whatever a test left down comes back for the next one
@@ -50,6 +59,9 @@ def test_a_backlog_built_without_quorum_is_stored_at_the_steady_rate_once_the_st
         steady=steady,
         outage_seconds=outage_seconds,
     )
-    record_property("recovery", repr(recovery))  # plain text: pytest-xdist sends properties between processes
+    after = steady_rate(publisher, events(STEADY_EVENTS, start=BACKLOG + STEADY_EVENTS))
+    recovery = replace(recovery, steady_rate=min(steady, after))
+    rates = f"steady before {steady:.0f}/s, after {after:.0f}/s"
+    record_property("recovery", f"{recovery!r} {rates}")  # plain text: pytest-xdist sends properties between processes
     assert publisher.stats.dropped == 0
-    assert recovery.drain_seconds <= recovery.allowed_seconds, recovery
+    assert recovery.drain_seconds <= recovery.allowed_seconds, (recovery, rates)
