@@ -52,7 +52,7 @@ def _reanalyze_row(servers, quick: bool) -> Row:
     from bench.archive import _archive_settings
     from bench.consumers import _clear_matches, _load, timed_run
     from bench.events import synthetic_match
-    from devtools.embedded import EmbeddedSeaweed
+    from devtools.embedded_seaweed import EmbeddedSeaweed
     from history.projector import MatchProjector
 
     settings.NATS_SERVERS = [servers.nats.url]

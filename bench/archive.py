@@ -15,7 +15,7 @@ from bench.consumers import _clear_matches, _load, timed_run
 from bench.events import synthetic_match
 from bench.harness import Row, percentile, verdict
 from bench.webserver import Gunicorn
-from devtools.embedded import EmbeddedSeaweed
+from devtools.embedded_seaweed import EmbeddedSeaweed
 
 BUCKET = "bench-archive"
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from devtools import debian, web
 from devtools.dev_stream import bound_stream_bytes, dev_stream_max_bytes, first_projected_match
-from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed, port_is_open
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, port_is_open
+from devtools.embedded_seaweed import EmbeddedSeaweed
 from devtools.lanes import pytest_lane
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, EmbeddedSeaweed
+from devtools.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres
+from devtools.embedded_seaweed import EmbeddedSeaweed
 
 
 class TestServers:

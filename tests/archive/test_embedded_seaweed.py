@@ -1,10 +1,10 @@
-"""The archive's embedded object store (devtools EmbeddedSeaweed): real S3 on loopback, reused while it runs."""
+"""The archive's embedded object store (devtools.embedded_seaweed): real S3 on loopback, reused while it runs."""
 
 from __future__ import annotations
 
 import boto3
 
-from devtools.embedded import EmbeddedSeaweed
+from devtools.embedded_seaweed import EmbeddedSeaweed
 
 
 def test_the_embedded_store_answers_s3_and_a_second_handle_reuses_it(archive_server):
