@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatPercent, formatWhen } from './format';
+import { formatNumber, formatPercent, formatWhen, ordinal } from './format';
 
 describe('formatWhen and formatNumber', () => {
   it('write what toLocaleString writes with the same options', () => {
@@ -26,5 +26,13 @@ describe('formatPercent', () => {
     expect(formatPercent(0.1234)).toBe(`${formatNumber(12.34, 2)} %`);
     expect(formatPercent(0, 1)).toBe(`${formatNumber(0, 1)} %`);
     expect(formatPercent(null)).toBe('–');
+  });
+});
+
+describe('ordinal', () => {
+  it('gives English ordinals, the teens included', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112].map(ordinal)).toEqual([
+      '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th', '112th',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, minutesSeconds } from '../../lib/format';
+import { formatNumber, minutesSeconds, ordinal } from '../../lib/format';
 import { useMatchAnalysis, type Analysis, type KnockOut, type TimelineSeries } from './api';
 import { LineChart } from '../../components/LineChart';
 
@@ -12,11 +12,6 @@ const CHARTS: { series: TimelineSeries; title: string }[] = [
   { series: 'pieces', title: 'Pieces placed (cumulative)' },
 ];
 
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${n % 10 > 3 ? 'th' : suffix}`;
-}
 
 /** A knock-out in a sentence, with its evidence. */
 export function knockOutSentence(ko: KnockOut, nameOf: (id: string) => string, tickRate: number, startTick: number): string {

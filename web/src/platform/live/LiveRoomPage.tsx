@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { formatNumber, minutesSeconds } from '../../lib/format';
-import { BoardCanvas } from '../replay/BoardCanvas';
+import { minutesSeconds } from '../../lib/format';
+import { PlayerBoards } from '../replay/PlayerBoards';
+import { Timeline } from '../replay/Timeline';
 import { boardsAt, buildReplayIndex } from '../replay/boardModel';
 import { momentLabel } from '../replay/moments';
 import { useLiveMatches } from './api';
@@ -53,18 +54,7 @@ export function LiveRoomPage() {
           {room.matchId ? <Link to={`/matches/${room.matchId}`}>See the match</Link> : 'It is being recorded.'}
         </p>
       ) : null}
-      <div className="boards">
-        {boardsAt(index, tick).map((board) => (
-          <figure key={board.playerId} className="player-board">
-            <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
-            <figcaption>
-              <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
-              <span>Score {formatNumber(board.score)}</span>
-              <span>Lines {board.lines}</span>
-            </figcaption>
-          </figure>
-        ))}
-      </div>
+      <PlayerBoards boards={boardsAt(index, tick)} nameOf={nameOf} />
       <div className="controls" role="group" aria-label="Following">
         {heldAt !== null && !ended ? (
           <button type="button" onClick={() => setHeldAt(null)}>
@@ -75,21 +65,13 @@ export function LiveRoomPage() {
           {clock(tick)} / {clock(index.endTick)}
         </span>
       </div>
-      <div className="timeline">
-        <input
-          type="range"
-          aria-label="Timeline"
-          min={index.startTick}
-          max={index.endTick}
-          step={1}
-          value={tick}
-          aria-valuetext={`${clock(tick)}, tick ${tick}`}
-          onChange={(event) => {
-            const value = Number(event.target.value);
-            setHeldAt(value >= index.endTick ? null : value);
-          }}
-        />
-      </div>
+      <Timeline
+        index={index}
+        tick={tick}
+        clock={clock}
+        onSeek={(value) => setHeldAt(value >= index.endTick ? null : value)}
+        momentTitle={(moment) => momentLabel(moment, index, nameOf)}
+      />
       <h2 id="moments-heading">Key moments</h2>
       {index.moments.length === 0 ? (
         <p>No key moments yet.</p>

@@ -2,9 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatNumber, minutesSeconds } from '../../lib/format';
+import { minutesSeconds } from '../../lib/format';
 import { ApiError } from '../../lib/session';
-import { BoardCanvas } from './BoardCanvas';
+import { PlayerBoards } from './PlayerBoards';
+import { Timeline } from './Timeline';
 import { boardsAt, buildReplayIndex, nextTick, previousTick, type ReplayIndex } from './boardModel';
 import { useMatch } from '../matches/api';
 import { useMatchAnalysis, type Analysis } from '../analysis/api';
@@ -87,7 +88,6 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
   }, [tick, playback.playing, params, setParams]);
 
   const boards = boardsAt(index, tick);
-  const span = Math.max(1, index.endTick - index.startTick);
   const momentTicks = index.moments.map((moment) => moment.tick);
   const clock = (at: number) => minutesSeconds(((at - index.startTick) * 1000) / index.tickRate);
   const go = (target: number | null) => {
@@ -124,49 +124,7 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
       <h1>Replay</h1>
       <div className="replay-main">
         <div className="replay-stage">
-          <div className="boards">
-            {boards.map((board) => (
-              <figure
-                key={board.playerId}
-                className="player-board"
-                data-out={board.outPlacement !== null ? 'true' : undefined}
-                data-hold={board.hold ?? ''}
-                data-incoming={board.incoming}
-              >
-                <div className="board-frame">
-                  <div className="board-side">
-                    <span className="hold" aria-label={`Held piece of ${nameOf(board.playerId)}`}>
-                      <small>Hold</small>
-                      <b>{board.hold ?? '–'}</b>
-                    </span>
-                    <span
-                      className="incoming"
-                      role="meter"
-                      aria-label={`Garbage on its way to ${nameOf(board.playerId)}`}
-                      aria-valuemin={0}
-                      aria-valuemax={20}
-                      aria-valuenow={Math.min(20, board.incoming)}
-                      title={`${board.incoming} rows of garbage on their way`}
-                    >
-                      <span style={{ height: `${Math.min(100, board.incoming * 5)}%` }} />
-                    </span>
-                  </div>
-                  <BoardCanvas name={nameOf(board.playerId)} rows={board.rows} />
-                  {board.outPlacement !== null && (
-                    <span className="out-mark" role="status">
-                      Out · {board.outPlacement ? ordinal(board.outPlacement) : ''}
-                    </span>
-                  )}
-                </div>
-                <figcaption>
-                  <strong title={nameOf(board.playerId)}>{nameOf(board.playerId)}</strong>
-                  <span>Score {formatNumber(board.score)}</span>
-                  <span>Lines {board.lines}</span>
-                  {board.incoming > 0 && <span>Incoming {board.incoming}</span>}
-                </figcaption>
-              </figure>
-            ))}
-          </div>
+          <PlayerBoards boards={boards} nameOf={nameOf} />
           <div className="controls" role="group" aria-label="Playback">
             {playback.playing ? (
               <button type="button" onClick={playback.pause}>
@@ -206,27 +164,13 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
               {clock(tick)} / {clock(index.endTick)}
             </span>
           </div>
-          <div className="timeline">
-            <input
-              type="range"
-              aria-label="Timeline"
-              min={index.startTick}
-              max={index.endTick}
-              step={1}
-              value={tick}
-              aria-valuetext={`${clock(tick)}, tick ${tick}`}
-              onChange={(event) => go(Number(event.target.value))}
-            />
-            <div className="marks" aria-hidden="true">
-              {index.moments.map((moment, position) => (
-                <span
-                  key={position}
-                  className="mark"
-                  style={{ left: `${((moment.tick - index.startTick) / span) * 100}%` }}
-                  title={momentLabel(moment, index, nameOf)}
-                />
-              ))}
-            </div>
+          <Timeline
+            index={index}
+            tick={tick}
+            clock={clock}
+            onSeek={go}
+            momentTitle={(moment) => momentLabel(moment, index, nameOf)}
+          >
             {finesse && (
               <div className="marks finesse-marks" aria-hidden="true" data-testid="finesse-marks">
                 {finesse.marks.map((mark, position) => (
@@ -234,7 +178,7 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
                 ))}
               </div>
             )}
-          </div>
+          </Timeline>
           {finesse && (
             <p className="finesse-summary">
               <span className="swatch" aria-hidden="true" />
@@ -298,10 +242,4 @@ function Viewer({ matchId, index, analysis, nameOf }: ViewerProps) {
       <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </section>
   );
-}
-
-function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
