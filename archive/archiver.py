@@ -32,7 +32,7 @@ from django.db import close_old_connections, connections
 from django.db.models import Q
 from nats.js.errors import NotFoundError
 
-from archive.assembly import MatchAssembler, msg_id_index
+from archive.assembly import MatchAssembler
 from archive.services import (
     ArchivedObject,
     match_archive_put,
@@ -42,7 +42,7 @@ from archive.services import (
 )
 from archive.signals import archiver_sweep, matches_archived
 from archive.store import ArchiveStore, StoreUnavailable
-from contract.events import InvalidEvent, game_end_from_event, parse_timestamp
+from contract.events import InvalidEvent, event_msg_id_position, game_end_from_event, parse_timestamp
 from history.models import Match
 from history.replay import ReplayGone, ReplayNotFound
 from streaming.consumer import Companion, Consumer, InWorkerThread, RetryLater, Verdict
@@ -110,7 +110,8 @@ def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetim
     except InvalidEvent:
         assembler.add(room_id, seq, data, in_order=in_order)
         return None
-    index = msg_id_index(delivery.msg_id)
+    position = event_msg_id_position(delivery.msg_id)
+    index = position[1] if position else None
     assembler.end(end.room_id, end.started_at, seq, data, in_order=in_order, index=index)
     return end.room_id, end.started_at
 

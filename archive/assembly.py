@@ -87,12 +87,6 @@ class MatchAssembler:
         return self._finished.pop((room_id, started_at), None)
 
 
-def msg_id_index(msg_id: str | None) -> int | None:
-    """The event number n of an event Msg-Id `{room}:{started_at}:{n}`; None for anything else."""
-    index = (msg_id or "").rpartition(":")[2]
-    return int(index) if index.isdigit() else None
-
-
 # The standard library's own C scanner, called directly: `json.loads` wraps it in encoding detection,
 # two whitespace matches and three Python calls, which were most of the archiver's decoding time
 # (bench/archive.py). Its key memo is cleared after each call, as in `json.loads`.

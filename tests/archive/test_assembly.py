@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.assembly import MatchAssembler, _decode, msg_id_index
+from archive.assembly import MatchAssembler, _decode
 
 STARTED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -55,11 +55,6 @@ def test_a_match_is_taken_once_and_a_new_game_start_drops_an_unfinished_one():
     assembler.end("r", later, 7, payload(7), in_order=True, index=1)
     assert assembler.take("r", later) is not None
     assert assembler.take("r", later) is None
-
-
-def test_msg_id_index_reads_the_event_number():
-    assert msg_id_index("room-1:2026-11-01T12:00:00Z:299") == 299
-    assert msg_id_index(None) is None and msg_id_index("room-1:tetris:p:12x") is None
 
 
 def loads_reference(payload: bytes):

@@ -10,6 +10,7 @@ from contract.events import (
     InvalidRoomId,
     check_room_id,
     event_msg_id,
+    event_msg_id_position,
     event_msg_id_started_at,
     events_subject,
     game_end_from_event,
@@ -137,3 +138,10 @@ def test_the_start_of_a_match_is_read_from_its_events_msg_ids_and_nothing_else()
         "room-1:2026-11-01T12:00:00Z:x",
     ):
         assert event_msg_id_started_at(not_an_event_id) is None, not_an_event_id
+
+
+def test_an_event_msg_ids_position_is_its_match_and_event_number():
+    assert event_msg_id_position("room-1:2026-11-01T12:00:00Z:299") == ("room-1:2026-11-01T12:00:00Z", 299)
+    assert event_msg_id_position(None) is None
+    assert event_msg_id_position("299") is None  # no match to it
+    assert event_msg_id_position("room-1:tetris:p:12x") is None  # a moment's, not an event's
