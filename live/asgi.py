@@ -21,9 +21,10 @@ from django.conf import settings
 from accounts.addresses import address_from
 from contract.events import ROOM_ID_PATTERN
 from history.replay import ReplayNotFound
-from live.hub import TooManyStreams, Viewer, hub
+from live.hub import TooManyStreams, hub
 from live.rooms import NotLive, fresh_follow, resumed_follow, room_frames
 from live.sse import parse_last_event_id
+from live.viewer import Viewer
 
 PREFIX = "/api/live/rooms/"
 SSE_HEADERS = [

@@ -28,9 +28,10 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from contract.events import event_msg_id_started_at, events_subject, parse_timestamp, room_id_from_subject
 from history.models import Match
 from history.replay import CLOCK_SKEW_MARGIN
-from live.hub import Hub, Viewer, outside_requests
+from live.hub import Hub, outside_requests
 from live.notify import RECORDED_SUBJECT
 from live.sse import json_frame, quick_tick, quick_type
+from live.viewer import Viewer
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_batch, read_subject
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from live.hub import Hub, Viewer
+from live.hub import Hub
 from live.notify import NOTIFY_STREAM, SUBJECT_PREFIX, ensure_notify_stream, user_subject
 from live.sse import frame
+from live.viewer import Viewer
 from streaming.stream_reads import read_subject
 
 logger = logging.getLogger("live.mine")

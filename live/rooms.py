@@ -20,9 +20,11 @@ from nats.aio.client import Client as NATS
 
 from contract.events import event_msg_id_started_at
 from history.models import Match
+from live.feed import RoomFeed
 from live.follow import MatchFollow
-from live.hub import RoomFeed, Viewer, outside_requests
+from live.hub import outside_requests
 from live.sse import HEARTBEAT, LiveMessage, json_frame, live_message, retry_frame
+from live.viewer import Viewer
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_one, read_subject
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 from nats.aio.client import Client as NATS
 
-from live.hub import Viewer
 from live.sse import json_frame, retry_frame
+from live.viewer import Viewer
 from streaming.admin import consumer_rows, stream_summary
 from streaming.status import read_streaming_state
 

@@ -24,11 +24,12 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.addresses import client_address
-from live.hub import Hub, TooManyStreams, Viewer, extension, hub
+from live.hub import Hub, TooManyStreams, extension, hub
 from live.index import LiveIndex
 from live.mine import Notifications
 from live.sse import HEARTBEAT, json_frame, parse_last_event_id, retry_frame
 from live.status import status_frames
+from live.viewer import Viewer
 
 
 def _error(status: int, detail: str) -> JsonResponse:

@@ -159,7 +159,7 @@ def test_no_role_can_do_another_roles_job(role_urls):
 
 
 def test_the_web_role_follows_a_room_live_and_hears_notifications_the_projector_sends(role_urls):
-    """What the live routes do (live/hub.py, live/notify.py): an ordered consumer on a room, a
+    """What the live routes do (live/feed.py, live/notify.py): an ordered consumer on a room, a
     subscription on notify.user.*; the projector publishes there. Neither gets a durable of another."""
 
     async def follow_and_hear() -> tuple[bytes, bytes]:

@@ -1,4 +1,4 @@
-"""The fan-out's pure parts (live/follow.py, live/hub.py's Viewer): a batch shared whole by the viewers
+"""The fan-out's pure parts (live/follow.py, live/viewer.py's Viewer): a batch shared whole by the viewers
 following its match, the exceptions taken message by message, a viewer's queue bound and heartbeats."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import asyncio
 from datetime import UTC, datetime
 
 from live.follow import Batch, MatchFollow
-from live.hub import Viewer
 from live.sse import LiveMessage, frame
+from live.viewer import Viewer
 
 STARTED = datetime(2026, 12, 6, 22, 0, tzinfo=UTC)
 OTHER = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
