@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import multiprocessing
 import os
 import re
@@ -16,12 +15,20 @@ import threading
 import time
 
 from bench.harness import Row, percentile, verdict
+from bench.live_load import playing, throughput, warm_up
+from bench.live_load import publish_paced as _publish
+from bench.live_load import rows as load_rows
 from bench.webserver import Gunicorn
 
 ROOM = "live-bench-room"
 ALONE_ROOM = "live-bench-alone"
-_ID = re.compile(rb"(?:^|\n)id: (\d+)\n")
+# Matched in "\n" + a read of whole lines: a pattern that starts with a literal is searched for at C
+# speed, where the former "(?:^|\n)id: " was tried at every byte (270 us for a read of 20 events against
+# 19 us, so that the two client processes parsing a thousand streams were the latency measured).
+_ID = re.compile(rb"\nid: (\d+)\n")
 EVENTS_PER_SECOND = 200
+# The longest the load's timing may take with a room playing beside it (bench/live_load.py).
+LOAD_PLAY_SECONDS = 60
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -102,7 +109,7 @@ class _Viewer(asyncio.Protocol):
             data = self.tail + data
         cut = data.rfind(b"\n") + 1
         data, self.tail = data[:cut], data[cut:]
-        self.seen.append((now, _ID.findall(data)))
+        self.seen.append((now, _ID.findall(b"\n" + data)))
         if b"event: end" in data:
             self.transport.close()
 
@@ -122,12 +129,25 @@ async def _viewers(port: int, rooms: list[str], connected, results, stop_at: flo
         viewer = _Viewer(room, connected, loop.create_future())
         await loop.create_connection(lambda viewer=viewer: viewer, "127.0.0.1", port)
         viewers.append(viewer)
+    lags: list[float] = []
+    loop.call_later(TICK_SECONDS, _tick, loop, loop.time() + TICK_SECONDS, lags)
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(max(0.1, stop_at - time.time())):
             await asyncio.gather(*(viewer.done for viewer in viewers))
     for viewer in viewers:
         viewer.transport.close()
-    results.put([viewer.result() for viewer in viewers])
+    results.put((lags, [viewer.result() for viewer in viewers]))
+
+
+# The viewers' own loop's lag: how late a timer due every TICK_SECONDS runs, which is how long a read
+# ready in the sockets may wait for the client (its share of the latency measured).
+TICK_SECONDS = 0.01
+
+
+def _tick(loop, due: float, lags: list[float]) -> None:
+    now = loop.time()
+    lags.append(now - due)
+    loop.call_at(now + TICK_SECONDS, _tick, loop, now + TICK_SECONDS, lags)
 
 
 def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: float) -> None:
@@ -139,22 +159,13 @@ def _viewer_process(port: int, rooms: list[str], connected, results, stop_at: fl
     uvloop.run(_viewers(port, rooms, connected, results, stop_at))
 
 
-async def _publish(items: list[tuple[str, dict, str]], rate: float) -> list[tuple[str, int, float]]:
-    """Publish (room, event, msg_id) at ``rate`` events a second; each room, stored sequence and ack time."""
-    from streaming.connection import connect
+def _unwatched(tag: str, rooms: int) -> list[tuple[str, dict, str]]:
+    """As many rooms as the viewers' playing the same pace, which no one watches."""
+    from bench.events import synthetic_match
 
-    client = await connect("live-bench", retry_forever=False)
-    js = client.jetstream()
-    stored = []
-    started = time.perf_counter()
-    for n, (room, event, msg_id) in enumerate(items):
-        due = started + n / rate
-        if due > time.perf_counter():
-            await asyncio.sleep(due - time.perf_counter())
-        ack = await js.publish(f"game.{room}.events", json.dumps(event).encode(), headers={"Nats-Msg-Id": msg_id})
-        stored.append((room, ack.seq, time.time()))
-    await client.close()
-    return stored
+    per_room = EVENTS_PER_SECOND * LOAD_PLAY_SECONDS // rooms + 2
+    names = [f"{ALONE_ROOM}-{tag}-{n}" for n in range(rooms)]
+    return _interleaved({room: synthetic_match(room, 0, players=4, events_per_match=per_room) for room in names})
 
 
 def _interleaved(matches: dict[str, list[tuple[dict, str]]]) -> list[tuple[str, dict, str]]:
@@ -163,9 +174,12 @@ def _interleaved(matches: dict[str, list[tuple[dict, str]]]) -> list[tuple[str, 
     return [(room, *events[n]) for n in range(longest) for room, events in matches.items() if n < len(events)]
 
 
-def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> dict:
+def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load_matches: int = 0) -> dict:
     """``rooms`` rooms with ``per_room`` viewers each on one web process while they play at
-    EVENTS_PER_SECOND in all: latency from stored to every viewer, missed deliveries, memory."""
+    EVENTS_PER_SECOND in all: latency from stored to every viewer, missed deliveries, memory. With
+    ``load_matches``, the publisher's and the consumers' rates on that many matches with no viewer,
+    then with the viewers watching (their rooms playing on after the latency's window), then with no
+    viewer again (bench/live_load.py)."""
     from bench.events import synthetic_match
     from tests.conftest import reset_stream
     from tests.support import run_async
@@ -173,7 +187,10 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
     run_async(reset_stream())
     names = [f"{ROOM}-{n}" for n in range(rooms)]
     count = EVENTS_PER_SECOND * seconds // rooms
-    matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + 2) for room in names}
+    # Events played on while the load is timed with the viewers attached (it stops where it is).
+    extra = EVENTS_PER_SECOND * LOAD_PLAY_SECONDS // rooms if load_matches else 0
+    matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + extra + 2) for room in names}
+    load: dict[str, dict] = {}
     viewers = rooms * per_room
     # The limit well above the viewers: counts a previous server left in the shared bucket lapse in a minute.
     env = {"LIVE_CONNECTIONS_PER_ADDRESS": str(3 * viewers + 10), "STREAMING_LOG_LEVEL": "WARNING"}
@@ -183,11 +200,15 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         alone = run_async(_publish([(ALONE_ROOM, *item) for item in other], rate=10_000))
         alone_rate = len(alone) / (alone[-1][2] - alone[0][2])
         run_async(_publish([(room, *events[0]) for room, events in matches.items()], rate=10_000))
+        if load_matches:
+            warm_up()
+            with playing(_unwatched("before", rooms), EVENTS_PER_SECOND):
+                load["before"] = throughput("before", load_matches)
         ctx = multiprocessing.get_context("fork")
         connected, results = ctx.Queue(), ctx.Queue()
         _warm_up(web.port, names[0])
         before = _rss_kb(web.process.pid)
-        stop_at = time.time() + 60 + seconds
+        stop_at = time.time() + 60 + seconds + (LOAD_PLAY_SECONDS if load_matches else 0)
         assigned = [names[n % rooms] for n in range(viewers)]
         processes = [
             ctx.Process(target=_viewer_process, args=(web.port, assigned[half::2], connected, results, stop_at))
@@ -220,13 +241,26 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         cpu = [seconds / (time.monotonic() - cpu_before[2]) for seconds in cpu]
         sampling.set()
         sampler.join()
+        if load_matches:
+            rest = _interleaved({room: events[count + 1 : -1] for room, events in matches.items()})
+            with playing(rest, EVENTS_PER_SECOND):
+                cpu_before = _cpu_seconds(workers), _cpu_seconds(clients), time.monotonic()
+                load["with"] = throughput("with", load_matches)
+                elapsed = time.monotonic() - cpu_before[2]
+                load["with"]["web_workers_cpu_share"] = (_cpu_seconds(workers) - cpu_before[0]) / elapsed
+                load["with"]["viewer_clients_cpu_share"] = (_cpu_seconds(clients) - cpu_before[1]) / elapsed
         # The game_ends: the streams say `end` 5 s later.
         run_async(_publish([(room, *events[-1]) for room, events in matches.items()], rate=10_000))
-        streams = []
+        streams, client_lags = [], []
         for _ in processes:
-            streams.extend(results.get(timeout=stop_at - time.time() + 30))
+            lags, streamed = results.get(timeout=stop_at - time.time() + 30)
+            streams.extend(streamed)
+            client_lags.extend(lags)
         for process in processes:
             process.terminate()
+        if load_matches:
+            with playing(_unwatched("after", rooms), EVENTS_PER_SECOND):
+                load["after"] = throughput("after", load_matches)
     stored_at = {seq: when for _, seq, when in stored}
     of_room: dict[str, set[int]] = {}
     for room, seq, _ in stored:
@@ -270,6 +304,9 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None) -> d
         "web_workers_cpu_share": cpu[0],  # CPU seconds a second, both workers together
         "viewer_clients_cpu_share": cpu[1],
         "sockets_per_worker": spread,
+        "client_loop_lag_p99_ms": percentile(client_lags, 0.99) * 1000,
+        "client_loop_lag_max_ms": max(client_lags) * 1000,
+        "load": load,
     }
 
 
@@ -290,7 +327,8 @@ def _rows(figures: dict) -> list[Row]:
             f"{figures['viewer_median_max_ms']:.0f})",
             f"publisher alone: {figures['publish_rate_alone']:,.0f} events/s; CPU: web "
             f"{figures['web_workers_cpu_share']:.2f}, viewers {figures['viewer_clients_cpu_share']:.2f}, "
-            f"load {figures['load_average']:.1f}; sockets per worker {figures['sockets_per_worker']}",
+            f"load {figures['load_average']:.1f}; clients' loop lag p99 "
+            f"{figures['client_loop_lag_p99_ms']:.0f} ms; sockets per worker {figures['sockets_per_worker']}",
             "",
             "p99 < 250 ms",
             verdict(p99 < 250 and missing == 0),
@@ -305,6 +343,7 @@ def _rows(figures: dict) -> list[Row]:
             verdict(figures["kb_per_connection"] < 100),
             figures,
         ),
+        *(load_rows(label, figures["load"], Row) if figures["load"] else []),
     ]
 
 
@@ -319,9 +358,12 @@ def run(servers, quick: bool) -> list[Row]:
     # before this one at each size, in the same run and on the same servers: the machine's load moves
     # these figures by several times between runs.
     baseline = os.environ.get("BENCH_LIVE_BASELINE")
+    # BENCH_LIVE_LOAD: matches (about 300 events each) the publisher and the consumers are timed on, with
+    # and without viewers (bench/live_load.py); 0 leaves it out.
+    load_matches = int(os.environ.get("BENCH_LIVE_LOAD") or (100 if quick else 300))
     rows = []
     for rooms, per_room in ((1, one_room), (20 if quick else 100, 10)):
         if baseline:
             rows += _rows(measure(servers, rooms=rooms, per_room=per_room, seconds=seconds, root=baseline))
-        rows += _rows(measure(servers, rooms=rooms, per_room=per_room, seconds=seconds))
+        rows += _rows(measure(servers, rooms=rooms, per_room=per_room, seconds=seconds, load_matches=load_matches))
     return rows
