@@ -34,14 +34,16 @@ if TYPE_CHECKING:
 FEED_LINGER_SECONDS = 10.0
 # How long a new feed may take to read its match's backlog before the viewer is answered 503.
 FEED_READY_SECONDS = 10.0
-# A feed sends its new messages to its viewers at most every FLUSH_SECONDS, or FLUSH_PER_VIEWER_SECONDS
-# per viewer when that is longer: the price of a write per viewer (a wake, a send: some 40 us) is paid
-# once per flush whatever the room's event rate, and a crowded room's flushes are spaced so that they
-# cost a bounded share of the worker's time. When the worker's loop runs late (its CPU shared with more
-# than it can do: the flush timer fires late), the spacing grows, up to FLUSH_MAX_SECONDS, rather than
-# the backlog: a later, larger batch costs the same writes. The latency it adds is at most the spacing.
+# A feed's flushes (its new messages written to every viewer) start at least FLUSH_SECONDS apart, and
+# further when its last sweep (the flush's start to its last viewer's write) took over FLUSH_SWEEP_SHARE
+# of that: a crowded room's writes then take at most that share of the worker's time, measured rather
+# than assumed (a write is mostly the kernel's: a loopback send and the reader's wake, 10-100 us as the
+# machine's load goes), and a worker starved of CPU sweeps slower and spaces its flushes more, up to
+# FLUSH_MAX_SECONDS: a later, larger batch costs the same writes. A message stored after a pause longer
+# than the spacing goes out at once; else it waits for the next flush, at most the spacing, and then
+# the sweep: a room of 500 viewers on a worker sweeping in 50 ms has its every viewer within 150 ms.
 FLUSH_SECONDS = 0.05
-FLUSH_PER_VIEWER_SECONDS = 0.0002
+FLUSH_SWEEP_SHARE = 0.5
 FLUSH_MAX_SECONDS = 0.2
 
 
@@ -49,9 +51,9 @@ class RoomFeed:
     """One room's messages (events and moments) from its latest match's game_start on, and its viewers.
 
     Messages are released to the viewers LIVE_DELAY_SECONDS after the stream stored them, and sent in
-    batches: every FLUSH_SECONDS at most, one Batch (its frames joined once) goes to every viewer, so a
-    thousand viewers of a room at hundreds of events a second cost a thousand writes per flush, not per
-    event (bench live)."""
+    batches: every FLUSH_SECONDS at most, one Batch (its frames encoded once, when the message arrived,
+    and joined once) goes to every viewer, the same bytes, so a thousand viewers of a room at hundreds
+    of events a second cost a thousand writes per flush, not per event (bench live)."""
 
     def __init__(self, hub: Hub, room_id: str) -> None:
         self.hub = hub
@@ -65,7 +67,7 @@ class RoomFeed:
         self._held: deque[LiveMessage] = deque()  # stored, not due yet (LIVE_DELAY_SECONDS)
         self._pending: list[LiveMessage] = []  # released, in the next batch
         self._flush_at: asyncio.TimerHandle | None = None
-        self._flush_due = 0.0
+        self._flushed_at = float("-inf")  # the loop's time when the last flush started
         self._spacing = FLUSH_SECONDS
         self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
@@ -118,10 +120,9 @@ class RoomFeed:
             wait = self._held[0].stored_at - due_before
             self._release_at = loop.call_later(max(wait, 0.001), self._release_due)
         if self._pending and self._flush_at is None:
-            least = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, len(self.viewers) * FLUSH_PER_VIEWER_SECONDS))
-            self._spacing = max(least, self._spacing)
-            self._flush_due = loop.time() + self._spacing
-            self._flush_at = loop.call_at(self._flush_due, self._flush)
+            # Counted from the last flush's start, not from now: the messages that arrived during its
+            # sweep (read once the loop was free again) do not wait a whole spacing more.
+            self._flush_at = loop.call_at(max(loop.time(), self._flushed_at + self._spacing), self._flush)
 
     def _release_due(self) -> None:
         self._release_at = None
@@ -129,14 +130,10 @@ class RoomFeed:
 
     def _flush(self) -> None:
         self._flush_at = None
-        # Late by over half the spacing: the loop has more to do than time; space the next flush more.
-        late = asyncio.get_running_loop().time() - self._flush_due
-        if late > self._spacing / 2:
-            self._spacing = min(FLUSH_MAX_SECONDS, self._spacing * 1.5)
-        elif late < self._spacing / 10:
-            self._spacing = max(FLUSH_SECONDS, self._spacing * 0.9)
         if not self._pending:
             return
+        loop = asyncio.get_running_loop()
+        self._flushed_at = loop.time()
         first = self.backlog[0] if self.backlog else None
         batch = Batch(tuple(self._pending), first.started_at if first and first.type == "game_start" else None)
         self._pending = []
@@ -144,6 +141,12 @@ class RoomFeed:
             if not viewer.offer(batch, len(batch.messages)):
                 self.viewers.discard(viewer)
                 self.hub.dropped += 1
+        # Each offer queued its viewer's wake; this runs after them, once every viewer has written.
+        loop.call_soon(self._swept, self._flushed_at)
+
+    def _swept(self, started: float) -> None:
+        sweep = asyncio.get_running_loop().time() - started
+        self._spacing = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, sweep / FLUSH_SWEEP_SHARE))
 
     def match_id(self, started_at: datetime, find: Callable[[], Awaitable[str | None]]) -> asyncio.Future[str | None]:
         """The recorded match's id, asked of the database once for all the viewers that end together (a

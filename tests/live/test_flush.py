@@ -1,0 +1,90 @@
+"""When a room's feed writes its batches (live/feed.py): a message after a pause at once, the next ones at
+most every FLUSH_SECONDS counted from the last flush's start, further apart when the last sweep of the
+viewers' writes took over FLUSH_SWEEP_SHARE of that. The feed's own clock and viewers, no server: the
+messages are handed to its subscription callback as nats-py would."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from live.feed import FLUSH_SECONDS, FLUSH_SWEEP_SHARE, RoomFeed
+from live.viewer import Viewer
+
+
+def stored(seq: int) -> SimpleNamespace:
+    """A message of the room as the ordered consumer delivers it, stored now."""
+    metadata = SimpleNamespace(sequence=SimpleNamespace(stream=seq), timestamp=datetime.now(UTC), num_pending=0)
+    return SimpleNamespace(subject="game.room-1.events", data=b'{"type":"piece_locked"}', metadata=metadata)
+
+
+class Writer:
+    """A viewer's stream: takes what it is due when woken, each write costing ``cost`` seconds of the loop
+    (the kernel's send, as a crowded room's sweep pays it)."""
+
+    def __init__(self, feed: RoomFeed, cost: float) -> None:
+        self.viewer = Viewer()
+        self.cost = cost
+        self.writes: list[tuple[float, list[int]]] = []
+        self.wrote = asyncio.Event()
+        feed.join(self.viewer)
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self.viewer.wake.wait()
+            seqs = [message.seq for batch in self.viewer.take() for message in batch.messages]
+            _busy(self.cost)
+            self.writes.append((loop.time(), seqs))
+            self.wrote.set()
+
+    async def next_write(self) -> tuple[float, list[int]]:
+        self.wrote.clear()
+        await asyncio.wait_for(self.wrote.wait(), timeout=5)
+        return self.writes[-1]
+
+
+def _busy(seconds: float) -> None:
+    """Hold the loop as a write's CPU would."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+def test_a_message_after_a_pause_goes_at_once_and_the_next_at_most_every_flush_seconds():
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        writer = Writer(feed, cost=0.0)
+        sent = loop.time()
+        await feed._on_message(stored(1))
+        first_at, seqs = await writer.next_write()
+        assert seqs == [1] and first_at - sent < FLUSH_SECONDS * 0.8, "no wait for a flush after a pause"
+        await feed._on_message(stored(2))
+        await feed._on_message(stored(3))
+        second_at, seqs = await writer.next_write()
+        assert seqs == [2, 3], "the messages between two flushes go together"
+        assert FLUSH_SECONDS * 0.9 <= second_at - first_at < FLUSH_SECONDS * 3
+        writer.task.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_a_slow_sweep_spaces_the_next_flush_by_what_it_took():
+    async def scenario() -> None:
+        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        writers = [Writer(feed, cost=0.04) for _ in range(2)]  # an 80 ms sweep: flushes 160 ms apart
+        await feed._on_message(stored(1))
+        await asyncio.gather(*(writer.next_write() for writer in writers))
+        started = min(writer.writes[0][0] for writer in writers) - 0.04  # the sweep's first write began
+        await feed._on_message(stored(2))
+        await asyncio.gather(*(writer.next_write() for writer in writers))
+        second = min(writer.writes[1][0] for writer in writers) - 0.04
+        assert second - started >= 0.08 / FLUSH_SWEEP_SHARE * 0.9, "spaced by the sweep, not FLUSH_SECONDS"
+        for writer in writers:
+            writer.task.cancel()
+
+    asyncio.run(scenario())
