@@ -360,7 +360,7 @@ def run(servers, quick: bool) -> list[Row]:
     baseline = os.environ.get("BENCH_LIVE_BASELINE")
     # BENCH_LIVE_LOAD: matches (about 300 events each) the publisher and the consumers are timed on, with
     # and without viewers (bench/live_load.py); 0 leaves it out.
-    load_matches = int(os.environ.get("BENCH_LIVE_LOAD") or (100 if quick else 300))
+    load_matches = int(os.environ.get("BENCH_LIVE_LOAD") or (60 if quick else 200))
     rows = []
     for rooms, per_room in ((1, one_room), (20 if quick else 100, 10)):
         if baseline:

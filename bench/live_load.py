@@ -14,12 +14,16 @@ import asyncio
 import json
 import multiprocessing
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from streaming.runner import ConsumerRunner
 
 LOAD_ROOMS = 20
+# Each phase's rates are the best of this many rounds (each on matches of its own): on a shared machine
+# a round's rate falls with whatever else runs then, never rises above what the code does.
+ROUNDS = 2
 
 
 async def publish_paced(items: list[tuple[str, dict, str]], rate: float) -> list[tuple[str, int, float]]:
@@ -69,6 +73,12 @@ def warm_up() -> None:
 
 
 def throughput(tag: str, matches: int) -> dict:
+    """The best of ROUNDS rounds of ``_round``, rate by rate."""
+    rounds = [_round(f"{tag}{n}-{uuid.uuid4().hex[:8]}", matches) for n in range(ROUNDS)]
+    return {key: max(found[key] for found in rounds) for key in rounds[0]}
+
+
+def _round(tag: str, matches: int) -> dict:
     """The publisher's events/s on ``matches`` four-player matches (about 300 events each) of rooms no one
     watches, then the projector's and the detector's rates on that backlog (plus what the playing room
     added since their last run): each consumer runs until it has processed its backlog as it stood
