@@ -35,8 +35,8 @@ FEED_LINGER_SECONDS = 10.0
 # How long a new feed may take to read its match's backlog before the viewer is answered 503.
 FEED_READY_SECONDS = 10.0
 # A feed's flushes (its new messages written to every viewer) start at least FLUSH_SECONDS apart, and
-# further when its last sweep (the flush's start to its last viewer's write) took over FLUSH_SWEEP_SHARE
-# of that: a crowded room's writes then take at most that share of the worker's time, measured rather
+# further when its sweeps (a flush's start to its last viewer's write; smoothed) take over
+# FLUSH_SWEEP_SHARE of that: a crowded room's writes then take at most that share of the worker's time, measured rather
 # than assumed (a write is mostly the kernel's: a loopback send and the reader's wake, 10-100 us as the
 # machine's load goes), and a worker starved of CPU sweeps slower and spaces its flushes more, up to
 # FLUSH_MAX_SECONDS: a later, larger batch costs the same writes. A message stored after a pause longer
@@ -45,6 +45,7 @@ FEED_READY_SECONDS = 10.0
 FLUSH_SECONDS = 0.05
 FLUSH_SWEEP_SHARE = 0.5
 FLUSH_MAX_SECONDS = 0.2
+SWEEP_WEIGHT = 0.25  # of the last sweep in the smoothed one
 
 
 class RoomFeed:
@@ -69,6 +70,7 @@ class RoomFeed:
         self._flush_at: asyncio.TimerHandle | None = None
         self._flushed_at = float("-inf")  # the loop's time when the last flush started
         self._spacing = FLUSH_SECONDS
+        self._sweep = 0.0  # the sweeps' smoothed time, seconds
         self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
         self._linger: asyncio.TimerHandle | None = None
@@ -145,8 +147,10 @@ class RoomFeed:
         loop.call_soon(self._swept, self._flushed_at)
 
     def _swept(self, started: float) -> None:
-        sweep = asyncio.get_running_loop().time() - started
-        self._spacing = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, sweep / FLUSH_SWEEP_SHARE))
+        # Smoothed: one sweep held up (the worker descheduled, a garbage collection) does not double the
+        # next wait; sweeps that stay slow raise it within a few flushes.
+        self._sweep += SWEEP_WEIGHT * (asyncio.get_running_loop().time() - started - self._sweep)
+        self._spacing = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, self._sweep / FLUSH_SWEEP_SHARE))
 
     def match_id(self, started_at: datetime, find: Callable[[], Awaitable[str | None]]) -> asyncio.Future[str | None]:
         """The recorded match's id, asked of the database once for all the viewers that end together (a

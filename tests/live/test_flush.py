@@ -6,6 +6,7 @@ messages are handed to its subscription callback as nats-py would."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -73,17 +74,18 @@ def test_a_message_after_a_pause_goes_at_once_and_the_next_at_most_every_flush_s
     asyncio.run(scenario())
 
 
-def test_a_slow_sweep_spaces_the_next_flush_by_what_it_took():
+def test_slow_sweeps_space_the_next_flushes_by_what_they_take():
     async def scenario() -> None:
         feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
-        writers = [Writer(feed, cost=0.04) for _ in range(2)]  # an 80 ms sweep: flushes 160 ms apart
-        await feed._on_message(stored(1))
-        await asyncio.gather(*(writer.next_write() for writer in writers))
-        started = min(writer.writes[0][0] for writer in writers) - 0.04  # the sweep's first write began
-        await feed._on_message(stored(2))
-        await asyncio.gather(*(writer.next_write() for writer in writers))
-        second = min(writer.writes[1][0] for writer in writers) - 0.04
-        assert second - started >= 0.08 / FLUSH_SWEEP_SHARE * 0.9, "spaced by the sweep, not FLUSH_SECONDS"
+        writers = [Writer(feed, cost=0.03) for _ in range(2)]  # 60 ms sweeps: flushes 120 ms apart
+        starts = []
+        for seq in range(1, 12):
+            await feed._on_message(stored(seq))
+            await asyncio.gather(*(writer.next_write() for writer in writers))
+            starts.append(min(writer.writes[-1][0] for writer in writers) - 0.03)  # the sweep's first write
+        gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+        assert gaps[0] < 0.06 / FLUSH_SWEEP_SHARE * 0.8, "one slow sweep does not double the next wait"
+        assert gaps[-1] >= 0.06 / FLUSH_SWEEP_SHARE * 0.8, "slow sweeps space the flushes, not FLUSH_SECONDS"
         for writer in writers:
             writer.task.cancel()
 
