@@ -36,12 +36,13 @@ FEED_LINGER_SECONDS = 10.0
 FEED_READY_SECONDS = 10.0
 # A feed's flushes (its new messages written to every viewer) start at least FLUSH_SECONDS apart, and
 # further when its sweeps (a flush's start to its last viewer's write; smoothed) take over
-# FLUSH_SWEEP_SHARE of that: a crowded room's writes then take at most that share of the worker's time, measured rather
-# than assumed (a write is mostly the kernel's: a loopback send and the reader's wake, 10-100 us as the
-# machine's load goes), and a worker starved of CPU sweeps slower and spaces its flushes more, up to
-# FLUSH_MAX_SECONDS: a later, larger batch costs the same writes. A message stored after a pause longer
-# than the spacing goes out at once; else it waits for the next flush, at most the spacing, and then
-# the sweep: a room of 500 viewers on a worker sweeping in 50 ms has its every viewer within 150 ms.
+# FLUSH_SWEEP_SHARE of that: a crowded room's writes then take at most that share of the worker's
+# time, measured rather than assumed (a write is mostly the kernel's: a loopback send and the reader's
+# wake, 10-100 us as the machine's load goes), and a worker starved of CPU sweeps slower and spaces its
+# flushes more, up to FLUSH_MAX_SECONDS: a later, larger batch costs the same writes. A message stored
+# after a pause longer than the spacing goes out at once; else it waits for the next flush, at most the
+# spacing, and then the sweep: a room of 500 viewers on a worker sweeping in 50 ms has its every viewer
+# within 150 ms.
 FLUSH_SECONDS = 0.05
 FLUSH_SWEEP_SHARE = 0.5
 FLUSH_MAX_SECONDS = 0.2
