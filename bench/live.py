@@ -191,6 +191,7 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
     extra = EVENTS_PER_SECOND * LOAD_PLAY_SECONDS // rooms if load_matches else 0
     matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + extra + 2) for room in names}
     load: dict[str, dict] = {}
+    nats_pid = int(servers.nats.pid_file.read_text()) if servers.nats.pid_file.exists() else None
     viewers = rooms * per_room
     # The limit well above the viewers: counts a previous server left in the shared bucket lapse in a minute.
     env = {"LIVE_CONNECTIONS_PER_ADDRESS": str(3 * viewers + 10), "STREAMING_LOG_LEVEL": "WARNING"}
@@ -203,7 +204,7 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
         if load_matches:
             warm_up()
             with playing(_unwatched("before", rooms), EVENTS_PER_SECOND):
-                load["before"] = throughput("before", load_matches)
+                load["before"] = throughput("before", load_matches, nats_pid)
         ctx = multiprocessing.get_context("fork")
         connected, results = ctx.Queue(), ctx.Queue()
         _warm_up(web.port, names[0])
@@ -245,7 +246,7 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
             rest = _interleaved({room: events[count + 1 : -1] for room, events in matches.items()})
             with playing(rest, EVENTS_PER_SECOND):
                 cpu_before = _cpu_seconds(workers), _cpu_seconds(clients), time.monotonic()
-                load["with"] = throughput("with", load_matches)
+                load["with"] = throughput("with", load_matches, nats_pid)
                 elapsed = time.monotonic() - cpu_before[2]
                 load["with"]["web_workers_cpu_share"] = (_cpu_seconds(workers) - cpu_before[0]) / elapsed
                 load["with"]["viewer_clients_cpu_share"] = (_cpu_seconds(clients) - cpu_before[1]) / elapsed
@@ -260,7 +261,7 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
             process.terminate()
         if load_matches:
             with playing(_unwatched("after", rooms), EVENTS_PER_SECOND):
-                load["after"] = throughput("after", load_matches)
+                load["after"] = throughput("after", load_matches, nats_pid)
     stored_at = {seq: when for _, seq, when in stored}
     of_room: dict[str, set[int]] = {}
     for room, seq, _ in stored:

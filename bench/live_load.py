@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -72,10 +73,27 @@ def warm_up() -> None:
         asyncio.run(runner.run(install_signal_handlers=False))
 
 
-def throughput(tag: str, matches: int) -> dict:
-    """The best of ROUNDS rounds of ``_round``, rate by rate."""
-    rounds = [_round(f"{tag}{n}-{uuid.uuid4().hex[:8]}", matches) for n in range(ROUNDS)]
-    return {key: max(found[key] for found in rounds) for key in rounds[0]}
+def throughput(tag: str, matches: int, nats_pid: int | None = None) -> dict:
+    """The best of ROUNDS rounds of ``_round``, rate by rate; with ``nats_pid``, nats-server's CPU over
+    the rounds per thousand events they published (whether the viewers' subscriptions cost it more)."""
+    cpu_before, events = _cpu_seconds(nats_pid), 0
+    rounds = []
+    for n in range(ROUNDS):
+        rounds.append(_round(f"{tag}{n}-{uuid.uuid4().hex[:8]}", matches))
+        events += rounds[-1]["events"]
+    best = {key: max(found[key] for found in rounds) for key in rounds[0]}
+    if nats_pid:
+        best["nats_cpu_ms_per_1000_events"] = (_cpu_seconds(nats_pid) - cpu_before) / events * 1e6
+    return best
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of a process so far (/proc/PID/stat, clock ticks)."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _round(tag: str, matches: int) -> dict:
@@ -181,6 +199,22 @@ def rows(label: str, phases: dict[str, dict], row_type) -> list:
                 "unchanged within noise",
                 "reported",
                 {"key": key, **{phase: values[key] for phase, values in phases.items()}},
+            )
+        )
+    if "nats_cpu_ms_per_1000_events" in phases["with"]:
+        cpu = {phase: values["nats_cpu_ms_per_1000_events"] for phase, values in phases.items()}
+        with_viewers = phases["with"]
+        made.append(
+            row_type(
+                f"live: CPU beside the load with {label} watching",
+                f"nats-server {cpu['with']:.0f} ms per 1,000 events with viewers; web workers "
+                f"{with_viewers['web_workers_cpu_share']:.2f}, viewers' clients "
+                f"{with_viewers['viewer_clients_cpu_share']:.2f} of a core",
+                f"nats-server {cpu['before']:.0f} before, {cpu['after']:.0f} after, no viewers",
+                f"{cpu['with'] / ((cpu['before'] + cpu['after']) / 2):.0%}",
+                "reported",
+                "reported",
+                cpu,
             )
         )
     return made

@@ -149,9 +149,12 @@ class RoomFeed:
 
     def _swept(self, started: float) -> None:
         # Smoothed: one sweep held up (the worker descheduled, a garbage collection) does not double the
-        # next wait; sweeps that stay slow raise it within a few flushes.
-        self._sweep += SWEEP_WEIGHT * (asyncio.get_running_loop().time() - started - self._sweep)
-        self._spacing = min(FLUSH_MAX_SECONDS, max(FLUSH_SECONDS, self._sweep / FLUSH_SWEEP_SHARE))
+        # next wait; sweeps that stay slow raise it within a few flushes. Meanwhile the loop has at least
+        # FLUSH_SECONDS after the slow one before the next flush: not one sweep after another, starved.
+        sweep = asyncio.get_running_loop().time() - started
+        self._sweep += SWEEP_WEIGHT * (sweep - self._sweep)
+        spacing = max(FLUSH_SECONDS, self._sweep / FLUSH_SWEEP_SHARE, sweep + FLUSH_SECONDS)
+        self._spacing = min(FLUSH_MAX_SECONDS, spacing)
 
     def match_id(self, started_at: datetime, find: Callable[[], Awaitable[str | None]]) -> asyncio.Future[str | None]:
         """The recorded match's id, asked of the database once for all the viewers that end together (a

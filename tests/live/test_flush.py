@@ -74,18 +74,42 @@ def test_a_message_after_a_pause_goes_at_once_and_the_next_at_most_every_flush_s
     asyncio.run(scenario())
 
 
+async def _flushes(feed: RoomFeed, writers: list[Writer], count: int, first_seq: int = 1) -> list[float]:
+    """The start of each of ``count`` sweeps, one message a flush, each sent as soon as the last was written."""
+    starts = []
+    for seq in range(first_seq, first_seq + count):
+        await feed._on_message(stored(seq))
+        await asyncio.gather(*(writer.next_write() for writer in writers))
+        starts.append(min(writer.writes[-1][0] - writer.cost for writer in writers))
+    return starts
+
+
 def test_slow_sweeps_space_the_next_flushes_by_what_they_take():
     async def scenario() -> None:
         feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
-        writers = [Writer(feed, cost=0.03) for _ in range(2)]  # 60 ms sweeps: flushes 120 ms apart
-        starts = []
-        for seq in range(1, 12):
-            await feed._on_message(stored(seq))
-            await asyncio.gather(*(writer.next_write() for writer in writers))
-            starts.append(min(writer.writes[-1][0] for writer in writers) - 0.03)  # the sweep's first write
-        gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-        assert gaps[0] < 0.06 / FLUSH_SWEEP_SHARE * 0.8, "one slow sweep does not double the next wait"
-        assert gaps[-1] >= 0.06 / FLUSH_SWEEP_SHARE * 0.8, "slow sweeps space the flushes, not FLUSH_SECONDS"
+        writers = [Writer(feed, cost=0.05) for _ in range(2)]  # 100 ms sweeps: flushes 200 ms apart
+        gaps = [later - earlier for earlier, later in itertools.pairwise(await _flushes(feed, writers, 11))]
+        assert gaps[0] >= (0.1 + FLUSH_SECONDS) * 0.9, "the loop has FLUSH_SECONDS after a slow sweep"
+        assert gaps[-1] >= 0.1 / FLUSH_SWEEP_SHARE * 0.85, "slow sweeps space the flushes by what they take"
+        for writer in writers:
+            writer.task.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_one_slow_sweep_does_not_double_the_next_wait():
+    async def scenario() -> None:
+        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        writers = [Writer(feed, cost=0.0) for _ in range(2)]
+        await _flushes(feed, writers, 3)
+        for writer in writers:
+            writer.cost = 0.05  # one 100 ms sweep (the worker descheduled, a collection)
+        slow = await _flushes(feed, writers, 1, first_seq=4)
+        for writer in writers:
+            writer.cost = 0.0
+        after = await _flushes(feed, writers, 2, first_seq=5)
+        assert (0.1 + FLUSH_SECONDS) * 0.9 <= after[0] - slow[0] < 0.1 / FLUSH_SWEEP_SHARE * 0.9
+        assert after[1] - after[0] < FLUSH_SECONDS * 2, "back to FLUSH_SECONDS once the sweeps are quick"
         for writer in writers:
             writer.task.cancel()
 
