@@ -1,7 +1,8 @@
 """Viewers of live streams on one web process (2 uvicorn workers), one room watched by many and many rooms
 watched by a few: from an event stored (its publish acknowledged) to every viewer having it, p50 and
 p99, missed deliveries, the web workers' memory per open stream, and beside it the publisher's own rate
-with no viewer (docs/development.md)."""
+with no viewer; and the publisher's and the consumers' rates with and without the viewers
+(bench/live_load.py, docs/development.md)."""
 
 from __future__ import annotations
 
