@@ -129,6 +129,7 @@ def test_the_room_plays_the_same_events_as_simulate_match_events():
     assert [(event, msg_id) for _, event, msg_id in publisher.items] == expected
 
 
+@pytest.mark.timed
 def test_real_time_ticks_keep_to_the_tick_rate():
     config = MatchConfig(max_ticks=60)  # every match ends after 60 ticks: 0.3 s at 200 ticks a second
     room = GameRoom("room-1", Recorder(), config=config, tick_rate=200.0)

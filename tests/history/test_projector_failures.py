@@ -79,30 +79,34 @@ def test_sigterm_finishes_the_batch_and_exits_zero(stream, tmp_path):
     assert "finishing the batch in hand" in (tmp_path / "projector.log").read_text()
 
 
+@pytest.mark.timed
 def test_nats_restart_while_projector_and_publisher_run_loses_nothing(stream, test_servers, caplog):
     caplog.set_level(logging.INFO, logger="streaming")
     publisher = EventPublisher(servers=[test_servers.nats.url], ack_timeout=2.0)
     matches = [match_events(f"room-{n % 3}", index=n, placements_per_player=2) for n in range(60)]
-    with BackgroundConsumer(MatchProjector()):
-        for n, events in enumerate(matches[:20]):
-            for event, msg_id in events:
-                assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
-        assert publisher.flush(timeout=20)
-        wait_until(lambda: Match.objects.count() == 20, timeout=30)  # the projector is up and consuming
-        test_servers.nats.stop()
-        started = time.perf_counter()
-        for n, events in enumerate(matches[20:], start=20):
-            for event, msg_id in events:
-                assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
-        assert time.perf_counter() - started < 0.5, "publish() must not wait for NATS"
-        time.sleep(1.5)
-        test_servers.nats.start()
-        assert publisher.flush(timeout=60)
-        wait_until(lambda: Match.objects.count() == 60, timeout=60)
-        # The projector's nats-py client (setup only, idle here) reconnects on its own backoff, which may
-        # end after the matches are in.
-        wait_until(lambda: "nats reconnected name=match-projector " in caplog.text, timeout=30)
-    assert publisher.close()
+    try:
+        with BackgroundConsumer(MatchProjector()):
+            for n, events in enumerate(matches[:20]):
+                for event, msg_id in events:
+                    assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
+            assert publisher.flush(timeout=20)
+            wait_until(lambda: Match.objects.count() == 20, timeout=30)  # the projector is up and consuming
+            test_servers.nats.stop()
+            started = time.perf_counter()
+            for n, events in enumerate(matches[20:], start=20):
+                for event, msg_id in events:
+                    assert publisher.publish(f"room-{n % 3}", event, msg_id=msg_id)
+            assert time.perf_counter() - started < 0.5, "publish() must not wait for NATS"
+            time.sleep(1.5)
+            test_servers.nats.start()
+            assert publisher.flush(timeout=60)
+            wait_until(lambda: Match.objects.count() == 60, timeout=60)
+            # The projector's nats-py client (setup only, idle here) reconnects on its own backoff, which may
+            # end after the matches are in.
+            wait_until(lambda: "nats reconnected name=match-projector " in caplog.text, timeout=30)
+    finally:  # a failure above must not leave its sender thread publishing into the next test's stream
+        closed = publisher.close()
+    assert closed
     assert publisher.stats.dropped == 0
     assert MatchPlayer.objects.count() == 120
     # Each disconnect and reconnect of the projector's connections is logged.

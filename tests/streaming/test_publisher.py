@@ -213,6 +213,7 @@ def test_flush_replaces_a_dead_sender_thread(publisher, sender_fails_once):
     assert [m.headers["Nats-Msg-Id"] for m in stored_events()] == [msg_id for _, msg_id in events]
 
 
+@pytest.mark.timed
 def test_publishing_resumes_within_2_seconds_of_a_black_holed_server_healing(stream, test_servers, record_property):
     # The proxy accepts connections and forwards nothing for 20 s (a paused host, a partition that
     # drops packets): nats-py calls the connection stale and keeps trying; the backlog waits.
