@@ -256,6 +256,8 @@ async function tourScenario(browser) {
   const bar = otherPage.getByRole('navigation', { name: 'Main' });
   result.shared = { matchPath: new URL(otherPage.url()).pathname, signInLinks: await bar.getByRole('link', { name: 'Sign in' }).count() };
   await otherPage.goto(link);
+  // The boards are named once the match's players have loaded beside the replay (by id until then).
+  await otherPage.getByRole('img', { name: `Board of ${config.player.username}` }).waitFor(WAIT);
   result.shared.replay = await position(otherPage);
   // "Copy link" gives the replay's URL at the position shown, for the next person.
   await other.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
