@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import User
-from accounts.names import username_key, username_normal_form
+from accounts.names import username_normal_form
+from accounts.services import username_is_taken
 
 
 class UsernameTakenCheck:
@@ -16,8 +17,7 @@ class UsernameTakenCheck:
 
     def clean_username(self) -> str:
         username = username_normal_form(self.cleaned_data["username"])
-        taken = User.objects.filter(username_key__in=[username_key(username)]).exclude(pk=self.instance.pk)
-        if taken.exists():
+        if username_is_taken(username, other_than=self.instance):
             raise forms.ValidationError("A user with that username already exists, in another case or width.")
         return username
 

@@ -15,6 +15,12 @@ from accounts.names import USERNAME_RULE, username_is_valid, username_key, usern
 USERNAME_TAKEN = "A user with that username already exists."
 
 
+def username_is_taken(username: str, *, other_than: User | None = None) -> bool:
+    """Whether an account (other than ``other_than``) has this name as names are compared (accounts/names.py)."""
+    accounts = User.objects.filter(username_key=username_key(username))
+    return (accounts.exclude(pk=other_than.pk) if other_than is not None else accounts).exists()
+
+
 @transaction.atomic
 def user_register(*, username: str, password: str) -> User:
     """Create an active, non-staff user; raise ValidationError (by field) when the input is refused.
@@ -27,7 +33,7 @@ def user_register(*, username: str, password: str) -> User:
         raise ValidationError({"username": [USERNAME_RULE]})
     user = User(username=username, username_key=username_key(username))
     user.full_clean(exclude=["password", "username_key"], validate_constraints=False)
-    if User.objects.filter(username_key=user.username_key).exists():
+    if username_is_taken(username):
         raise ValidationError({"username": [USERNAME_TAKEN]})
     try:
         validate_password(password, user=user)
