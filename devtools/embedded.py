@@ -64,6 +64,31 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def terminate(
+    pid: int,
+    process: subprocess.Popen | None,
+    *,
+    port: int,
+    timeout: float,
+    reap_timeout: float,
+    port_grace: float = 0.0,
+) -> None:
+    """SIGTERM ``pid``, SIGKILL it if still alive after ``timeout``, reap ``process`` (our own child, so
+    that it does not linger as a zombie), and wait up to ``port_grace`` past the timeout for ``port`` to close."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and pid_alive(pid):
+        if process is not None:
+            process.poll()
+        time.sleep(0.05)
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    if process is not None:
+        process.wait(timeout=reap_timeout)
+    while port_is_open(port) and time.monotonic() < deadline + port_grace:
+        time.sleep(0.05)
+
+
 class EmbeddedPostgres:
     """PostgreSQL 16 from the pgserver package, listening on a Unix socket in ``data_dir``."""
 
@@ -177,19 +202,8 @@ class EmbeddedNats:
         pid = self._running_pid()
         if pid is None:
             return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and pid_alive(pid):
-            if self._process is not None:
-                self._process.poll()  # reap our own child so it does not linger as a zombie
-            time.sleep(0.05)
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        if self._process is not None:
-            self._process.wait(timeout=timeout)
-            self._process = None
-        while port_is_open(self.port) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        terminate(pid, self._process, port=self.port, timeout=timeout, reap_timeout=timeout)
+        self._process = None
 
     def restart(self) -> str:
         self.stop()

@@ -7,15 +7,13 @@ stopped cleanly; in production ARCHIVE_URL points at a real S3 store.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devtools.embedded import bundled_binary, free_port, pid_alive, pid_in, port_is_open
+from devtools.embedded import bundled_binary, free_port, pid_in, port_is_open, terminate
 
 
 class EmbeddedSeaweed:
@@ -125,20 +123,9 @@ class EmbeddedSeaweed:
 
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM, then SIGKILL after ``timeout``: weed takes 20 s to exit on SIGTERM here, and keeps every
-        acknowledged object across a SIGKILL (shared/FACTS.md)."""
+        acknowledged object across a SIGKILL (measured when it was added to the tooling)."""
         pid = self._running_pid()
         if pid is None:
             return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and pid_alive(pid):
-            if self._process is not None:
-                self._process.poll()
-            time.sleep(0.05)
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        if self._process is not None:
-            self._process.wait(timeout=10)
-            self._process = None
-        while port_is_open(self.s3_port) and time.monotonic() < deadline + 5:
-            time.sleep(0.05)
+        terminate(pid, self._process, port=self.s3_port, timeout=timeout, reap_timeout=10, port_grace=5)
+        self._process = None
