@@ -16,7 +16,6 @@ from tests.cluster.harness import (
     System,
     check_after_fault,
     consumer_leader,
-    fresh_replicated_stream,
     replicas_current,
     stream_leader,
 )
@@ -32,11 +31,7 @@ MATRIX_SIMULATE = ["simulate", "--rooms", "8", "--matches", "4", "--players", "3
 
 
 @pytest.fixture
-def system(nats_cluster, settings, tmp_path):
-    settings.NATS_SERVERS = nats_cluster.urls
-    settings.GAME_EVENTS_REPLICAS = 3
-    nats_cluster.start()
-    fresh_replicated_stream()
+def system(replicated_cluster, tmp_path):
     running = System(tmp_path)
     running.start("projector", "run_projector")
     running.start("detector", "run_moment_detector")
@@ -44,8 +39,6 @@ def system(nats_cluster, settings, tmp_path):
     running.wait_for_log("detector", "nats pull connection open")
     yield running
     running.stop()
-    nats_cluster.start()  # whatever a test left down comes back for the next one
-    wait_until(replicas_current, timeout=60, interval=0.5)
 
 
 def start_traffic(system: System) -> None:

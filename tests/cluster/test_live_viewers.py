@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 
-from tests.cluster.harness import fresh_replicated_stream, on_cluster, replicas_current, stream_leader
+from tests.cluster.harness import on_cluster, stream_leader
 from tests.live.conftest import asgi_serving
 from tests.live.sse_client import open_stream
 from tests.live.test_live_routes import match_events
@@ -19,16 +19,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 @pytest.fixture
-def cluster_web(nats_cluster, settings, django_db_setup):
-    settings.NATS_SERVERS = nats_cluster.urls
-    settings.GAME_EVENTS_REPLICAS = 3
-    nats_cluster.start()
-    fresh_replicated_stream()
-    env = {**subprocess_env(), "NATS_URL": ",".join(nats_cluster.urls), "GAME_EVENTS_REPLICAS": "3"}
+def cluster_web(replicated_cluster, django_db_setup):
+    env = {**subprocess_env(), "NATS_URL": ",".join(replicated_cluster.urls), "GAME_EVENTS_REPLICAS": "3"}
     with asgi_serving(env) as (port, _process):
         yield port
-    nats_cluster.start()  # the stopped node back for the next test
-    wait_until(replicas_current, timeout=60, interval=0.5)
 
 
 def test_a_nats_node_stopped_mid_match_and_the_viewers_resume(cluster_web, nats_cluster):

@@ -20,8 +20,6 @@ import pytest
 
 from streaming.publisher import EventPublisher
 from tests.cluster.backlog import backlog_across_outage, events, steady_rate
-from tests.cluster.harness import fresh_replicated_stream, replicas_current
-from tests.support import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timed]
 
@@ -30,16 +28,11 @@ STEADY_EVENTS = 30_000
 
 
 @pytest.fixture
-def publisher(nats_cluster, settings):
-    settings.NATS_SERVERS = nats_cluster.urls
-    settings.GAME_EVENTS_REPLICAS = 3
-    nats_cluster.start()
-    fresh_replicated_stream()
-    publisher = EventPublisher(servers=nats_cluster.urls, max_buffer=BACKLOG + 2 * STEADY_EVENTS + 1, name="backlog")
+def publisher(replicated_cluster):
+    buffer = BACKLOG + 2 * STEADY_EVENTS + 1
+    publisher = EventPublisher(servers=replicated_cluster.urls, max_buffer=buffer, name="backlog")
     yield publisher
     publisher.close(timeout=5)
-    nats_cluster.start()  # whatever a test left down comes back for the next one
-    wait_until(replicas_current, timeout=60, interval=0.5)
 
 
 @pytest.mark.parametrize(
