@@ -123,6 +123,7 @@ async def room_frames(
                 data = follow.frames(batch)
                 for start in range(0, len(data), CHUNK_BYTES):  # one write, but for a big batch
                     yield data[start : start + CHUNK_BYTES] if len(data) > CHUNK_BYTES else data
+            viewer.written()
     finally:
         feed.leave(viewer)
 

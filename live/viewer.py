@@ -20,11 +20,12 @@ class Viewer:
     asyncio.Queue: the writer also wakes the stream to end it (dropped, closing), which a full Queue
     could not carry."""
 
-    __slots__ = ("beat", "closing", "dropped", "limit", "queue", "queued", "wake", "wrote_at")
+    __slots__ = ("beat", "closing", "dropped", "limit", "queue", "queued", "wake", "writing", "wrote_at")
 
     def __init__(self) -> None:
         self.queue: deque[Any] = deque()
         self.queued = 0  # messages queued (a batch counts its messages)
+        self.writing = 0  # messages taken by the stream and not yet accepted by its socket
         self.limit = settings.LIVE_QUEUE_MESSAGES
         self.dropped = False
         self.closing = False
@@ -33,10 +34,14 @@ class Viewer:
         self.wrote_at = time.monotonic()
 
     def offer(self, item: Any, count: int = 1) -> bool:
-        """Queue ``item`` (``count`` messages); False (and the viewer dropped) when its queue would
-        overflow: it is too slow. A viewer with nothing waiting takes any batch, however large (a burst
-        of events within one flush): it is keeping up, and the batch's frames are shared."""
-        if self.queue and self.queued + count > self.limit:
+        """Queue ``item`` (``count`` messages); False (and the viewer dropped) when what it has not yet
+        sent, queued or still being written, would pass the limit: it is too slow. A viewer with nothing
+        waiting takes any batch, however large (a burst of events within one flush): it is keeping up,
+        and the batch's frames are shared. What is being written counts until the socket takes it (a
+        write waits only when the client stopped reading), so a stalled client is dropped however few
+        and large its batches are."""
+        unsent = self.queued + self.writing
+        if unsent and unsent + count > self.limit:
             self.dropped = True
             self.queue.clear()
             self.queued = 0
@@ -48,12 +53,16 @@ class Viewer:
         return True
 
     def take(self) -> list[Any]:
-        """Everything queued, oldest first."""
+        """Everything queued, oldest first: being written until ``written()``."""
         taken = list(self.queue)
         self.queue.clear()
-        self.queued = 0
+        self.writing, self.queued = self.queued, 0
         self.wake.clear()
         return taken
+
+    def written(self) -> None:
+        """The socket took what ``take()`` gave."""
+        self.writing = 0
 
     def heartbeat(self) -> bool:
         """True, once, when the stream is due a heartbeat and has nothing else to send (what is queued is

@@ -242,3 +242,4 @@ async def _relay(viewer: Viewer, render: Callable[[list[Any]], bytes] = b"".join
         data = render(taken) if taken else b""
         if data:
             yield data
+        viewer.written()

@@ -46,11 +46,30 @@ def test_a_viewer_is_dropped_past_its_queue_and_told_a_heartbeat_once(settings):
         viewer.beat = True
         assert not viewer.heartbeat(), "what is queued goes instead of a heartbeat"
         assert viewer.take() == ["batch"] and not viewer.wake.is_set()
+        viewer.written()
         viewer.beat = True
         assert viewer.heartbeat() and not viewer.heartbeat(), "once"
         assert viewer.offer("burst", 50), "nothing waiting: a batch over the bound is taken"
         viewer.take()
+        viewer.written()
         assert viewer.offer("batch", 5) and not viewer.offer("more", 1)
         assert viewer.dropped and viewer.take() == [] and viewer.queued == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_viewer_whose_socket_has_not_taken_its_last_batch_is_dropped_by_what_it_has_not_sent(settings):
+    settings.LIVE_QUEUE_MESSAGES = 5
+
+    async def scenario() -> None:
+        viewer = Viewer()
+        assert viewer.offer("burst", 50) and viewer.take() == ["burst"]  # its write waits: the client stopped reading
+        assert not viewer.offer("next", 1), "50 unsent and one more: past the bound, with nothing queued"
+        assert viewer.dropped
+
+        keeping_up = Viewer()
+        assert keeping_up.offer("burst", 50) and keeping_up.take() == ["burst"]
+        keeping_up.written()
+        assert keeping_up.offer("next", 4) and keeping_up.offer("more", 1) and not keeping_up.dropped
 
     asyncio.run(scenario())
