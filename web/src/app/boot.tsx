@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, useRoutes } from 'react-router';
 import { routes } from './routes';
 import { ApiError } from '../lib/session';
+import { resetQueriesOnNewIdentity } from '../lib/sessionQueries';
 import '../styles.css';
 
 const queryClient = new QueryClient({
@@ -16,6 +17,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+resetQueriesOnNewIdentity(queryClient);
 
 // React Router's declarative mode: the pages fetch their own data (TanStack Query) and use no
 // loaders or actions, and the data router (createBrowserRouter) cost 58 KB more of the chunk (315 KB

@@ -160,12 +160,12 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   return body as T;
 }
 
-/** The signed-in user's id, from the access token's claims (simplejwt's `user_id`). */
 /** The Authorization header of a long-lived stream the caller reads with fetch (platform/live/sse.ts). */
 export function authorizationHeader(): Record<string, string> {
   return accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
 }
 
+/** The signed-in user's id, from the access token's claims (simplejwt's `user_id`). */
 export function currentUserId(): string | null {
   const payload = accessToken?.split('.')[1];
   if (!payload) return null;
