@@ -135,6 +135,9 @@ async function registerScenario(browser) {
   await page.waitForURL('**/signin', WAIT);
   result.startedAt = new URL(page.url()).pathname;
   await page.getByRole('link', { name: 'Create an account' }).click();
+  // The router renders the new page in a transition: until the register form is up, 'Username' is
+  // still the sign-in form's field, and a value typed there is lost with it.
+  await page.getByRole('heading', { name: 'Create an account' }).waitFor(WAIT);
   await page.getByLabel('Username').fill(config.username);
   await page.getByLabel('Password').fill(config.weakPassword);
   await page.getByRole('button', { name: 'Create account' }).click();
