@@ -47,6 +47,20 @@ FLUSH_SECONDS = 0.05
 FLUSH_SWEEP_SHARE = 0.5
 FLUSH_MAX_SECONDS = 0.2
 SWEEP_WEIGHT = 0.25  # of the last sweep in the smoothed one
+# The ordered consumer's idle heartbeat: nats-py replaces a consumer that sent nothing for two of them,
+# checked every two (nats/js/client.py, activity_check). Its default, 5 s, left a viewer without a message
+# for 10-20 s when the NATS node holding the feed's consumer (R1, in memory) stopped; at 1 s it is 2-4 s,
+# for a heartbeat a second on an idle room's feed.
+FEED_HEARTBEAT_SECONDS = 1.0
+# A message read this long after the stream stored it, with more of the room's stored behind it
+# (num_pending), is the feed catching up (its consumer replaced after a NATS node stopped): the release
+# waits until it has caught up, at most CATCH_UP_HOLD_SECONDS at a time, and the viewers get the whole
+# catch-up as one batch. Released in the 50 ms flushes as it is read, a catch-up of a couple of thousand
+# messages was several batches, and a viewer still writing the first had the next ones queued past
+# LIVE_QUEUE_MESSAGES: dropped as too slow, its stream ended (the cluster test, 2 CI runs in 5). A
+# viewer with nothing queued takes a batch of any size (live/viewer.py).
+CATCH_UP_SECONDS = 1.0
+CATCH_UP_HOLD_SECONDS = 1.0
 
 
 class RoomFeed:
@@ -72,6 +86,7 @@ class RoomFeed:
         self._flushed_at = float("-inf")  # the loop's time when the last flush started
         self._spacing = FLUSH_SECONDS
         self._sweep = 0.0  # the sweeps' smoothed time, seconds
+        self._catching_up = False  # CATCH_UP_SECONDS
         self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
         self._linger: asyncio.TimerHandle | None = None
@@ -84,11 +99,12 @@ class RoomFeed:
         if start_seq is None:
             raise ReplayNotFound(f"room {self.room_id!r} has no match in the stream")
         # An ordered consumer: ephemeral, flow-controlled, recreated by nats-py from the last sequence it
-        # delivered after a reconnect or a missed heartbeat, so a blink of NATS loses nothing.
+        # delivered after a reconnect or two missed heartbeats, so a blink of NATS loses nothing.
         self._subscription = await client.jetstream().subscribe(
             f"game.{self.room_id}.*",
             stream=settings.GAME_EVENTS_STREAM,
             ordered_consumer=True,
+            idle_heartbeat=FEED_HEARTBEAT_SECONDS,
             config=ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq),
             cb=self._on_message,
         )
@@ -99,12 +115,18 @@ class RoomFeed:
         seq = metadata.sequence.stream
         if seq <= self.last_seq:
             return
-        message = live_message(seq, msg.subject, msg.data, metadata.timestamp.timestamp())
+        stored_at = metadata.timestamp.timestamp()
+        message = live_message(seq, msg.subject, msg.data, stored_at)
         self.last_seq = seq
+        catching_up = metadata.num_pending > 0 and time.time() - stored_at > CATCH_UP_SECONDS
+        if self._catching_up and not catching_up and self._flush_at is not None:
+            self._flush_at.cancel()  # caught up: what was held goes at the next flush, as usual
+            self._flush_at = None
+        self._catching_up = catching_up
         if message is not None:
             self.last_stored_at = message.stored_at
             self._held.append(message)
-            self._release()
+        self._release()
         if metadata.num_pending == 0:
             self.ready.set()
 
@@ -125,7 +147,10 @@ class RoomFeed:
         if self._pending and self._flush_at is None:
             # Counted from the last flush's start, not from now: the messages that arrived during its
             # sweep (read once the loop was free again) do not wait a whole spacing more.
-            self._flush_at = loop.call_at(max(loop.time(), self._flushed_at + self._spacing), self._flush)
+            at = max(loop.time(), self._flushed_at + self._spacing)
+            if self._catching_up:
+                at = max(at, loop.time() + CATCH_UP_HOLD_SECONDS)
+            self._flush_at = loop.call_at(at, self._flush)
 
     def _release_due(self) -> None:
         self._release_at = None

@@ -15,9 +15,11 @@ from live.feed import FLUSH_SECONDS, FLUSH_SWEEP_SHARE, RoomFeed
 from live.viewer import Viewer
 
 
-def stored(seq: int) -> SimpleNamespace:
-    """A message of the room as the ordered consumer delivers it, stored now."""
-    metadata = SimpleNamespace(sequence=SimpleNamespace(stream=seq), timestamp=datetime.now(UTC), num_pending=0)
+def stored(seq: int, age: float = 0.0, pending: int = 0) -> SimpleNamespace:
+    """A message of the room as the ordered consumer delivers it, stored ``age`` seconds ago, with ``pending``
+    more of the room's stored behind it."""
+    at = datetime.fromtimestamp(time.time() - age, UTC)
+    metadata = SimpleNamespace(sequence=SimpleNamespace(stream=seq), timestamp=at, num_pending=pending)
     return SimpleNamespace(subject="game.room-1.events", data=b'{"type":"piece_locked"}', metadata=metadata)
 
 
@@ -112,5 +114,32 @@ def test_one_slow_sweep_does_not_double_the_next_wait():
         assert after[1] - after[0] < FLUSH_SECONDS * 2, "back to FLUSH_SECONDS once the sweeps are quick"
         for writer in writers:
             writer.task.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_a_catch_up_goes_to_the_viewers_as_one_batch():
+    """The feed's consumer replaced after a NATS node stopped: the messages stored meanwhile come at once,
+    old, with more behind each (num_pending). Released in 50 ms flushes they were several batches, and a
+    viewer still writing the first had the others queued past its bound, dropped as too slow; held until
+    caught up, they are one batch, which a viewer with nothing queued takes whatever its size."""
+
+    async def scenario() -> None:
+        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        writer = Writer(feed, cost=0.0)
+        await feed._on_message(stored(1))
+        assert (await writer.next_write())[1] == [1]
+        behind = 300
+        for seq in range(2, 2 + behind):
+            message = stored(seq, age=20.0, pending=behind + 1 - seq)
+            await feed._on_message(message)
+            if seq % 50 == 0:
+                await asyncio.sleep(FLUSH_SECONDS * 1.5)  # read over several flushes' time, as a burst is
+        assert writer.writes[-1][1] == [1], "nothing released while it catches up"
+        _, seqs = await writer.next_write()
+        assert seqs == list(range(2, 2 + behind)), "the catch-up whole, once caught up"
+        await feed._on_message(stored(2 + behind))
+        assert (await writer.next_write())[1] == [2 + behind], "then live again, a message at once"
+        writer.task.cancel()
 
     asyncio.run(scenario())
