@@ -30,6 +30,7 @@ SUITES = [
     "cluster",
     "recovery",
     "live",
+    "live_load",
 ]
 
 

@@ -1,8 +1,8 @@
 """Viewers of live streams on one web process (2 uvicorn workers), one room watched by many and many rooms
 watched by a few: from an event stored (its publish acknowledged) to every viewer having it, p50 and
 p99, missed deliveries, the web workers' memory per open stream, and beside it the publisher's own rate
-with no viewer; and the publisher's and the consumers' rates with and without the viewers
-(bench/live_load.py, docs/development.md)."""
+with no viewer; with BENCH_LIVE_LOAD, the publisher's and the consumers' rates with and without the
+viewers too, which `--only live_load` measures alone (bench/live_load.py, docs/development.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import threading
 import time
 
 from bench.harness import Row, percentile, verdict
-from bench.live_load import playing, throughput, warm_up
+from bench.live_load import PLACEMENTS, family, pipeline_pids, placed, playing, throughput, warm_up
 from bench.live_load import publish_paced as _publish
 from bench.live_load import rows as load_rows
 from bench.webserver import Gunicorn
@@ -175,12 +175,14 @@ def _interleaved(matches: dict[str, list[tuple[dict, str]]]) -> list[tuple[str, 
     return [(room, *events[n]) for n in range(longest) for room, events in matches.items() if n < len(events)]
 
 
-def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load_matches: int = 0) -> dict:
+def measure(
+    servers, *, rooms: int, per_room: int, seconds: int, root=None, load_matches: int = 0, placements=PLACEMENTS
+) -> dict:
     """``rooms`` rooms with ``per_room`` viewers each on one web process while they play at
     EVENTS_PER_SECOND in all: latency from stored to every viewer, missed deliveries, memory. With
     ``load_matches``, the publisher's and the consumers' rates on that many matches with no viewer,
     then with the viewers watching (their rooms playing on after the latency's window), then with no
-    viewer again (bench/live_load.py)."""
+    viewer again, each phase in every one of ``placements`` (bench/live_load.py)."""
     from bench.events import synthetic_match
     from tests.conftest import reset_stream
     from tests.support import run_async
@@ -189,9 +191,10 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
     names = [f"{ROOM}-{n}" for n in range(rooms)]
     count = EVENTS_PER_SECOND * seconds // rooms
     # Events played on while the load is timed with the viewers attached (it stops where it is).
-    extra = EVENTS_PER_SECOND * LOAD_PLAY_SECONDS // rooms if load_matches else 0
+    play_seconds = LOAD_PLAY_SECONDS * len(placements) if load_matches else 0
+    extra = EVENTS_PER_SECOND * play_seconds // rooms
     matches = {room: synthetic_match(room, 0, players=4, events_per_match=count + extra + 2) for room in names}
-    load: dict[str, dict] = {}
+    load: dict[str, dict[str, dict]] = {placement: {} for placement in placements} if load_matches else {}
     nats_pid = int(servers.nats.pid_file.read_text()) if servers.nats.pid_file.exists() else None
     viewers = rooms * per_room
     # The limit well above the viewers: counts a previous server left in the shared bucket lapse in a minute.
@@ -204,13 +207,17 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
         run_async(_publish([(room, *events[0]) for room, events in matches.items()], rate=10_000))
         if load_matches:
             warm_up()
-            with playing(_unwatched("before", rooms), EVENTS_PER_SECOND):
-                load["before"] = throughput("before", load_matches, nats_pid)
+            for placement in placements:
+                # Placed first: the playing process forked inside inherits the pipeline's cores.
+                unwatched = _unwatched(f"before-{placement}", rooms)
+                web_side, pipeline = family(web.process.pid), pipeline_pids(servers)
+                with placed(placement, web_side, pipeline), playing(unwatched, EVENTS_PER_SECOND):
+                    load[placement]["before"] = throughput("before", load_matches, nats_pid, pipeline)
         ctx = multiprocessing.get_context("fork")
         connected, results = ctx.Queue(), ctx.Queue()
         _warm_up(web.port, names[0])
         before = _rss_kb(web.process.pid)
-        stop_at = time.time() + 60 + seconds + (LOAD_PLAY_SECONDS if load_matches else 0)
+        stop_at = time.time() + 60 + seconds + play_seconds
         assigned = [names[n % rooms] for n in range(viewers)]
         processes = [
             ctx.Process(target=_viewer_process, args=(web.port, assigned[half::2], connected, results, stop_at))
@@ -243,14 +250,18 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
         cpu = [seconds / (time.monotonic() - cpu_before[2]) for seconds in cpu]
         sampling.set()
         sampler.join()
-        if load_matches:
-            rest = _interleaved({room: events[count + 1 : -1] for room, events in matches.items()})
-            with playing(rest, EVENTS_PER_SECOND):
+        rest = _interleaved({room: events[count + 1 : -1] for room, events in matches.items()})
+        for n, placement in enumerate(placements if load_matches else ()):
+            part = rest[n * len(rest) // len(placements) : (n + 1) * len(rest) // len(placements)]
+            web_side, pipeline = family(web.process.pid) + clients, pipeline_pids(servers)
+            with placed(placement, web_side, pipeline), playing(part, EVENTS_PER_SECOND):
                 cpu_before = _cpu_seconds(workers), _cpu_seconds(clients), time.monotonic()
-                load["with"] = throughput("with", load_matches, nats_pid)
+                found = load[placement]["with"] = throughput("with", load_matches, nats_pid, pipeline)
                 elapsed = time.monotonic() - cpu_before[2]
-                load["with"]["web_workers_cpu_share"] = (_cpu_seconds(workers) - cpu_before[0]) / elapsed
-                load["with"]["viewer_clients_cpu_share"] = (_cpu_seconds(clients) - cpu_before[1]) / elapsed
+                found["web_workers_cpu_share"] = (_cpu_seconds(workers) - cpu_before[0]) / elapsed
+                found["viewer_clients_cpu_share"] = (_cpu_seconds(clients) - cpu_before[1]) / elapsed
+                # Streams still open at the phase's end: a viewer dropped as too slow no longer costs anything.
+                found["streams_open"] = sum(_sockets(pid) for pid in workers) - sum(spread) + viewers
         # The game_ends: the streams say `end` 5 s later.
         run_async(_publish([(room, *events[-1]) for room, events in matches.items()], rate=10_000))
         streams, client_lags = [], []
@@ -260,9 +271,11 @@ def measure(servers, *, rooms: int, per_room: int, seconds: int, root=None, load
             client_lags.extend(lags)
         for process in processes:
             process.terminate()
-        if load_matches:
-            with playing(_unwatched("after", rooms), EVENTS_PER_SECOND):
-                load["after"] = throughput("after", load_matches, nats_pid)
+        for placement in placements if load_matches else ():
+            unwatched = _unwatched(f"after-{placement}", rooms)
+            web_side, pipeline = family(web.process.pid), pipeline_pids(servers)
+            with placed(placement, web_side, pipeline), playing(unwatched, EVENTS_PER_SECOND):
+                load[placement]["after"] = throughput("after", load_matches, nats_pid, pipeline)
     stored_at = {seq: when for _, seq, when in stored}
     of_room: dict[str, set[int]] = {}
     for room, seq, _ in stored:
@@ -345,7 +358,7 @@ def _rows(figures: dict) -> list[Row]:
             verdict(figures["kb_per_connection"] < 100),
             figures,
         ),
-        *(load_rows(label, figures["load"], Row) if figures["load"] else []),
+        *(row for placement, phases in figures["load"].items() for row in load_rows(label, placement, phases, Row)),
     ]
 
 
@@ -361,8 +374,8 @@ def run(servers, quick: bool) -> list[Row]:
     # these figures by several times between runs.
     baseline = os.environ.get("BENCH_LIVE_BASELINE")
     # BENCH_LIVE_LOAD: matches (about 300 events each) the publisher and the consumers are timed on, with
-    # and without viewers (bench/live_load.py); 0 leaves it out.
-    load_matches = int(os.environ.get("BENCH_LIVE_LOAD") or (60 if quick else 200))
+    # and without viewers, here too (`--only live_load` times them alone, by default).
+    load_matches = int(os.environ.get("BENCH_LIVE_LOAD") or 0)
     rows = []
     for rooms, per_room in ((1, one_room), (20 if quick else 100, 10)):
         if baseline:
