@@ -53,7 +53,9 @@ def test_a_nats_node_stopped_mid_match_and_the_viewers_resume(cluster_web, nats_
     # (it was dropped as too slow then, in two CI runs of five, and had to reconnect with Last-Event-ID).
     assert not viewer.ended and after and after[-1].event == "game_end", "the stream went on to the game_end"
     assert ids == list(range(1, stored + 1)), "every event once, in order, across the node's stop"
-    assert resumed_in < 30, f"the viewer had the rest {resumed_in:.1f} s after the stop"
+    # 3.9 s in three runs here (the consumer replaced after two missed 1 s heartbeats); 20-24 s with
+    # nats-py's default 5 s heartbeat, which this bound catches.
+    assert resumed_in < 15, f"the viewer had the rest {resumed_in:.1f} s after the stop"
     viewer.close()
 
 
