@@ -329,6 +329,9 @@ def run(servers, quick: bool) -> list:
     matches = int(os.environ.get("BENCH_LIVE_LOAD") or (60 if quick else 200))
     if cores() is None:
         print("   one core only: the pinned placement is the shared one")
+    for placement, note in PLACEMENT_NOTES.items():
+        print(f"   {placement}: {note}")
+    print("   (both timed in the same run; the machine's other work still runs on every core)")
     made = []
     for rooms, per_room in ((1, one_room), (20 if quick else 100, 10)):
         label = f"{one_room} viewers of one room" if rooms == 1 else f"{rooms} rooms x {per_room} viewers"
