@@ -3,6 +3,8 @@ projector and the key moment detector, matches from the simulation published at 
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import os
 import signal
@@ -302,6 +304,32 @@ def test_a_worker_stopped_mid_match_ends_its_streams_and_the_viewer_resumes_on_t
         rest = resumed.read_until("end")
     seen = [(m.id, m.event, m.data) for m in before + rest_of_first + rest[:-1]]
     assert seen == stored_room(room), "nothing missed, nothing twice, across the restart"
+
+
+def test_a_worker_killed_mid_match_loses_its_streams_and_the_viewer_resumes_on_the_next(test_servers, nats_here):
+    """SIGKILL: no retry hint, the connection just drops; a browser's EventSource reconnects after the
+    retry it was given at the start, with Last-Event-ID, to whichever worker answers."""
+    room = "live-kill-1"
+    events = match_events(room, seed=286)
+    env = {**subprocess_env(), "NATS_URL": test_servers.nats.url}
+    with asgi_serving(env) as (port, master):
+        publish_match(room, events[:100])
+        viewer = open_stream(port, f"/api/live/rooms/{room}")
+        before = [viewer.next() for _ in range(50)]
+        [worker] = _children(master.pid)
+        os.kill(worker, signal.SIGKILL)
+        rest_of_first = []
+        with contextlib.suppress(http.client.HTTPException, ConnectionError):
+            rest_of_first = viewer.read_until("end")
+        assert not any(m.event in ("game_end", "end") for m in rest_of_first)
+        assert viewer.retries == [1000], "given at the start only: the worker had no time to say more"
+        wait_until(lambda: _children(master.pid) and _children(master.pid) != [worker], timeout=60)
+        publish_paced(room, events[100:])
+        resumed = open_stream(port, f"/api/live/rooms/{room}", last_event_id=viewer.last_id)
+        rest = resumed.read_until("end")
+    assert rest[-1].event == "end"
+    seen = [(m.id, m.event, m.data) for m in before + rest_of_first + rest[:-1]]
+    assert seen == stored_room(room), "nothing missed, nothing twice, across the kill"
 
 
 def _children(pid: int) -> list[int]:
