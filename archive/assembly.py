@@ -11,11 +11,12 @@ without Msg-Ids, the archiver reads the match from the stream as before.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from contract.json_bytes import payload_object
 
 # Bounds on memory: rooms being played, and finished matches waiting for their settle time. Past them
 # the oldest are dropped, and read from the stream when their turn comes.
@@ -74,7 +75,7 @@ class MatchAssembler:
             return
         events, last = [], 0
         for stored_seq, payload in zip(building.seqs, building.payloads, strict=True):
-            event = _decode(payload)
+            event = payload_object(payload)
             if event is not None:
                 events.append(event)
                 last = stored_seq
@@ -85,27 +86,3 @@ class MatchAssembler:
     def take(self, room_id: str, started_at: datetime) -> AssembledEvents | None:
         """The assembled events of a finished match, once (None: read it from the stream)."""
         return self._finished.pop((room_id, started_at), None)
-
-
-# The standard library's own C scanner, called directly: `json.loads` wraps it in encoding detection,
-# two whitespace matches and three Python calls, which were most of the archiver's decoding time
-# (bench/archive.py). Its key memo is cleared after each call, as in `json.loads`.
-_scan_once = json.JSONDecoder().scan_once
-
-
-def _decode(payload: bytes) -> dict[str, Any] | None:
-    """The event of a payload, exactly as ``json.loads`` reads it; None when it is not a JSON object."""
-    if payload[:1] == b"{" and payload[-1:] == b"}":
-        # Braced UTF-8 (no BOM, not UTF-16/32): what json.loads decodes it as, ended by a non-space, so
-        # the value must end exactly at the last character, or json.loads would refuse the rest as extra data.
-        try:
-            text = payload.decode("utf-8", "surrogatepass")
-            value, end = _scan_once(text, 0)
-        except (ValueError, StopIteration):
-            return None
-        return value if end == len(text) else None
-    try:
-        value = json.loads(payload)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None

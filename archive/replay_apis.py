@@ -21,11 +21,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.public import PublicApiMixin
-from archive.document import replay_etag
+from archive.document import document_json, replay_etag
 from archive.reads import match_replay_document
 from archive.solo_replay import solo_replay
 from archive.store import ArchiveUnreadable
@@ -153,7 +152,7 @@ class MatchReplayApi(PublicApiMixin, APIView):
             ),
         },
     )
-    def get(self, request: Request, match_id: str) -> Response:
+    def get(self, request: Request, match_id: str) -> HttpResponse:
         download = request.query_params.get("download") or None  # empty: not given (docs/api.md)
         if download not in (None, "1"):
             raise ValidationError(
@@ -166,7 +165,8 @@ class MatchReplayApi(PublicApiMixin, APIView):
         document, etag = (_solo_replay_document if not match.room_id else _match_document)(request, match)
         if document is None:
             return mark_revalidated(HttpResponseNotModified(), etag)
-        response = Response(document)
+        # Its bytes are the archived object's (archive/document.py), whichever of the two it was read from.
+        response = HttpResponse(document_json(document), content_type="application/json")
         if download == "1":  # saved as a file by a browser (docs/operations.md)
             response["Content-Disposition"] = f'attachment; filename="replay-{match.id}.json"'
         return mark_revalidated(response, etag)

@@ -6,7 +6,6 @@ row points at, which the next write replaces with the same bytes, and never a ro
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from archive.document import decode_document, encode_document, object_key, repla
 from archive.signals import matches_archived
 from archive.store import ArchiveStore, ArchiveUnreadable
 from contract.events import moments_subject, parse_timestamp
+from contract.json_bytes import payload_object
 from history.models import Match
 from history.replay import CLOCK_SKEW_MARGIN, Replay, read_replay, replay_match
 from history.selectors import MatchRow
@@ -55,8 +55,10 @@ async def match_document_from_events(
     )
     async for message in read_subject(client, moments_subject(replay.room_id), match.started_at - CLOCK_SKEW_MARGIN):
         # As read_replay reads them: the moments whose data.started_at is the match's, in stream order.
+        moment = payload_object(message.data)
+        if moment is None:
+            continue
         try:
-            moment = json.loads(message.data)
             started = parse_timestamp((moment.get("data") or {}).get("started_at"), "started_at")
         except (ValueError, AttributeError):
             continue

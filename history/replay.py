@@ -8,7 +8,6 @@ are read from `game.{room_id}.moments` the same way and matched by `data.started
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from django.conf import settings
 from nats.aio.client import Client as NATS
 
 from contract.events import event_msg_id_started_at, events_subject, moments_subject, parse_timestamp
+from contract.json_bytes import payload_object
 from streaming.status import parse_server_time
 from streaming.stream_reads import StoredMessage, direct_get_batch, direct_get_one, read_subject
 
@@ -49,7 +49,7 @@ async def read_match_messages(client: NATS, room_id: str, started_at: datetime) 
     messages: list[StoredMessage] = []
     in_match = False
     async for message in read_subject(client, events_subject(room_id), started_at - CLOCK_SKEW_MARGIN):
-        event = _decode(message.data)
+        event = payload_object(message.data)
         if event is None:
             if in_match:
                 messages.append(message)
@@ -76,12 +76,12 @@ async def read_replay(client: NATS, room_id: str, started_at: datetime) -> Repla
     replay = Replay(room_id=room_id, started_at=started_at)
     start = started_at - CLOCK_SKEW_MARGIN
     for message in await read_match_messages(client, room_id, started_at):
-        event = _decode(message.data)
+        event = payload_object(message.data)
         if event is not None:
             replay.events.append(event)
             replay.last_event_seq = message.seq
     async for message in read_subject(client, moments_subject(room_id), start):
-        moment = _decode(message.data)
+        moment = payload_object(message.data)
         if moment is None:
             continue
         moment_started = (moment.get("data") or {}).get("started_at")
@@ -101,7 +101,7 @@ async def latest_started_at(client: NATS, room_id: str) -> datetime:
     started_at = event_msg_id_started_at(last.headers.get("Nats-Msg-Id"), room_id=room_id)
     if started_at is not None:
         return started_at
-    event = _decode(last.data) or {}
+    event = payload_object(last.data) or {}
     started = (event.get("data") or {}).get("started_at")
     if started is None:
         raise ReplayNotFound(f"cannot tell when room {room_id!r}'s latest match started; pass --started-at")
@@ -119,7 +119,7 @@ async def latest_finished_started_at(client: NATS, room_id: str) -> datetime:
     for _ in range(UNFINISHED_MATCHES_SKIPPED):
         if last is None:
             break
-        event = _decode(last.data) or {}
+        event = payload_object(last.data) or {}
         started = _match_start_of(last, event, room_id)
         if event.get("type") == "game_end":
             return started
@@ -136,7 +136,7 @@ async def in_progress_started_at(client: NATS, room_id: str) -> datetime:
     last = await direct_get_one(client, {"last_by_subj": events_subject(room_id)})
     if last is None:
         raise ReplayNotFound(f"room {room_id!r} has no events in the stream")
-    event = _decode(last.data) or {}
+    event = payload_object(last.data) or {}
     if event.get("type") == "game_end":
         raise ReplayNotFound(f"room {room_id!r} is not playing a match: its last match has ended")
     return _match_start_of(last, event, room_id)
@@ -157,7 +157,7 @@ def _match_start_of(message: StoredMessage, event: dict[str, Any], room_id: str)
 
 async def _game_start_seq(client: NATS, room_id: str, started_at: datetime) -> int | None:
     async for message in read_subject(client, events_subject(room_id), started_at - CLOCK_SKEW_MARGIN):
-        event = _decode(message.data) or {}
+        event = payload_object(message.data) or {}
         if event.get("type") == "game_start" and _same_time((event.get("data") or {}).get("started_at"), started_at):
             return message.seq
         if event.get("type") == "game_start" and _is_after((event.get("data") or {}).get("started_at"), started_at):
@@ -172,14 +172,6 @@ async def _stream_starts_after(client: NATS, started_at: datetime) -> bool:
         return True
     stamp = first.headers.get("Nats-Time-Stamp")
     return stamp is not None and parse_server_time(stamp) > started_at
-
-
-def _decode(data: bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _same_time(text: object, moment: datetime) -> bool:
