@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from contract.json_bytes import payload_object
+from contract.json_bytes import payload_objects
 
 # Bounds on memory: rooms being played, and finished matches waiting for their settle time. Past them
 # the oldest are dropped, and read from the stream when their turn comes.
@@ -74,8 +74,7 @@ class MatchAssembler:
         if not building.clean or index is None or len(building.payloads) != index + 1 or building.seqs[-1] != seq:
             return
         events, last = [], 0
-        for stored_seq, payload in zip(building.seqs, building.payloads, strict=True):
-            event = payload_object(payload)
+        for stored_seq, event in zip(building.seqs, payload_objects(building.payloads), strict=True):
             if event is not None:
                 events.append(event)
                 last = stored_seq

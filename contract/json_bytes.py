@@ -15,19 +15,26 @@ escapes, NaN and Infinity, a BOM, UTF-16/32, and nesting deeper than orjson's li
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
 # 19 digits in a row may be an integer orjson reads as a float (past int64's 9,223,372,036,854,775,807):
-# such payloads are decoded by `json` (they are rare: no event field holds such a number).
-_MAYBE_WIDE_INTEGER = re.compile(rb"\d{19}")
+# such payloads are decoded by `json` (they are rare: no event field holds such a number). Found by
+# turning every digit into 0 and looking for 19 zeros: four times cheaper than the regular expression
+# \d{19}, which cost as much as orjson's decoding.
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NINETEEN_DIGITS = b"0" * 19
 
 
-def loads(data: bytes) -> Any:
-    """The value of ``data`` exactly as ``json.loads`` reads it; ValueError when it is not JSON."""
-    if _MAYBE_WIDE_INTEGER.search(data) is None:
+def _may_hold_wide_integer(data: bytes) -> bool:
+    return _NINETEEN_DIGITS in data.translate(_DIGITS_TO_ZERO)
+
+
+def loads(data: bytes, *, checked: bool = False) -> Any:
+    """The value of ``data`` exactly as ``json.loads`` reads it; ValueError when it is not JSON.
+    ``checked``: the caller found no 19 digits in a row in it."""
+    if checked or not _may_hold_wide_integer(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -35,13 +42,19 @@ def loads(data: bytes) -> Any:
     return json.loads(data)
 
 
-def payload_object(data: bytes) -> dict[str, Any] | None:
+def payload_object(data: bytes, *, checked: bool = False) -> dict[str, Any] | None:
     """The JSON object a stored payload holds; None when it holds anything else (readers skip those)."""
     try:
-        value = loads(data)
+        value = loads(data, checked=checked)
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
+
+
+def payload_objects(payloads: list[bytes]) -> list[dict[str, Any] | None]:
+    """``payload_object`` of each, the digits looked for once in them all (a match's events at once)."""
+    checked = not _may_hold_wide_integer(b"\n".join(payloads))
+    return [payload_object(data, checked=checked) for data in payloads]
 
 
 def dumps(value: Any) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract.json_bytes import dumps, loads, payload_object
+from contract.json_bytes import dumps, loads, payload_object, payload_objects
 
 
 def loads_reference(payload: bytes):
@@ -21,46 +21,54 @@ def loads_reference(payload: bytes):
     return value if isinstance(value, dict) else None
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        rb'{"tick":1,"data":{"name":"J\u00fcrgen \ud83d\ude00","s":"\\\"\n"}}',
-        '{"name":"Jürgen","x":[1,2.5,-3e2,true,null]}'.encode(),
-        b'{ "spaced" : 1 , "inner" : { } }',
-        b' {"leading":1}',
-        b'{"trailing":1} ',
-        b'{"a":1}{"b":2}',  # extra data
-        b'{"a":1},{"b":2}',
-        b'{"a":1}}',
-        b'{"dup":1,"dup":2}',
-        b'{"nan":NaN,"inf":-Infinity}',
-        b'{"big":123456789012345678901234567890}',
-        b'{"past uint64":18446744073709551616,"past int64":-9223372036854775809}',  # orjson: floats
-        b'{"uint64":18446744073709551615,"int64":-9223372036854775808}',
-        b'{"digits in a string":"12345678901234567890"}',
-        b'{"past a float":1e400,"and below":-1e400,"tiny":1e-400}',  # orjson refuses inf
-        b'{"deep":' + b"[" * 2000 + b"]" * 2000 + b"}",  # past orjson's nesting limit, and json's recursion
-        b'{"deep enough":' + b"[" * 500 + b"]" * 500 + b"}",
-        rb'{"lone":"\ud800"}',
-        b'{"raw surrogate":"\xed\xa0\x80"}',  # UTF-8 of a lone surrogate: json.loads passes it
-        b'{"bad utf-8":"\xff"}',
-        b'{"control":"\x01"}',
-        b"{\x00}",
-        "\ufeff{}".encode(),  # a BOM
-        '{"utf16":1}'.encode("utf-16-le"),
-        b"[1,2]",
-        b'"text"',
-        b"{",
-        b"{}",
-        b"",
-    ],
-)
+PAYLOADS = [
+    rb'{"tick":1,"data":{"name":"J\u00fcrgen \ud83d\ude00","s":"\\\"\n"}}',
+    '{"name":"Jürgen","x":[1,2.5,-3e2,true,null]}'.encode(),
+    b'{ "spaced" : 1 , "inner" : { } }',
+    b' {"leading":1}',
+    b'{"trailing":1} ',
+    b'{"a":1}{"b":2}',  # extra data
+    b'{"a":1},{"b":2}',
+    b'{"a":1}}',
+    b'{"dup":1,"dup":2}',
+    b'{"nan":NaN,"inf":-Infinity}',
+    b'{"big":123456789012345678901234567890}',
+    b'{"past uint64":18446744073709551616,"past int64":-9223372036854775809}',  # orjson: floats
+    b'{"uint64":18446744073709551615,"int64":-9223372036854775808}',
+    b'{"digits in a string":"12345678901234567890"}',
+    b'{"past a float":1e400,"and below":-1e400,"tiny":1e-400}',  # orjson refuses inf
+    b'{"deep":' + b"[" * 2000 + b"]" * 2000 + b"}",  # past orjson's nesting limit, and json's recursion
+    b'{"deep enough":' + b"[" * 500 + b"]" * 500 + b"}",
+    rb'{"lone":"\ud800"}',
+    b'{"raw surrogate":"\xed\xa0\x80"}',  # UTF-8 of a lone surrogate: json.loads passes it
+    b'{"bad utf-8":"\xff"}',
+    b'{"control":"\x01"}',
+    b"{\x00}",
+    "\ufeff{}".encode(),  # a BOM
+    '{"utf16":1}'.encode("utf-16-le"),
+    b"[1,2]",
+    b'"text"',
+    b"{",
+    b"{}",
+    b"",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_payload_is_read_as_json_loads_reads_it(payload):
     expected = loads_reference(payload)
     decoded = payload_object(payload)
     assert (decoded is None) == (expected is None)
     if expected is not None:  # NaN is not equal to itself: compare the JSON the document would hold
         assert json.dumps(decoded, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+
+
+def test_a_match_read_at_once_is_read_as_each_of_its_payloads_alone():
+    """The archiver reads a match's events at once (the digits looked for once): the same values."""
+    ordinary = [b'{"tick":1}', b'{"tick":2,"data":{"score":123456789012345678}}']  # 18 digits: orjson's
+    for payloads in (ordinary, [*ordinary, *PAYLOADS]):
+        together = [json.dumps(value) for value in payload_objects(payloads)]
+        assert together == [json.dumps(loads_reference(payload)) for payload in payloads]
 
 
 json_values = st.recursive(
