@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,6 +85,14 @@ def _sweep() -> None:
         logger.exception("archiver sweep failed")
 
 
+def _send_archived(archived: list[tuple[Match | None, dict[str, Any] | None]]) -> None:
+    close_old_connections()  # one broken by a PostgreSQL restart is dropped first
+    try:
+        matches_archived.send(MatchArchiver, archived=archived)
+    except Exception:  # a receiver broke its word (they never raise): the archiving is done either way
+        logger.exception("matches_archived receivers failed", extra={"count": len(archived)})
+
+
 def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetime] | None:
     """Hand the event to ``assembler``; (room_id, started_at) when it is a valid game_end, else None (one the
     projector refuses it records as poison: there is no match to archive).
@@ -140,6 +148,10 @@ class MatchArchiver(Consumer):
         self._puts = ThreadPoolExecutor(max_workers=CONCURRENT_PUTS, thread_name_prefix="archive-put")
         # The sweep's own thread and connection: a sweep (seconds of solo runs replayed) never holds up a batch.
         self._sweeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-sweep")
+        # `matches_archived` is sent on a thread of its own, at most one batch behind the archiving: its
+        # receiver (the analysis) was a tenth of the archiver's time, waited for by every batch.
+        self._announcer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-announce")
+        self._announcing: Future[None] | None = None
 
     def companions(self) -> list[Companion]:
         return [self._sweep_periodically]
@@ -152,8 +164,9 @@ class MatchArchiver(Consumer):
                 await loop.run_in_executor(self._sweeper, _sweep)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stopping.wait(), timeout=self.sweep_seconds)
-        finally:  # after the sweep under way, if any: its thread's connection is closed there
+        finally:  # after the sweep (and the announcement) under way, if any: their threads' connections closed
             await asyncio.shield(loop.run_in_executor(self._sweeper, connections.close_all))
+            await asyncio.shield(loop.run_in_executor(self._announcer, connections.close_all))
 
     async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         verdicts = [Verdict.ACK] * len(batch)
@@ -260,12 +273,20 @@ class MatchArchiver(Consumer):
                     self.store.ensure_bucket()
             raise RetryLater(str(error)) from error
         matches_archive_record(stored=[(item.match, archived) for item, archived in zip(items, stored, strict=True)])
-        matches_archived.send(MatchArchiver, archived=[(item.match, item.document) for item in items])
+        self._announce([(item.match, item.document) for item in items])
         for item, archived in zip(items, stored, strict=True):
             MATCHES_ARCHIVED.inc()
             ARCHIVE_BYTES_WRITTEN.inc(archived.size)
             self.archived += 1
             logger.info("match archived key=%s bytes=%d", archived.key, archived.size, extra=self._ids(item))
+
+    def _announce(self, archived: list[tuple[Match | None, dict[str, Any] | None]]) -> None:
+        """Send `matches_archived` for these, behind the archiving: the batch is acknowledged without waiting
+        for its receivers (their work is best effort already: the analysis logs what fails, and `manage.py
+        reanalyze` redoes it). Waits for the previous batch's first, so at most one batch's documents wait."""
+        if self._announcing is not None:
+            self._announcing.result()
+        self._announcing = self._announcer.submit(_send_archived, archived)
 
     def _ids(self, item: _Pending) -> dict[str, object]:
         return {

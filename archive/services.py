@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 from nats.aio.client import Client as NATS
 
@@ -86,12 +86,29 @@ def match_archive_put(*, match: Match, document: dict[str, Any], store: ArchiveS
 
 
 def matches_archive_record(*, stored: list[tuple[Match, ArchivedObject]]) -> None:
-    """Record key, SHA-256 and time on the rows of matches whose objects are stored, in one transaction."""
+    """Record key, SHA-256 and time on the rows of matches whose objects are stored, in one statement."""
     now = timezone.now()
     for match, archived in stored:
         match.archived_at, match.archive_key, match.archive_sha256 = now, archived.key, archived.sha256
-    with transaction.atomic():
-        Match.objects.bulk_update([match for match, _ in stored], ["archived_at", "archive_key", "archive_sha256"])
+    # One statement over arrays: bulk_update's CASE per column and row cost the archiver a tenth of its
+    # time (bench/archive.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD_ARCHIVED,
+            [
+                now,
+                [match.id for match, _ in stored],
+                [archived.key for _, archived in stored],
+                [archived.sha256 for _, archived in stored],
+            ],
+        )
+
+
+_RECORD_ARCHIVED = """
+UPDATE matches AS m SET archived_at = %s, archive_key = v.key, archive_sha256 = v.sha256
+FROM unnest(%s::uuid[], %s::text[], %s::text[]) AS v(id, key, sha256)
+WHERE m.id = v.id
+"""
 
 
 def match_archive_write(*, match: Match, document: dict[str, Any], store: ArchiveStore) -> ArchivedObject:
