@@ -102,7 +102,7 @@ def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetim
     data, subject, seq = delivery.data, delivery.origin_subject, delivery.stream_seq
     in_order = delivery.num_delivered == 1 and not delivery.may_have_overtaken
     room_id = subject.split(".")[1] if subject.count(".") == 2 else ""
-    if b"game_end" not in data and b"game_start" not in data and b"\\u" not in data and looks_like_object(data):
+    if b"game_" not in data and b"\\u" not in data and looks_like_object(data):  # no game_start, no game_end
         assembler.add(room_id, seq, data, in_order=in_order)
         return None
     try:
@@ -164,9 +164,13 @@ class MatchArchiver(Consumer):
                 await loop.run_in_executor(self._sweeper, _sweep)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stopping.wait(), timeout=self.sweep_seconds)
-        finally:  # after the sweep (and the announcement) under way, if any: their threads' connections closed
-            await asyncio.shield(loop.run_in_executor(self._sweeper, connections.close_all))
-            await asyncio.shield(loop.run_in_executor(self._announcer, connections.close_all))
+        finally:
+            # After the sweep and the announcement under way, if any, each thread's connection is closed: both
+            # asked for at once, since the runner may cancel this wait (the closing goes on regardless).
+            closing = [
+                loop.run_in_executor(threads, connections.close_all) for threads in (self._sweeper, self._announcer)
+            ]
+            await asyncio.shield(asyncio.gather(*closing))
 
     async def process_with_nats(self, batch: list[Delivery], in_worker_thread: InWorkerThread) -> list[Verdict]:
         verdicts = [Verdict.ACK] * len(batch)
