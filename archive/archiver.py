@@ -188,15 +188,16 @@ class MatchArchiver(Consumer):
                 continue
             pending.append(_Pending(index, delivery, *end))
         waits_for_detector = self.wait_for_detector and detector_partitions() == 1
-        floor = await self._consumer_floor(DETECTOR_DURABLE) if pending and waits_for_detector else None
+        floor = None
+        if pending:  # the detector's floor (a NATS round trip) and the match rows (PostgreSQL's) asked at once
+            detector = self._consumer_floor(DETECTOR_DURABLE) if waits_for_detector else asyncio.sleep(0)
+            floor, _ = await asyncio.gather(detector, in_worker_thread(self._find_matches, pending))
         if floor is not None:  # the detector has not finished these matches: their moments may still come
             for item in pending:
                 if item.delivery.stream_seq > floor:
                     verdicts[item.index] = Verdict.NAK
                     waits.append(DETECTOR_BEHIND_DELAY_SECONDS)
             pending = [item for item in pending if item.delivery.stream_seq <= floor]
-        if pending:
-            await in_worker_thread(self._find_matches, pending)
         missing = [item for item in pending if item.match is None]
         projected_up_to = await self._consumer_floor(PROJECTOR_DURABLE) if missing else None
         if projected_up_to is not None:
