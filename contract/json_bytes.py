@@ -15,6 +15,7 @@ escapes, NaN and Infinity, a BOM, UTF-16/32, and nesting deeper than orjson's li
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import orjson
@@ -59,9 +60,24 @@ def payload_objects(payloads: list[bytes]) -> list[dict[str, Any] | None]:
 
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, the same bytes for the same value every time (the replay API's answer and the
-    archived document alike). A non-finite float is written as null (JSON has no NaN); values orjson
-    cannot write (integers past 64 bits, lone surrogates) are written by `json`, as the API wrote them."""
+    archived document alike). A non-finite float is written as null (JSON has no NaN). What orjson cannot
+    write (integers past 64 bits, lone surrogates) is written by `json`, non-finite floats as null there too,
+    and a lone surrogate as its escape (it has no UTF-8)."""
     try:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        finite = _non_finite_as_null(value)
+    try:
+        return json.dumps(finite, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(finite, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _non_finite_as_null(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _non_finite_as_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_non_finite_as_null(item) for item in value]
+    return value

@@ -114,6 +114,8 @@ def test_what_is_written_is_what_json_writes_but_for_float_spelling(event):
     [
         ({"wide": 2**70}, b'{"wide":1180591620717411303424}'),  # orjson refuses: json writes it
         ({"nan": float("nan"), "inf": float("inf")}, b'{"nan":null,"inf":null}'),  # JSON has neither
+        ({"wide": [2**70, float("-inf"), 1e-05]}, b'{"wide":[1180591620717411303424,null,1e-05]}'),  # json's way
+        ({"lone": "\ud800", "name": "J\u00fcrgen"}, b'{"lone":"\\ud800","name":"J\\u00fcrgen"}'),  # no UTF-8
         ({"name": "J\u00fcrgen \U0001f600"}, '{"name":"J\u00fcrgen \U0001f600"}'.encode()),
     ],
 )
