@@ -31,6 +31,7 @@ SUITES = [
     "recovery",
     "live",
     "live_load",
+    "live_filters",
 ]
 
 
