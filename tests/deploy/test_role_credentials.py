@@ -173,6 +173,7 @@ def test_the_web_role_follows_a_room_live_and_hears_notifications_the_projector_
         try:
             room = await web.jetstream().subscribe("game.live-room.*", stream="GAME_EVENTS", ordered_consumer=True)
             heard = await web.subscribe("notify.user.*")
+            await web.flush()  # its interest registered before the others publish
             await game.jetstream(timeout=2).publish("game.live-room.events", b'{"type":"game_start"}')
             await projector.publish("notify.user.u-1", b'{"match_id":"m"}')
             await projector.flush()
@@ -215,6 +216,7 @@ def test_the_roles_may_keep_notifications_counts_and_the_recorded_word(role_urls
                 "notify.user.*", stream=NOTIFY_STREAM, ordered_consumer=True
             )
             recorded = await web.subscribe(RECORDED_SUBJECT)
+            await web.flush()  # the server has its interest before the projector speaks (a race CI met once)
             await projector.publish("notify.user.u-2", b'{"match_id":"m2"}')
             await projector.publish(RECORDED_SUBJECT, b"[]")
             await projector.flush()
