@@ -2,8 +2,9 @@
 every web process: counted in a NATS key-value bucket, one key per (address, worker).
 
 A worker writes only its own keys (`{address}.{worker}` = its open streams of that address), so writes
-never conflict; a stream's open reads all workers' counts of the address in one batched direct get
-(`multi_last`). Keys lapse after LEASE_SECONDS (the bucket's TTL) unless refreshed, which a live worker
+never conflict, and writes an opened stream's count before answering it, so that a stream opened after
+that answer counts it; a stream's open reads all workers' counts of the address in one batched direct
+get (`multi_last`). Keys lapse after LEASE_SECONDS (the bucket's TTL) unless refreshed, which a live worker
 does every LEASE_SECONDS / 3: a killed worker's streams stop counting within a minute. Two opens racing
 on two workers in the same millisecond may both pass at the limit (one over, at most one per worker);
 with NATS away the count falls back to this worker's own, rather than refusing every stream.
@@ -72,7 +73,9 @@ class AddressCounts:
         if total >= limit:
             return False
         self.local[address] += 1
-        self._write(address)
+        # Written before the stream is answered, so that the next stream of the address, on any worker,
+        # counts this one (written after the answer, a 21st opened right after the 20th passed in CI).
+        await self._put(address)
         return True
 
     def release(self, address: str) -> None:
@@ -95,7 +98,7 @@ class AddressCounts:
         return others + self.local[address]
 
     def _write(self, address: str) -> None:
-        """Put this worker's count of ``address`` (after the answer: the stream need not wait for it)."""
+        """Put this worker's count of ``address`` in the background (a stream's end need not wait for it)."""
         task = asyncio.ensure_future(self._put(address))
         self._writes.add(task)  # held until done: the loop keeps only a weak reference
         task.add_done_callback(self._writes.discard)
