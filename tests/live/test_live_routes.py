@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from history.projector import MatchProjector
 from moments.consumer import MomentDetector
 from tests.conftest import reset_stream
 from tests.live.conftest import asgi_serving
-from tests.live.sse_client import open_stream
+from tests.live.sse_client import Message, SseStream, open_stream
 from tests.solo.recorded_runs import recorded_runs
 from tests.support import BackgroundConsumer, publish_match, run_async, subprocess_env, wait_until, with_jetstream
 
@@ -284,52 +285,55 @@ def _status(port: int, path: str) -> int:
     return status
 
 
+@pytest.mark.usefixtures("live_port")  # the module's stream, made by its fixture
 def test_a_worker_stopped_mid_match_ends_its_streams_and_the_viewer_resumes_on_the_next(test_servers, nats_here):
-    room = "live-restart-1"
-    events = match_events(room, seed=285)
+    gone = _worker_gone_mid_match(test_servers, "live-restart-1", seed=285, signum=signal.SIGTERM)
+    assert gone.viewer.ended and gone.ended_in < 4, "the stream ends at once, not at the timeout"
+    assert gone.viewer.retries[-1] == 1000 and len(gone.viewer.retries) == 2, "told to reconnect"
+    assert gone.seen == stored_room("live-restart-1"), "nothing missed, nothing twice, across the restart"
+
+
+@pytest.mark.usefixtures("live_port")  # the module's stream, made by its fixture
+def test_a_worker_killed_mid_match_loses_its_streams_and_the_viewer_resumes_on_the_next(test_servers, nats_here):
+    """SIGKILL: no retry hint, the connection just drops; a browser's EventSource reconnects after the
+    retry it was given at the start, with Last-Event-ID, to whichever worker answers."""
+    gone = _worker_gone_mid_match(test_servers, "live-kill-1", seed=286, signum=signal.SIGKILL)
+    assert not any(m.event in ("game_end", "end") for m in gone.rest_of_first)
+    assert gone.viewer.retries == [1000], "given at the start only: the worker had no time to say more"
+    assert gone.seen == stored_room("live-kill-1"), "nothing missed, nothing twice, across the kill"
+
+
+@dataclass
+class _WorkerGone:
+    viewer: SseStream  # the stream the worker served
+    ended_in: float  # seconds from the signal to that stream's end
+    rest_of_first: list[Message]  # what it had after the signal
+    seen: list[tuple[int | None, str, str]]  # every message of both streams, the resumed one's `end` left out
+
+
+def _worker_gone_mid_match(test_servers, room: str, *, seed: int, signum: int) -> _WorkerGone:
+    """A match half published and watched on gunicorn's one worker, the worker sent ``signum``; once gunicorn
+    has started the next, the rest published and the viewer resumed there with Last-Event-ID."""
+    events = match_events(room, seed=seed)
     env = {**subprocess_env(), "NATS_URL": test_servers.nats.url}
     with asgi_serving(env) as (port, master), BackgroundConsumer(MomentDetector()):
         publish_match(room, events[:100])
         viewer = open_stream(port, f"/api/live/rooms/{room}")
         before = [viewer.next() for _ in range(50)]
         [worker] = _children(master.pid)
-        stopped_at = time.monotonic()
-        os.kill(worker, signal.SIGTERM)
-        rest_of_first = viewer.read_until("end")
-        assert viewer.ended and time.monotonic() - stopped_at < 4, "the stream ends at once, not at the timeout"
-        assert viewer.retries[-1] == 1000 and len(viewer.retries) == 2, "told to reconnect"
-        wait_until(lambda: _children(master.pid) and _children(master.pid) != [worker], timeout=60)
-        publish_paced(room, events[100:])
-        resumed = open_stream(port, f"/api/live/rooms/{room}", last_event_id=viewer.last_id)
-        rest = resumed.read_until("end")
-    seen = [(m.id, m.event, m.data) for m in before + rest_of_first + rest[:-1]]
-    assert seen == stored_room(room), "nothing missed, nothing twice, across the restart"
-
-
-def test_a_worker_killed_mid_match_loses_its_streams_and_the_viewer_resumes_on_the_next(test_servers, nats_here):
-    """SIGKILL: no retry hint, the connection just drops; a browser's EventSource reconnects after the
-    retry it was given at the start, with Last-Event-ID, to whichever worker answers."""
-    room = "live-kill-1"
-    events = match_events(room, seed=286)
-    env = {**subprocess_env(), "NATS_URL": test_servers.nats.url}
-    with asgi_serving(env) as (port, master):
-        publish_match(room, events[:100])
-        viewer = open_stream(port, f"/api/live/rooms/{room}")
-        before = [viewer.next() for _ in range(50)]
-        [worker] = _children(master.pid)
-        os.kill(worker, signal.SIGKILL)
+        signalled_at = time.monotonic()
+        os.kill(worker, signum)
         rest_of_first = []
-        with contextlib.suppress(http.client.HTTPException, ConnectionError):
+        with contextlib.suppress(http.client.HTTPException, ConnectionError):  # a killed worker's connection drops
             rest_of_first = viewer.read_until("end")
-        assert not any(m.event in ("game_end", "end") for m in rest_of_first)
-        assert viewer.retries == [1000], "given at the start only: the worker had no time to say more"
+        ended_in = time.monotonic() - signalled_at
         wait_until(lambda: _children(master.pid) and _children(master.pid) != [worker], timeout=60)
         publish_paced(room, events[100:])
         resumed = open_stream(port, f"/api/live/rooms/{room}", last_event_id=viewer.last_id)
         rest = resumed.read_until("end")
     assert rest[-1].event == "end"
     seen = [(m.id, m.event, m.data) for m in before + rest_of_first + rest[:-1]]
-    assert seen == stored_room(room), "nothing missed, nothing twice, across the kill"
+    return _WorkerGone(viewer, ended_in, rest_of_first, seen)
 
 
 def _children(pid: int) -> list[int]:
