@@ -16,6 +16,9 @@ let refreshing: Promise<boolean> | null = null;
 // Settles as soon as a refresh knows its answer, before the listeners re-render the app: the pages'
 // requests waiting on it (apiFetch) are sent first, and React renders while they travel.
 let refreshSettled: Promise<void> | null = null;
+// Counts sign-ins and sign-outs: a refresh answered after one of them speaks of a session that is no
+// longer the page's (a refusal sent before a sign-in would sign the new player out again).
+let handovers = 0;
 const listeners = new Set<() => void>();
 
 function setSession(token: string | null): void {
@@ -97,14 +100,17 @@ export function refreshSession(): Promise<boolean> {
   refreshSettled = new Promise<void>((resolve) => {
     settle = resolve;
   });
+  const handoversAtStart = handovers;
   refreshing = (async () => {
     try {
       const response = await sessionCall('POST', '/api/auth/session/refresh');
+      if (handovers !== handoversAtStart) return state === 'signed-in';
       if (!response.ok) {
         setSession(null);
         return false;
       }
       const { access } = (await response.json()) as { access: string };
+      if (handovers !== handoversAtStart) return state === 'signed-in';
       accessToken = access;
       state = 'signed-in';
       settle();
@@ -112,7 +118,7 @@ export function refreshSession(): Promise<boolean> {
       return true;
     } catch {
       // Unreachable server: the session is not known to be over; keep what we have.
-      if (state === 'unknown') setSession(null);
+      if (state === 'unknown' && handovers === handoversAtStart) setSession(null);
       return false;
     } finally {
       settle();
@@ -127,6 +133,7 @@ export async function signIn(username: string, password: string): Promise<void> 
   const response = await sessionCall('POST', '/api/auth/session', { username, password });
   const body = await readBody(response);
   if (!response.ok) throw new ApiError(response.status, body);
+  handovers += 1;
   setSession((body as { access: string }).access);
 }
 
@@ -134,6 +141,7 @@ export async function signOut(): Promise<void> {
   try {
     await sessionCall('DELETE', '/api/auth/session');
   } finally {
+    handovers += 1;
     setSession(null);
   }
 }
@@ -145,14 +153,21 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   if (refreshSettled) await refreshSettled;
   // Signed out, the request goes without a token: most reads are public (docs/api.md, public reads),
   // and a route that needs one answers 401 as before.
+  let sentToken: string | null = null;
+  let sentUnknown = false;
   const send = () => {
     const headers = new Headers(init.headers);
     headers.set('Accept', 'application/json');
-    if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`);
+    sentToken = accessToken;
+    sentUnknown = state === 'unknown';
+    if (sentToken) headers.set('Authorization', `Bearer ${sentToken}`);
     return fetch(apiUrl(path), { ...init, headers, credentials: 'same-origin' });
   };
   let response = await send();
-  if (response.status === 401 && (await refreshSession())) {
+  // A token refused is worth a refresh (it may have expired mid-use), and so is a request sent before
+  // the session was known; one sent signed out was refused for having none, and a refresh for it
+  // could be answered after a sign-in.
+  if (response.status === 401 && (sentToken !== null || sentUnknown) && (await refreshSession())) {
     response = await send();
   }
   const body = await readBody(response);
@@ -181,6 +196,7 @@ export function currentUserId(): string | null {
 export function resetSessionForTests(token: string | null = null, known: SessionState = 'unknown'): void {
   accessToken = token;
   state = known;
+  handovers = 0;
   refreshing = null;
   refreshSettled = null;
 }
