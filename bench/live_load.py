@@ -130,13 +130,25 @@ def playing(items: list[tuple[str, dict, str]], rate: float) -> Iterator[None]:
         process.join(timeout=10)
 
 
+# The projector and the moment detector of the run, made by ``warm_up`` and kept through every phase, as
+# long-running processes are. A fresh detector each round (before December 7) met the rooms playing
+# beside the phase mid-match and rebuilt each from its game_start by direct gets; the viewers' rooms had
+# started before every phase, the unwatched rooms at their own phase's start, so the phases with viewers
+# (and after them: the viewers' rooms' game_ends) read far more of the stream: 648 direct gets for 6,949
+# messages against 348 for 1,648 (nats-server's monitoring, one quick run), a third of nats-server's extra
+# CPU then, and the detector's rate, which the viewers had no part in.
+_CONSUMERS: list = []
+
+
 def warm_up() -> None:
-    """Each consumer run once until caught up: its durable made and the stream's backlog so far consumed,
-    so that every timed phase starts from the same place."""
+    """The projector and the detector made and run once until caught up: their durables made and the
+    stream's backlog so far consumed (the viewers' rooms' game_starts among it), so that every timed phase
+    starts from the same place, with the same consumers."""
     from history.projector import MatchProjector
     from moments.consumer import MomentDetector
 
-    for consumer in (MatchProjector(), MomentDetector()):
+    _CONSUMERS[:] = [MatchProjector(), MomentDetector()]
+    for consumer in _CONSUMERS:
         runner = ConsumerRunner(consumer, stop_when_idle=True)
         asyncio.run(runner.run(install_signal_handlers=False))
 
@@ -190,8 +202,6 @@ def _round(tag: str, matches: int) -> dict:
     on the count rather than on being caught up."""
     from bench.events import synthetic_match
     from history.models import Match
-    from history.projector import MatchProjector
-    from moments.consumer import MomentDetector
     from streaming.publisher import EventPublisher
 
     rooms = [f"live-load-{tag}-{n}" for n in range(LOAD_ROOMS)]
@@ -209,9 +219,9 @@ def _round(tag: str, matches: int) -> dict:
     published = time.perf_counter() - started
     publisher.close()
     recorded = Match.objects.count()
-    projector = asyncio.run(_consume(MatchProjector()))
+    projector = asyncio.run(_consume(_CONSUMERS[0]))
     projected = Match.objects.count() - recorded
-    detector = asyncio.run(_consume(MomentDetector()))
+    detector = asyncio.run(_consume(_CONSUMERS[1]))
     return {
         "events": len(items),
         "publisher_events_per_second": len(items) / published,

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from nats.aio.client import Client as NATS
-from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contract.events import events_subject
 from history.replay import CLOCK_SKEW_MARGIN, ReplayNotFound, latest_started_at
 from live.follow import Batch
 from live.sse import LiveMessage, live_message
 from live.viewer import Viewer
-from streaming.stream_reads import read_subject
+from streaming.status import parse_server_time
+from streaming.stream_reads import direct_get_batch, read_subject
 
 if TYPE_CHECKING:
     from live.hub import Hub
+
+logger = logging.getLogger("live.feed")
 
 # A feed nobody watches is kept this long: a viewer's reconnect finds it still caught up.
 FEED_LINGER_SECONDS = 10.0
@@ -47,22 +51,52 @@ FLUSH_SECONDS = 0.05
 FLUSH_SWEEP_SHARE = 0.5
 FLUSH_MAX_SECONDS = 0.2
 SWEEP_WEIGHT = 0.25  # of the last sweep in the smoothed one
-# The ordered consumer's idle heartbeat: nats-py replaces a consumer that sent nothing for two of them,
-# checked every two (nats/js/client.py, activity_check). Its default, 5 s, left a viewer without a message
-# for 10-20 s when the NATS node holding the feed's consumer (R1, in memory) stopped; at 1 s it is 2-4 s,
-# for a heartbeat a second on an idle room's feed.
-FEED_HEARTBEAT_SECONDS = 1.0
-# A message read this long after the stream stored it, with more of the room's stored behind it
-# (num_pending), is the feed catching up (its consumer replaced after a NATS node stopped): the release
-# waits until it has caught up, at most CATCH_UP_HOLD_SECONDS at a time, and the viewers get the whole
-# catch-up as one batch. Released in the 50 ms flushes as it is read, a catch-up of a couple of thousand
-# messages was several batches, and a viewer whose socket had not yet taken the first could have more
-# unsent than LIVE_QUEUE_MESSAGES with the next ones: dropped as too slow, its stream ended (the
-# likeliest reason the cluster test's stream ended in 2 CI runs of 5). A viewer with nothing unsent
-# takes a batch of any size (live/viewer.py). A worker so starved that it reads live messages over a
-# second late meets the same rule: fewer, bigger batches, which is what it needs then.
-CATCH_UP_SECONDS = 1.0
-CATCH_UP_HOLD_SECONDS = 1.0
+# The rooms' messages reach the feeds as the stream republishes them once stored (streaming/streams.py,
+# RePublish): a core subscription a room, no consumer. A JetStream consumer a room and worker, at the tail
+# of a stream of many rooms' interleaved subjects, made nats-server scan every message stored between two
+# of its room's (a block's per-subject index gives a subject's first and last sequence, not the ones in
+# between): 200 such consumers scanned everything stored 200 times, about twice nats-server's CPU per
+# stored event with 100 rooms watched (bench live_load; bench/README.md). A republished copy carries its
+# sequence, its subject and the sequence of the subject's message before it (Nats-Last-Sequence): a copy
+# whose predecessor the feed has not had shows what a core subscription lost, and the feed reads the
+# stream from its last message on (direct gets) before it releases anything later. A disconnect holds
+# every feed until the reconnect's read (live/hub.py), so nothing lost meanwhile, of either subject,
+# overtakes what came after it.
+LIVE_SUBJECT_PREFIX = "live."
+# A read that has not yet reached a copy's predecessor (a replica behind the stream's leader; direct gets
+# may be served by any) is tried again this often, this many times; then the feed goes on without it.
+RESYNC_RETRY_SECONDS = 0.1
+RESYNC_ATTEMPTS = 50
+# A feed that has heard nothing for this long asks the stream for its room's last messages (a direct get)
+# in case the last copies were lost without a disconnect (a route between two NATS nodes broken).
+FEED_PROBE_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A message of the room as stored: from the stream (a read) or its republished copy."""
+
+    seq: int
+    subject: str
+    data: bytes
+    stored_at: float
+    previous: int = 0  # the subject's message before it (Nats-Last-Sequence); 0 if none or unknown
+
+
+def republished(msg: Any) -> Stored:
+    """A republished copy as the feed keeps it (its headers: docs/contract.md, the stream's RePublish)."""
+    headers = msg.headers or {}
+    return Stored(
+        int(headers["Nats-Sequence"]),
+        headers.get("Nats-Subject") or msg.subject.removeprefix(LIVE_SUBJECT_PREFIX),
+        msg.data,
+        parse_server_time(headers["Nats-Time-Stamp"]).timestamp(),
+        int(headers.get("Nats-Last-Sequence") or 0),
+    )
+
+
+def live_subject(room_id: str) -> str:
+    return f"{LIVE_SUBJECT_PREFIX}game.{room_id}.*"
 
 
 class RoomFeed:
@@ -88,49 +122,128 @@ class RoomFeed:
         self._flushed_at = float("-inf")  # the loop's time when the last flush started
         self._spacing = FLUSH_SECONDS
         self._sweep = 0.0  # the sweeps' smoothed time, seconds
-        self._catching_up = False  # CATCH_UP_SECONDS
+        self.start_seq = 0  # the room's latest game_start: the feed has every message of the room from it
+        self._last_of: dict[str, int] = {}  # each subject's last sequence the feed has (events, moments)
+        self._held_back: list[Stored] | None = None  # copies heard while a read catches up; None when live
+        self._resyncing: asyncio.Task[None] | None = None
+        self.heard_at = 0.0  # time.monotonic() of the last copy heard or read (FEED_PROBE_SECONDS)
+        self.resyncs = 0
         self._release_at: asyncio.TimerHandle | None = None
         self._subscription: Any = None
         self._linger: asyncio.TimerHandle | None = None
         self._match_ids: dict[datetime, asyncio.Future[str | None]] = {}
 
     async def start(self) -> None:
-        """Subscribe from the game_start of the room's latest match; ready once caught up with the stream."""
+        """Subscribe to the room's copies, then read the stream from the game_start of its latest match;
+        ready once the read is through and the copies heard meanwhile are in."""
         client = await self.hub.client()
         start_seq = await _latest_game_start_seq(client, self.room_id)
         if start_seq is None:
             raise ReplayNotFound(f"room {self.room_id!r} has no match in the stream")
-        # An ordered consumer: ephemeral, flow-controlled, recreated by nats-py from the last sequence it
-        # delivered after a reconnect or two missed heartbeats, so a blink of NATS loses nothing.
-        self._subscription = await client.jetstream().subscribe(
-            f"game.{self.room_id}.*",
-            stream=settings.GAME_EVENTS_STREAM,
-            ordered_consumer=True,
-            idle_heartbeat=FEED_HEARTBEAT_SECONDS,
-            config=ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq),
-            cb=self._on_message,
-        )
+        self.start_seq, self.last_seq = start_seq, start_seq - 1
+        self._held_back = []
+        self._subscription = await client.subscribe(live_subject(self.room_id), cb=self._on_live)
+        await client.flush()  # the server has the interest: what is stored after the read's end is heard
+        self.resync()
         await asyncio.wait_for(self.ready.wait(), timeout=FEED_READY_SECONDS)
 
-    async def _on_message(self, msg: Any) -> None:
-        metadata = msg.metadata
-        seq = metadata.sequence.stream
-        if seq <= self.last_seq:
+    async def _on_live(self, msg: Any) -> None:
+        self.heard_at = time.monotonic()
+        self.take(republished(msg))
+
+    def take(self, message: Stored) -> None:
+        """A republished copy: released in order, or held back while a read catches up (one starts when the
+        copy's predecessor is one the feed never had)."""
+        if self._held_back is not None:
+            self._held_back.append(message)
+        elif message.seq > self.last_seq:
+            if self._missed_before(message):
+                self._held_back = [message]
+                self.resync()
+            else:
+                self._add(message)
+                self._release()
+
+    def _missed_before(self, message: Stored) -> bool:
+        known = max(self._last_of.get(message.subject, 0), self.start_seq - 1)
+        return message.previous > known
+
+    def hold(self) -> None:
+        """Release nothing more until the next ``resync`` has read the stream (NATS disconnected: copies
+        stored meanwhile are lost, and later ones must not overtake them)."""
+        if self._held_back is None:
+            self._held_back = []
+
+    def resync(self) -> None:
+        """Read the stream from the feed's last message on, then release what was held back, in order."""
+        self.hold()
+        if self._resyncing is None or self._resyncing.done():
+            self._resyncing = asyncio.ensure_future(self._resync())
+
+    async def _resync(self) -> None:
+        self.resyncs += 1
+        attempts = 0
+        while True:
+            try:
+                read = await self._read_after(self.last_seq)
+            except Exception as error:  # NATS away: the reconnect's resync or the next attempt reads it
+                logger.warning("live feed read failed room_id=%s error=%s", self.room_id, error)
+                await asyncio.sleep(RESYNC_RETRY_SECONDS * 10)
+                continue
+            # All at once, no await between: one batch for the viewers whatever the read's size (a catch-up
+            # of thousands released over several flushes outgrew a viewer's queue: dropped as too slow).
+            for message in read:
+                self._add(message)
+            held = sorted(self._held_back or (), key=lambda m: m.seq)
+            self._held_back = None
+            while held and (held[0].seq <= self.last_seq or not self._missed_before(held[0])):
+                self._add(held.pop(0))
+            attempts += 1
+            if held and attempts < RESYNC_ATTEMPTS:
+                self._held_back = held  # the read came from a replica behind the copies: read again
+                self._release()
+                await asyncio.sleep(RESYNC_RETRY_SECONDS)
+                continue
+            if held:
+                logger.warning("live feed gave up waiting room_id=%s seq=%d", self.room_id, held[0].seq)
+            for message in held:
+                self._add(message)
+            self._release()
+            self.ready.set()
             return
-        stored_at = metadata.timestamp.timestamp()
-        message = live_message(seq, msg.subject, msg.data, stored_at)
-        self.last_seq = seq
-        catching_up = metadata.num_pending > 0 and time.time() - stored_at > CATCH_UP_SECONDS
-        if self._catching_up and not catching_up and self._flush_at is not None:
-            self._flush_at.cancel()  # caught up: what was held goes at the next flush, as usual
-            self._flush_at = None
-        self._catching_up = catching_up
+
+    async def _read_after(self, after: int) -> list[Stored]:
+        """The room's stored messages after sequence ``after``, through the stream's end (direct gets)."""
+        client = await self.hub.client()
+        found = []
+        async for stored in read_subject(client, f"game.{self.room_id}.*", start_seq=after + 1):
+            stamp = stored.headers.get("Nats-Time-Stamp")
+            stored_at = parse_server_time(stamp).timestamp() if stamp else time.time()
+            found.append(Stored(stored.seq, stored.headers.get("Nats-Subject", ""), stored.data, stored_at))
+        self.heard_at = time.monotonic()
+        return found
+
+    async def probe(self) -> None:
+        """The room's last stored messages against the feed's (FEED_PROBE_SECONDS): a resync if it missed one."""
+        if self._held_back is not None or time.monotonic() - self.heard_at < FEED_PROBE_SECONDS:
+            return
+        self.heard_at = time.monotonic()
+        client = await self.hub.client()
+        request = {"multi_last": [f"game.{self.room_id}.events", f"game.{self.room_id}.moments"], "batch": 2}
+        stored, _ = await direct_get_batch(client, request)
+        if any(message.seq > self.last_seq for message in stored):
+            self.resync()
+
+    def _add(self, stored: Stored) -> None:
+        """The next message of the room, in stream order, into the feed (held until LIVE_DELAY_SECONDS)."""
+        if stored.seq <= self.last_seq:
+            return
+        self.last_seq = stored.seq
+        self._last_of[stored.subject] = stored.seq
+        message = live_message(stored.seq, stored.subject, stored.data, stored.stored_at)
         if message is not None:
             self.last_stored_at = message.stored_at
             self._held.append(message)
-        self._release()
-        if metadata.num_pending == 0:
-            self.ready.set()
 
     def _release(self) -> None:
         """Move the held messages that are due to the backlog and the next batch."""
@@ -150,8 +263,6 @@ class RoomFeed:
             # Counted from the last flush's start, not from now: the messages that arrived during its
             # sweep (read once the loop was free again) do not wait a whole spacing more.
             at = max(loop.time(), self._flushed_at + self._spacing)
-            if self._catching_up:
-                at = max(at, loop.time() + CATCH_UP_HOLD_SECONDS)
             self._flush_at = loop.call_at(at, self._flush)
 
     def _release_due(self) -> None:
@@ -211,7 +322,7 @@ class RoomFeed:
             self.hub.forget(self)
 
     async def stop(self) -> None:
-        for handle in (self._flush_at, self._release_at):
+        for handle in (self._flush_at, self._release_at, self._resyncing):
             if handle is not None:
                 handle.cancel()
         if self._subscription is not None:

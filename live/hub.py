@@ -56,8 +56,23 @@ class Hub:
         """The process's NATS connection (streaming/connection.py: stale detection, reconnects forever)."""
         async with self._connecting:
             if self._client is None:
-                self._client = await connect("live-web", retry_forever=False)
+                self._client = await connect(
+                    "live-web",
+                    retry_forever=False,
+                    on_disconnected=self._disconnected,
+                    on_reconnected=self._reconnected,
+                )
             return self._client
+
+    async def _disconnected(self) -> None:
+        # The rooms' copies stored while disconnected are lost (core subscriptions): every feed holds what
+        # comes next until its read of the stream after the reconnect (live/feed.py).
+        for feed in self.feeds.values():
+            feed.hold()
+
+    async def _reconnected(self) -> None:
+        for feed in self.feeds.values():
+            feed.resync()
 
     async def feed(self, room_id: str) -> RoomFeed:
         """The room's feed, started on first use; concurrent first viewers share one start."""
@@ -92,9 +107,15 @@ class Hub:
     async def _heartbeats(self) -> None:
         """Wakes every stream silent for HEARTBEAT_SECONDS to send a comment line: one timer for the process,
         not one a stream a wait (an asyncio.timeout around a wait costs ~20 us under uvloop, the bare wait
-        0.4 us, and a crowded room's viewers wait once a flush)."""
+        0.4 us, and a crowded room's viewers wait once a flush). Each quiet feed asks the stream whether it
+        missed its room's last messages (live/feed.py, FEED_PROBE_SECONDS)."""
         while True:
             await asyncio.sleep(HEARTBEAT_CHECK_SECONDS)
+            for feed in list(self.feeds.values()):
+                try:
+                    await feed.probe()
+                except Exception as error:  # NATS away: the reconnect's resync covers it
+                    logger.debug("live feed probe failed room_id=%s error=%s", feed.room_id, error)
             idle_since = time.monotonic() - HEARTBEAT_SECONDS
             for viewer in self.viewers:
                 if viewer.wrote_at <= idle_since:

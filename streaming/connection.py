@@ -16,7 +16,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import nats
@@ -130,12 +130,16 @@ async def connect(
     retry_forever: bool = True,
     should_stop: Callable[[], bool] | None = None,
     connect_timeout: float = 2.0,
+    on_disconnected: Callable[[], Awaitable[None]] | None = None,
+    on_reconnected: Callable[[], Awaitable[None]] | None = None,
 ) -> NATS:
     """Connect to NATS; once connected, reconnect forever with backoff, logging each disconnect.
 
     The first connection is retried with backoff too, unless ``retry_forever`` is False: then one
     round over the servers, and ConnectionError when none answers (for commands and HTTP requests).
-    ``should_stop`` lets a shutting-down caller abandon the retries.
+    ``should_stop`` lets a shutting-down caller abandon the retries. ``on_disconnected`` and
+    ``on_reconnected`` are awaited after the logging (nats-py: the first before the subscriptions are made
+    again, the second once they are).
     """
     servers = servers or settings.NATS_SERVERS
     delays = retry_delays()
@@ -145,7 +149,7 @@ async def connect(
             # nats-py would retry the first connection forever on its own (max_reconnect_attempts=-1),
             # deaf to shutdown: bound each round here instead.
             await asyncio.wait_for(
-                client.connect(**_options(client, name, servers, connect_timeout)),
+                client.connect(**_options(client, name, servers, connect_timeout, on_disconnected, on_reconnected)),
                 timeout=connect_timeout * len(servers) + 1.0,
             )
             return client
@@ -187,16 +191,27 @@ async def brief_connection(connect_timeout: float = BRIEF_TIMEOUT_SECONDS) -> As
         await client.close()
 
 
-def _options(client: NATS, name: str, servers: list[str], connect_timeout: float) -> dict[str, Any]:
+def _options(
+    client: NATS,
+    name: str,
+    servers: list[str],
+    connect_timeout: float,
+    on_disconnected: Callable[[], Awaitable[None]] | None = None,
+    on_reconnected: Callable[[], Awaitable[None]] | None = None,
+) -> dict[str, Any]:
     async def disconnected() -> None:
         if client.is_closed or client.is_draining:
             logger.debug("nats connection closed name=%s", name)
         else:
             logger.warning("nats disconnected name=%s", name)
+        if on_disconnected is not None:
+            await on_disconnected()
 
     async def reconnected() -> None:
         server = client.connected_url.netloc if client.connected_url else "?"
         logger.warning("nats reconnected name=%s server=%s", name, server)
+        if on_reconnected is not None:
+            await on_reconnected()
 
     repeated = RepeatedWarnings(logger)  # a window resent while its first copy is stored answers 2,000 errors
 

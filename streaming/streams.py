@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from nats.js import JetStreamContext
-from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import DiscardPolicy, RePublish, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import APIError, NotFoundError
 
 logger = logging.getLogger("streaming.streams")
 
 SUBJECTS = ["game.>"]
+REPUBLISH_SOURCE = "game.>"
+REPUBLISH_DESTINATION = "live.game.>"
 DAY_SECONDS = 24 * 60 * 60
 # docs/contract.md: 2 minutes. Not a setting (no operator changes it): a parameter of the stream's
 # configuration, which tests shorten to show that nothing relies on the window alone.
@@ -44,6 +46,9 @@ def game_events_config(*, duplicate_window_seconds: float | None = None) -> Stre
         duplicate_window=duplicate_window_seconds,
         # Direct gets let replays read by subject and time from any replica without a consumer.
         allow_direct=True,
+        # Every stored message copied at once to live.{subject}, with its sequence (docs/contract.md): the
+        # live routes' feeds follow a room by a core subscription there (live/feed.py), not a consumer each.
+        republish=RePublish(src=REPUBLISH_SOURCE, dest=REPUBLISH_DESTINATION),
     )
 
 
@@ -66,8 +71,11 @@ def _differences(have: StreamConfig, want: StreamConfig) -> dict[str, tuple[obje
         "discard",
         "duplicate_window",
         "allow_direct",
+        "republish",
     ):
         have_value, want_value = getattr(have, field), getattr(want, field)
+        if field == "republish":
+            have_value, want_value = _republish(have_value), _republish(want_value)
         if (
             field in ("max_age", "duplicate_window")
             and have_value is not None
@@ -114,6 +122,11 @@ async def ensure_stream(js: JetStreamContext, *, duplicate_window_seconds: float
     changes = tuple(f"{field}: {_show(have)} -> {_show(wanted)}" for field, (have, wanted) in diffs.items())
     logger.info("stream updated name=%s changes=%s", want.name, "; ".join(changes))
     return StreamSetup("updated", changes)
+
+
+def _republish(value: RePublish | None) -> tuple[str, str, bool] | None:
+    """A RePublish as compared: the server may say headers_only False where the config left it out."""
+    return None if value is None else (value.src or "", value.dest or "", bool(value.headers_only))
 
 
 def _show(value: object) -> str:

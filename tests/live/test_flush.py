@@ -1,26 +1,33 @@
 """When a room's feed writes its batches (live/feed.py): a message after a pause at once, the next ones at
 most every FLUSH_SECONDS counted from the last flush's start, further apart when the last sweep of the
 viewers' writes took over FLUSH_SWEEP_SHARE of that. The feed's own clock and viewers, no server: the
-messages are handed to its subscription callback as nats-py would."""
+messages are handed to it as its subscription hears the stream's republished copies."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import time
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from live.feed import FLUSH_SECONDS, FLUSH_SWEEP_SHARE, RoomFeed
+from live.feed import FLUSH_SECONDS, FLUSH_SWEEP_SHARE, RoomFeed, Stored
 from live.viewer import Viewer
 
+SUBJECT = "game.room-1.events"
 
-def stored(seq: int, age: float = 0.0, pending: int = 0) -> SimpleNamespace:
-    """A message of the room as the ordered consumer delivers it, stored ``age`` seconds ago, with ``pending``
-    more of the room's stored behind it."""
-    at = datetime.fromtimestamp(time.time() - age, UTC)
-    metadata = SimpleNamespace(sequence=SimpleNamespace(stream=seq), timestamp=at, num_pending=pending)
-    return SimpleNamespace(subject="game.room-1.events", data=b'{"type":"piece_locked"}', metadata=metadata)
+
+def stored(seq: int, age: float = 0.0) -> Stored:
+    """A message of the room as its republished copy says it, stored ``age`` seconds ago, the one before it
+    of its subject ``seq - 1``."""
+    return Stored(seq, SUBJECT, b'{"type":"piece_locked"}', time.time() - age, seq - 1)
+
+
+def live_feed() -> RoomFeed:
+    """A feed caught up with its room (no server), from sequence 1."""
+    feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+    feed.start_seq = 1
+    feed._held_back = None
+    return feed
 
 
 class Writer:
@@ -60,14 +67,14 @@ def _busy(seconds: float) -> None:
 def test_a_message_after_a_pause_goes_at_once_and_the_next_at_most_every_flush_seconds():
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        feed = live_feed()
         writer = Writer(feed, cost=0.0)
         sent = loop.time()
-        await feed._on_message(stored(1))
+        feed.take(stored(1))
         first_at, seqs = await writer.next_write()
         assert seqs == [1] and first_at - sent < FLUSH_SECONDS * 0.8, "no wait for a flush after a pause"
-        await feed._on_message(stored(2))
-        await feed._on_message(stored(3))
+        feed.take(stored(2))
+        feed.take(stored(3))
         second_at, seqs = await writer.next_write()
         assert seqs == [2, 3], "the messages between two flushes go together"
         assert FLUSH_SECONDS * 0.9 <= second_at - first_at < FLUSH_SECONDS * 3
@@ -80,7 +87,7 @@ async def _flushes(feed: RoomFeed, writers: list[Writer], count: int, first_seq:
     """The start of each of ``count`` sweeps, one message a flush, each sent as soon as the last was written."""
     starts = []
     for seq in range(first_seq, first_seq + count):
-        await feed._on_message(stored(seq))
+        feed.take(stored(seq))
         await asyncio.gather(*(writer.next_write() for writer in writers))
         starts.append(min(writer.writes[-1][0] - writer.cost for writer in writers))
     return starts
@@ -88,7 +95,7 @@ async def _flushes(feed: RoomFeed, writers: list[Writer], count: int, first_seq:
 
 def test_slow_sweeps_space_the_next_flushes_by_what_they_take():
     async def scenario() -> None:
-        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        feed = live_feed()
         writers = [Writer(feed, cost=0.05) for _ in range(2)]  # 100 ms sweeps: flushes 200 ms apart
         gaps = [later - earlier for earlier, later in itertools.pairwise(await _flushes(feed, writers, 11))]
         assert gaps[0] >= (0.1 + FLUSH_SECONDS) * 0.9, "the loop has FLUSH_SECONDS after a slow sweep"
@@ -101,7 +108,7 @@ def test_slow_sweeps_space_the_next_flushes_by_what_they_take():
 
 def test_one_slow_sweep_does_not_double_the_next_wait():
     async def scenario() -> None:
-        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
+        feed = live_feed()
         writers = [Writer(feed, cost=0.0) for _ in range(2)]
         await _flushes(feed, writers, 3)
         for writer in writers:
@@ -119,27 +126,36 @@ def test_one_slow_sweep_does_not_double_the_next_wait():
 
 
 def test_a_catch_up_goes_to_the_viewers_as_one_batch():
-    """The feed's consumer replaced after a NATS node stopped: the messages stored meanwhile come at once,
-    old, with more behind each (num_pending). Released in 50 ms flushes they were several batches, and a
-    viewer still writing the first had the others queued past its bound, dropped as too slow; held until
-    caught up, they are one batch, which a viewer with nothing queued takes whatever its size."""
+    """A copy whose predecessor the feed never had (copies lost: NATS disconnected, a slow subscription):
+    the feed reads the stream from its last message and releases nothing later meanwhile. What it read,
+    and the copies heard during the read, go to the viewers as one batch (released over 50 ms flushes, a
+    catch-up of thousands was several batches, and a viewer still writing the first had the others
+    queued past its bound: dropped as too slow); a viewer with nothing queued takes it whatever its size."""
 
     async def scenario() -> None:
-        feed = RoomFeed(SimpleNamespace(dropped=0), "room-1")
-        writer = Writer(feed, cost=0.0)
-        await feed._on_message(stored(1))
-        assert (await writer.next_write())[1] == [1]
+        feed = live_feed()
         behind = 300
-        for seq in range(2, 2 + behind):
-            message = stored(seq, age=20.0, pending=behind + 1 - seq)
-            await feed._on_message(message)
-            if seq % 50 == 0:
-                await asyncio.sleep(FLUSH_SECONDS * 1.5)  # read over several flushes' time, as a burst is
-        assert writer.writes[-1][1] == [1], "nothing released while it catches up"
+        reading = asyncio.Event()
+
+        async def read_after(after: int) -> list[Stored]:
+            assert after == 1, "read from the feed's last message on"
+            await reading.wait()
+            return [stored(seq, age=20.0) for seq in range(2, 2 + behind)]
+
+        feed._read_after = read_after
+        writer = Writer(feed, cost=0.0)
+        feed.take(stored(1))
+        assert (await writer.next_write())[1] == [1]
+        feed.take(stored(2 + behind))  # its predecessor, 1 + behind, never heard
+        feed.take(stored(3 + behind))  # heard during the read
+        await asyncio.sleep(FLUSH_SECONDS * 3)
+        assert writer.writes[-1][1] == [1], "nothing released while it reads"
+        reading.set()
         _, seqs = await writer.next_write()
-        assert seqs == list(range(2, 2 + behind)), "the catch-up whole, once caught up"
-        await feed._on_message(stored(2 + behind))
-        assert (await writer.next_write())[1] == [2 + behind], "then live again, a message at once"
+        assert seqs == list(range(2, 4 + behind)), "the read and what was heard meanwhile, whole, in order"
+        feed.take(stored(4 + behind))
+        assert (await writer.next_write())[1] == [4 + behind], "then live again, a message at once"
+        assert feed.resyncs == 1
         writer.task.cancel()
 
     asyncio.run(scenario())

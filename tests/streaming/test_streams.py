@@ -39,6 +39,7 @@ def test_setup_stream_creates_it_as_the_spec_says_and_is_safe_to_repeat(stream, 
     assert config.max_age == 90 * 24 * 3600
     assert config.duplicate_window == 120
     assert config.num_replicas == 1
+    assert (config.republish.src, config.republish.dest) == ("game.>", "live.game.>")
 
 
 def test_setup_stream_brings_a_drifted_stream_back_in_place(stream, capsys):
@@ -46,7 +47,9 @@ def test_setup_stream_brings_a_drifted_stream_back_in_place(stream, capsys):
     call_command("setup_stream")
     output = capsys.readouterr().out
     assert "GAME_EVENTS updated" in output and "max_age" in output and "duplicate_window" in output
+    assert "republish" in output, "a stream made before the live feeds' copies gets them in place"
     assert stream_config().max_age == 90 * 24 * 3600
+    assert stream_config().republish.dest == "live.game.>"
 
 
 def test_setup_stream_explains_what_it_cannot_change(stream):
