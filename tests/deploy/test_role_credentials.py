@@ -9,7 +9,6 @@ authorization file stands in for the cluster's nodes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import sys
 import nats
 import pytest
 from django.test import Client
-from nats.js.api import ConsumerConfig
+from nats.js.api import ConsumerConfig, RePublish, StreamConfig
 
 from history.models import Match
 from streaming.durables import PARTITIONED_STREAM
@@ -159,31 +158,42 @@ def test_no_role_can_do_another_roles_job(role_urls):
 
 
 def test_the_web_role_follows_a_room_live_and_hears_notifications_the_projector_sends(role_urls):
-    """What the live routes do (live/feed.py, live/notify.py): an ordered consumer on a room, a
+    """What the live routes do (live/feed.py, live/index.py, live/notify.py): a room's copies republished by
+    the stream (live.game.{room}.*), an ordered consumer on the rooms' events (the live list), a
     subscription on notify.user.*; the projector publishes there. Neither gets a durable of another."""
 
-    async def follow_and_hear() -> tuple[bytes, bytes]:
+    async def follow_and_hear() -> tuple[bytes, bytes, bytes]:
         admin = await nats.connect(role_urls["ADMIN"])
-        with contextlib.suppress(nats.js.errors.BadRequestError):  # there already, from another test
-            await admin.jetstream().add_stream(name="GAME_EVENTS", subjects=["game.>"], allow_direct=True)
+        config = StreamConfig(
+            name="GAME_EVENTS",
+            subjects=["game.>"],
+            allow_direct=True,
+            republish=RePublish(src="game.>", dest="live.game.>"),
+        )
+        try:
+            await admin.jetstream().add_stream(config)
+        except nats.js.errors.BadRequestError:  # there already, from another test
+            await admin.jetstream().update_stream(config)
         await admin.close()
         web = await nats.connect(role_urls["WEB"], allow_reconnect=False, error_cb=_ignore)
         projector = await nats.connect(role_urls["PROJECTOR"], allow_reconnect=False, error_cb=_ignore)
         game = await nats.connect(role_urls["GAME_SERVER"], allow_reconnect=False, error_cb=_ignore)
         try:
-            room = await web.jetstream().subscribe("game.live-room.*", stream="GAME_EVENTS", ordered_consumer=True)
+            room = await web.jetstream().subscribe("game.*.events", stream="GAME_EVENTS", ordered_consumer=True)
+            copies = await web.subscribe("live.game.live-room.*")
             heard = await web.subscribe("notify.user.*")
             await web.flush()  # its interest registered before the others publish
             await game.jetstream(timeout=2).publish("game.live-room.events", b'{"type":"game_start"}')
             await projector.publish("notify.user.u-1", b'{"match_id":"m"}')
             await projector.flush()
-            return (await room.next_msg(timeout=5)).data, (await heard.next_msg(timeout=5)).data
+            messages = [await subscription.next_msg(timeout=5) for subscription in (room, copies, heard)]
+            return messages[0].data, messages[1].data, messages[2].data
         finally:
             for client in (web, projector, game):
                 await client.close()
 
-    event, notification = asyncio.run(follow_and_hear())
-    assert event == b'{"type":"game_start"}' and notification == b'{"match_id":"m"}'
+    event, copy, notification = asyncio.run(follow_and_hear())
+    assert event == copy == b'{"type":"game_start"}' and notification == b'{"match_id":"m"}'
     named = ConsumerConfig(name="match-projector", filter_subject="game.>")
     add_named = lambda client: client.jetstream(timeout=1).add_consumer("GAME_EVENTS", named)  # noqa: E731
     assert not asyncio.run(_allowed(role_urls["WEB"], add_named))
