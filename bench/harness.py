@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from devtools.embedded import EmbeddedNats, EmbeddedPostgres
+from devtools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -35,13 +35,23 @@ class Row:
     figures: dict = field(default_factory=dict)
 
 
+def _monitoring() -> str:
+    """With BENCH_NATS_MONITOR=1, the benchmark's nats-server's monitoring port (/varz, /connz, /jsz) and
+    Go profiler (/debug/pprof/; read a CPU profile with ``python -m bench.pprof``): where its CPU goes."""
+    if not os.environ.get("BENCH_NATS_MONITOR"):
+        return ""
+    http, profiler = free_port(), free_port()
+    print(f"nats-server monitoring http://127.0.0.1:{http}/varz, profiler http://127.0.0.1:{profiler}/debug/pprof/")
+    return f'http: "127.0.0.1:{http}"\nprof_port: {profiler}\n'
+
+
 class Servers:
     """A PostgreSQL and one or two NATS servers of the benchmark's own (the second fsyncs always)."""
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="th-bench-", dir="/tmp"))
         self.postgres = EmbeddedPostgres(self.root / "pg")
-        self.nats = EmbeddedNats(self.root / "nats")
+        self.nats = EmbeddedNats(self.root / "nats", extra_config=_monitoring())
         self.nats_fsync = EmbeddedNats(self.root / "nats-fsync", sync_always=True)
 
     def start(self) -> None:
