@@ -157,16 +157,21 @@ class RoomFeed:
         if self._held_back is not None:
             self._held_back.append(message)
         elif message.seq > self.last_seq:
-            if self._missed_before(message):
+            if message.previous > self.last_seq:
                 self._held_back = [message]
                 self.resync()
             else:
                 self._add(message)
                 self._release()
 
-    def _missed_before(self, message: Stored) -> bool:
+    def _check_lost(self, message: Stored) -> None:
+        """Says so when ``message``'s predecessor is behind the feed's last message and the feed never had
+        it (lost while the other subject's messages went on: a copy dropped as the subscription fell
+        behind, or a route between NATS nodes broken): it cannot go out in its place any more; a viewer
+        that resumes from before it reads it from the stream."""
         known = max(self._last_of.get(message.subject, 0), self.start_seq - 1)
-        return message.previous > known
+        if known < message.previous <= self.last_seq:
+            logger.warning("live feed missed room_id=%s seq=%d", self.room_id, message.previous)
 
     def hold(self) -> None:
         """Release nothing more until the next ``resync`` has read the stream (NATS disconnected: copies
@@ -196,7 +201,7 @@ class RoomFeed:
                 self._add(message)
             held = sorted(self._held_back or (), key=lambda m: m.seq)
             self._held_back = None
-            while held and (held[0].seq <= self.last_seq or not self._missed_before(held[0])):
+            while held and held[0].previous <= self.last_seq:
                 self._add(held.pop(0))
             attempts += 1
             if held and attempts < RESYNC_ATTEMPTS:
@@ -238,6 +243,7 @@ class RoomFeed:
         """The next message of the room, in stream order, into the feed (held until LIVE_DELAY_SECONDS)."""
         if stored.seq <= self.last_seq:
             return
+        self._check_lost(stored)
         self.last_seq = stored.seq
         self._last_of[stored.subject] = stored.seq
         message = live_message(stored.seq, stored.subject, stored.data, stored.stored_at)

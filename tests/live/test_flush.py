@@ -159,3 +159,26 @@ def test_a_catch_up_goes_to_the_viewers_as_one_batch():
         writer.task.cancel()
 
     asyncio.run(scenario())
+
+
+def test_a_copy_whose_lost_predecessor_is_behind_the_last_message_goes_on_and_is_logged(caplog):
+    """A moment lost while the room's events went on cannot go out in its place any more: the next moment
+    waits for no read (none could put it back in order), and the loss is logged."""
+    moment = b'{"type":"tetris"}'
+
+    async def scenario() -> None:
+        feed = live_feed()
+        writer = Writer(feed, cost=0.0)
+        feed.take(stored(1))
+        assert (await writer.next_write())[1] == [1]
+        feed.take(Stored(2, "game.room-1.moments", moment, time.time(), 0))
+        assert (await writer.next_write())[1] == [2]
+        # 3, a moment, never heard; 4, an event (its predecessor 1, had); 5, a moment after 3.
+        feed.take(Stored(4, SUBJECT, b'{"type":"piece_locked"}', time.time(), 1))
+        feed.take(Stored(5, "game.room-1.moments", moment, time.time(), 3))
+        assert (await writer.next_write())[1] == [4, 5]
+        assert feed.resyncs == 0
+        writer.task.cancel()
+
+    asyncio.run(scenario())
+    assert "live feed missed room_id=room-1 seq=3" in caplog.text
