@@ -28,6 +28,7 @@ from live.sse import LiveMessage, live_message
 from live.viewer import Viewer
 from streaming.status import parse_server_time
 from streaming.stream_reads import direct_get_batch, read_subject
+from streaming.streams import REPUBLISH_PREFIX
 
 if TYPE_CHECKING:
     from live.hub import Hub
@@ -61,8 +62,9 @@ SWEEP_WEIGHT = 0.25  # of the last sweep in the smoothed one
 # whose predecessor the feed has not had shows what a core subscription lost, and the feed reads the
 # stream from its last message on (direct gets) before it releases anything later. A disconnect holds
 # every feed until the reconnect's read (live/hub.py), so nothing lost meanwhile, of either subject,
-# overtakes what came after it.
-LIVE_SUBJECT_PREFIX = "live."
+# overtakes what came after it. (A copy lost while only the room's other subject went on, without a
+# disconnect, is found after later ones went out: logged, it cannot go in its place any more.)
+LIVE_SUBJECT_PREFIX = REPUBLISH_PREFIX
 # A read that has not yet reached a copy's predecessor (a replica behind the stream's leader; direct gets
 # may be served by any) is tried again this often, this many times; then the feed goes on without it.
 RESYNC_RETRY_SECONDS = 0.1

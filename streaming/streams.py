@@ -13,8 +13,10 @@ from nats.js.errors import APIError, NotFoundError
 logger = logging.getLogger("streaming.streams")
 
 SUBJECTS = ["game.>"]
+# Every stored message copied to live.{its subject} (docs/contract.md): the live routes' feeds hear them.
+REPUBLISH_PREFIX = "live."
 REPUBLISH_SOURCE = "game.>"
-REPUBLISH_DESTINATION = "live.game.>"
+REPUBLISH_DESTINATION = f"{REPUBLISH_PREFIX}{REPUBLISH_SOURCE}"
 DAY_SECONDS = 24 * 60 * 60
 # docs/contract.md: 2 minutes. Not a setting (no operator changes it): a parameter of the stream's
 # configuration, which tests shorten to show that nothing relies on the window alone.
