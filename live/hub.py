@@ -46,6 +46,7 @@ class Hub:
         self._stopping_feeds: set[asyncio.Future[None]] = set()
         self.counts = AddressCounts(self)
         self._beating: asyncio.Task[None] | None = None
+        self._probing: asyncio.Future[None] | None = None
         self.viewers: set[Viewer] = set()
         self.dropped = 0
         self.stopping = False
@@ -111,16 +112,20 @@ class Hub:
         missed its room's last messages (live/feed.py, FEED_PROBE_SECONDS)."""
         while True:
             await asyncio.sleep(HEARTBEAT_CHECK_SECONDS)
-            for feed in list(self.feeds.values()):
-                try:
-                    await feed.probe()
-                except Exception as error:  # NATS away: the reconnect's resync covers it
-                    logger.debug("live feed probe failed room_id=%s error=%s", feed.room_id, error)
+            if self._probing is None or self._probing.done():  # beside the heartbeats, never holding them up
+                self._probing = asyncio.ensure_future(self._probe_feeds())
             idle_since = time.monotonic() - HEARTBEAT_SECONDS
             for viewer in self.viewers:
                 if viewer.wrote_at <= idle_since:
                     viewer.beat = True
                     viewer.wake.set()
+
+    async def _probe_feeds(self) -> None:
+        feeds = list(self.feeds.values())
+        results = await asyncio.gather(*(feed.probe() for feed in feeds), return_exceptions=True)
+        for feed, result in zip(feeds, results, strict=True):
+            if isinstance(result, Exception):  # NATS away: the reconnect's resync covers it
+                logger.debug("live feed probe failed room_id=%s error=%s", feed.room_id, result)
 
     async def open_stream(self, address: str) -> Viewer:
         """A new stream of ``address``; TooManyStreams past LIVE_CONNECTIONS_PER_ADDRESS, counted across

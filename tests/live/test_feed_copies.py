@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from live.feed import live_subject
+from live.feed import FEED_PROBE_SECONDS, live_subject
 from live.hub import Hub
 from live.viewer import Viewer
 from tests.live.test_live_routes import match_events
@@ -54,3 +54,31 @@ def test_copies_the_feed_never_heard_are_read_from_the_stream_in_order(stream):
     assert backlog == first, "the feed's read from the game_start"
     assert seqs == expected, "the copies never heard, read from the stream, then the rest: each once, in order"
     assert resyncs == 2, "one read at the start, one when a copy's predecessor was one it never had"
+
+
+def test_a_quiet_feed_that_missed_its_rooms_last_copies_reads_them_when_it_probes(stream):
+    """The last copies lost and nothing after them to show it (a match's end, a route between NATS nodes
+    broken): a feed quiet for FEED_PROBE_SECONDS asks the stream for its room's last messages."""
+    room = "live-copies-2"
+    events = match_events(room, seed=32)
+    publish_match(room, events[:10])
+
+    async def scenario() -> tuple[list[int], list[int], bool]:
+        hub = Hub()
+        feed = await hub.feed(room)
+        viewer = Viewer()
+        feed.join(viewer)
+        await feed._subscription.unsubscribe()
+        lost = await asyncio.to_thread(publish_match, room, events[10:15])
+        await feed.probe()
+        too_soon = feed.resyncs > 1
+        feed.heard_at -= FEED_PROBE_SECONDS
+        await feed.probe()
+        seqs = await _received(viewer, lost[-1])
+        await feed.stop()
+        await (await hub.client()).close()
+        return seqs, lost, too_soon
+
+    seqs, lost, too_soon = asyncio.run(scenario())
+    assert not too_soon, "a feed that heard from its room lately does not ask"
+    assert seqs == lost, "the lost last copies read from the stream, once, in order"
