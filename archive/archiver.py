@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -93,16 +94,25 @@ def _send_archived(archived: list[tuple[Match | None, dict[str, Any] | None]]) -
         logger.exception("matches_archived receivers failed", extra={"count": len(archived)})
 
 
+@functools.lru_cache(maxsize=16_384)
+def _room_of(subject: str) -> str:
+    """The room of `game.{room}.events` ("" for another subject), remembered: a room's subject comes back
+    with every event of it."""
+    return subject.split(".")[1] if subject.count(".") == 2 else ""
+
+
 def observe(delivery: Delivery, assembler: MatchAssembler) -> tuple[str, datetime] | None:
     """Hand the event to ``assembler``; (room_id, started_at) when it is a valid game_end, else None (one the
     projector refuses it records as poison: there is no match to archive).
 
     Events that cannot be a game_start or a game_end are skimmed without JSON decoding, as the projector does.
     """
-    data, subject, seq = delivery.data, delivery.origin_subject, delivery.stream_seq
-    in_order = delivery.num_delivered == 1 and not delivery.may_have_overtaken
-    room_id = subject.split(".")[1] if subject.count(".") == 2 else ""
-    if b"game_" not in data and b"\\u" not in data and looks_like_object(data):  # no game_start, no game_end
+    data, subject = delivery.data, delivery.origin_subject
+    seq, delivered, _ = delivery.position
+    in_order = delivered == 1 and not delivery.may_have_overtaken
+    room_id = _room_of(subject)
+    # No game_start, no game_end (find, not `in`: half the time on bytes in CPython 3.11).
+    if data.find(b"game_") < 0 and data.find(b"\\u") < 0 and looks_like_object(data):
         assembler.add(room_id, seq, data, in_order=in_order)
         return None
     try:

@@ -24,10 +24,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
-import obstore
 from django.conf import settings
-from obstore.exceptions import BaseError as ObstoreError
-from obstore.store import S3Store
 
 
 class ArchiveUnreadable(Exception):
@@ -67,8 +64,11 @@ _RETRIES = {
 
 
 @functools.lru_cache(maxsize=8)
-def _objects(bucket: str, endpoint_url: str, region: str, credentials: tuple[str, str] | None) -> S3Store:
-    """One obstore client per configuration and process (it keeps a pool of connections; thread-safe)."""
+def _objects(bucket: str, endpoint_url: str, region: str, credentials: tuple[str, str] | None):
+    """One obstore client per configuration and process (it keeps a pool of connections; thread-safe).
+    Imported here, as boto3 is: a process that never touches the archive does not load it."""
+    from obstore.store import S3Store
+
     keys: dict[str, Any]
     if credentials:
         keys = {"access_key_id": credentials[0], "secret_access_key": credentials[1]}
@@ -132,11 +132,15 @@ class ArchiveStore:
 
     def put(self, key: str, body: bytes) -> None:
         """Store ``body`` under ``key`` (replacing any object there)."""
+        import obstore
+
         with _store_errors("write", key):
             obstore.put(self._objects, key, body, attributes={"Content-Type": "application/gzip"})
 
     def get(self, key: str) -> bytes | None:
         """The object under ``key``; None when there is none."""
+        import obstore
+
         try:
             with _store_errors("read", key):
                 return bytes(obstore.get(self._objects, key).bytes())
@@ -148,6 +152,8 @@ class ArchiveStore:
     def keys(self, under: str = "") -> list[str]:
         """Every key under the prefix (and the folder ``under`` inside it, "" or ending with "/"), in the
         store's order (lexicographic)."""
+        import obstore
+
         keys: list[str] = []
         with _store_errors("list", self.full_key(under)):
             for chunk in obstore.list(self._objects, self.full_key(under) or None, chunk_size=1000):
@@ -182,6 +188,8 @@ def _error_code(error: BaseException | None) -> str:
 def _store_errors(action: str, key: str) -> Iterator[None]:
     """Turns whatever obstore raises into StoreUnavailable, saying what was being done and where (a missing
     object, FileNotFoundError, is left to the caller)."""
+    from obstore.exceptions import BaseError as ObstoreError
+
     try:
         yield
     except FileNotFoundError:

@@ -55,6 +55,11 @@ class Delivery:
         return self._headers
 
     @property
+    def position(self) -> tuple[int, int, int]:
+        """(stream_seq, num_delivered, timestamp_ns) at once: for a consumer that reads them of every message."""
+        return self._position or self._parsed_position()
+
+    @property
     def stream_seq(self) -> int:
         """Its GAME_EVENTS sequence: a copy in GAME_EVENTS_PARTITIONED has its original's (docs/operations.md)."""
         return self._parsed_position()[0]
@@ -82,7 +87,7 @@ class Delivery:
     def _parsed_position(self) -> tuple[int, int, int]:
         if self._position is None:
             assert self.reply, "a delivery without an ack subject was given no position"
-            position = parse_ack_reply(self.reply.decode())
+            position = parse_ack_reply(self.reply)
             source = self._source()
             self._position = position if source is None else (source.seq, position[1], position[2])
         return self._position
@@ -100,9 +105,10 @@ class Delivery:
         return f"Delivery(subject={self.subject!r}, stream_seq={self.stream_seq}, data={self.data[:60]!r})"
 
 
-def parse_ack_reply(reply: str) -> tuple[int, int, int]:
-    """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats."""
-    tokens = reply.split(".")
+def parse_ack_reply(reply: str | bytes) -> tuple[int, int, int]:
+    """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats.
+    Bytes as received are split as they are (int() reads ASCII digits in bytes): no decoding."""
+    tokens = reply.split(b"." if isinstance(reply, bytes) else ".")
     if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
         return int(tokens[5]), int(tokens[4]), int(tokens[7])
     # $JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]

@@ -66,7 +66,8 @@ def test_every_payload_is_read_as_json_loads_reads_it(payload):
 def test_a_match_read_at_once_is_read_as_each_of_its_payloads_alone():
     """The archiver reads a match's events at once (the digits looked for once): the same values."""
     ordinary = [b'{"tick":1}', b'{"tick":2,"data":{"score":123456789012345678}}']  # 18 digits: orjson's
-    for payloads in (ordinary, [*ordinary, *PAYLOADS]):
+    # All read by orjson at once (non-objects among them: None), then with payloads only `json` reads.
+    for payloads in (ordinary, [*ordinary, b"[1,2]", b'"text"', b"7"], [*ordinary, *PAYLOADS]):
         together = [json.dumps(value) for value in payload_objects(payloads)]
         assert together == [json.dumps(loads_reference(payload)) for payload in payloads]
 
