@@ -30,7 +30,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connections
-from django.db.models import Q
 from nats.js.errors import NotFoundError
 
 from archive.assembly import MatchAssembler
@@ -62,7 +61,7 @@ DETECTOR_BEHIND_DELAY_SECONDS = 2.0
 PROJECTOR_DURABLE = "match-projector"
 # Replays read from the stream at once, per batch: each is a few batched direct gets.
 CONCURRENT_READS = 8
-# Objects put at once, per batch (boto3's client is thread-safe; its pool holds 16 connections).
+# Objects put at once, per batch (obstore's client is thread-safe).
 CONCURRENT_PUTS = 8
 # How often the sweep runs: a verified solo run's analysis follows its recording by about this much.
 SWEEP_SECONDS = 2.0
@@ -76,6 +75,13 @@ class _Pending:
     started_at: datetime
     match: Match | None = None
     document: dict[str, Any] | None = None
+
+
+# The rows of (room_id, started_at) pairs; room_id IS NOT NULL lets the planner use the partial unique index.
+_FIND_MATCHES = """
+SELECT m.id, m.room_id, m.started_at, m.archived_at FROM matches AS m
+WHERE m.room_id IS NOT NULL AND (m.room_id, m.started_at) IN (SELECT * FROM unnest(%s::text[], %s::timestamptz[]))
+"""
 
 
 def _sweep() -> None:
@@ -242,12 +248,11 @@ class MatchArchiver(Consumer):
         return info.ack_floor.stream_seq if info.ack_floor is not None else 0
 
     def _find_matches(self, pending: list[_Pending]) -> None:
-        wanted = Q()
-        for item in pending:
-            wanted |= Q(room_id=item.room_id, started_at=item.started_at)
+        # One statement over arrays: the ORM's OR of a (room, start) pair per match was built in Python, a
+        # batch's wait held up by the GIL it took (bench/archive.py).
+        rooms, starts = [item.room_id for item in pending], [item.started_at for item in pending]
         found = {
-            (match.room_id, match.started_at): match
-            for match in Match.objects.filter(wanted).only("id", "room_id", "started_at", "archived_at")
+            (match.room_id, match.started_at): match for match in Match.objects.raw(_FIND_MATCHES, [rooms, starts])
         }
         for item in pending:
             item.match = found.get((item.room_id, item.started_at))
