@@ -108,7 +108,7 @@ class Delivery:
 def parse_ack_reply(reply: str | bytes) -> tuple[int, int, int]:
     """(stream sequence, times delivered, stored-at nanoseconds) from a JetStream ack subject, both formats.
     Bytes as received are split as they are (int() reads ASCII digits in bytes): no decoding."""
-    tokens = reply.split(b"." if isinstance(reply, bytes) else ".")
+    tokens = reply.split(b".") if isinstance(reply, bytes) else reply.split(".")
     if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
         return int(tokens[5]), int(tokens[4]), int(tokens[7])
     # $JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]

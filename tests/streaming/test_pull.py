@@ -9,6 +9,7 @@ import time
 import pytest
 
 from devtools.embedded import EmbeddedNats, free_port, port_is_open
+from streaming.delivery import parse_ack_reply
 from streaming.pull.connection import PullConnection
 from streaming.pull.wire import FrameParser, UnusableNatsUrl, check_servers, parse_headers
 from tests.streaming.stall_proxy import StallProxy
@@ -254,3 +255,16 @@ def test_a_server_that_stops_answering_is_dropped_within_the_stale_timeout(nats_
     assert noticed <= 1.0 + 1.0  # the stale timeout, and scheduling slack
     assert lost == [1]
     assert "nats pull connection stale name=test-pull" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "$JS.ACK.GAME_EVENTS.match-archiver.2.1234.77.1733550000123456789.5",
+        "$JS.ACK.hub.ACCHASH.GAME_EVENTS.match-archiver.2.1234.77.1733550000123456789.5",
+        "$JS.ACK.hub.ACCHASH.GAME_EVENTS.match-archiver.2.1234.77.1733550000123456789.5.rnd",
+    ],
+)
+def test_an_ack_subject_gives_the_same_position_as_bytes_received_or_decoded(reply):
+    position = (1234, 2, 1733550000123456789)
+    assert parse_ack_reply(reply) == parse_ack_reply(reply.encode()) == position
