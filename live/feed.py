@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -64,7 +64,6 @@ SWEEP_WEIGHT = 0.25  # of the last sweep in the smoothed one
 # every feed until the reconnect's read (live/hub.py), so nothing lost meanwhile, of either subject,
 # overtakes what came after it. (A copy lost while only the room's other subject went on, without a
 # disconnect, is found after later ones went out: logged, it cannot go in its place any more.)
-LIVE_SUBJECT_PREFIX = REPUBLISH_PREFIX
 # A read that has not yet reached a copy's predecessor (a replica behind the stream's leader; direct gets
 # may be served by any) is tried again this often, this many times; then the feed goes on without it.
 RESYNC_RETRY_SECONDS = 0.1
@@ -85,20 +84,38 @@ class Stored:
     previous: int = 0  # the subject's message before it (Nats-Last-Sequence); 0 if none or unknown
 
 
-def republished(msg: Any) -> Stored:
-    """A republished copy as the feed keeps it (its headers: docs/contract.md, the stream's RePublish)."""
-    headers = msg.headers or {}
+def stored_from_headers(headers: dict[str, str], data: bytes, subject: str = "") -> Stored:
+    """A message of the room from the headers it came with: a republished copy's or a direct get's (both
+    carry Nats-Sequence, Nats-Subject and Nats-Time-Stamp; a copy also Nats-Last-Sequence, docs/contract.md)."""
+    stamp = headers.get("Nats-Time-Stamp")
     return Stored(
         int(headers["Nats-Sequence"]),
-        headers.get("Nats-Subject") or msg.subject.removeprefix(LIVE_SUBJECT_PREFIX),
-        msg.data,
-        parse_server_time(headers["Nats-Time-Stamp"]).timestamp(),
+        headers.get("Nats-Subject") or subject,
+        data,
+        parse_server_time(stamp).timestamp() if stamp else time.time(),
         int(headers.get("Nats-Last-Sequence") or 0),
     )
 
 
+def republished(msg: Any) -> Stored:
+    """A republished copy as the feed keeps it (the stream's RePublish)."""
+    return stored_from_headers(msg.headers or {}, msg.data, msg.subject.removeprefix(REPUBLISH_PREFIX))
+
+
+def room_subjects(room_id: str) -> str:
+    """The room's events and moments: `game.{room_id}.*`."""
+    return f"game.{room_id}.*"
+
+
 def live_subject(room_id: str) -> str:
-    return f"{LIVE_SUBJECT_PREFIX}game.{room_id}.*"
+    """Where the stream republishes the room's messages."""
+    return f"{REPUBLISH_PREFIX}{room_subjects(room_id)}"
+
+
+async def read_room(client: NATS, room_id: str, start_seq: int) -> AsyncIterator[Stored]:
+    """The room's stored messages from ``start_seq`` on, in stream order, through the stream's end (direct gets)."""
+    async for stored in read_subject(client, room_subjects(room_id), start_seq=start_seq):
+        yield stored_from_headers(stored.headers, stored.data)
 
 
 class RoomFeed:
@@ -220,13 +237,9 @@ class RoomFeed:
             return
 
     async def _read_after(self, after: int) -> list[Stored]:
-        """The room's stored messages after sequence ``after``, through the stream's end (direct gets)."""
+        """The room's stored messages after sequence ``after``, through the stream's end."""
         client = await self.hub.client()
-        found = []
-        async for stored in read_subject(client, f"game.{self.room_id}.*", start_seq=after + 1):
-            stamp = stored.headers.get("Nats-Time-Stamp")
-            stored_at = parse_server_time(stamp).timestamp() if stamp else time.time()
-            found.append(Stored(stored.seq, stored.headers.get("Nats-Subject", ""), stored.data, stored_at))
+        found = [stored async for stored in read_room(client, self.room_id, after + 1)]
         self.heard_at = time.monotonic()
         return found
 

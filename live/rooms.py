@@ -20,13 +20,13 @@ from nats.aio.client import Client as NATS
 
 from contract.events import event_msg_id_started_at
 from history.models import Match
-from live.feed import RoomFeed
+from live.feed import RoomFeed, read_room
 from live.follow import MatchFollow
 from live.hub import outside_requests
 from live.sse import HEARTBEAT, LiveMessage, json_frame, live_message, retry_frame
 from live.viewer import Viewer
 from streaming.status import parse_server_time
-from streaming.stream_reads import direct_get_one, read_subject
+from streaming.stream_reads import direct_get_one
 
 # After the game_end, the moments the detector still finds arrive within this; then `end`.
 MOMENTS_GRACE_SECONDS = 5.0
@@ -150,12 +150,10 @@ async def _read_stream(client: NATS, room_id: str, start_seq: int, up_to_seq: in
     messages: list[LiveMessage] = []
     if start_seq > up_to_seq:
         return messages
-    async for stored in read_subject(client, f"game.{room_id}.*", start_seq=start_seq):
+    async for stored in read_room(client, room_id, start_seq):
         if stored.seq > up_to_seq:
             break
-        stamp = stored.headers.get("Nats-Time-Stamp")
-        stored_at = parse_server_time(stamp).timestamp() if stamp else time.time()
-        message = live_message(stored.seq, stored.headers.get("Nats-Subject", ""), stored.data, stored_at)
+        message = live_message(stored.seq, stored.subject, stored.data, stored.stored_at)
         if message is not None:
             messages.append(message)
     return messages
