@@ -32,4 +32,4 @@ RUN pip install --no-cache-dir . && DJANGO_SETTINGS_MODULE=config.settings.base 
 RUN useradd --system --uid 10001 tetris
 USER tetris
 EXPOSE 8000
-CMD ["gunicorn", "-c", "python:config.gunicorn", "-k", "uvicorn_worker.UvicornWorker", "config.asgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--graceful-timeout", "20"]
+CMD ["gunicorn", "-c", "python:config.gunicorn", "-k", "config.web_worker.UvicornWorker", "config.asgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--graceful-timeout", "20"]

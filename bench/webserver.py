@@ -44,7 +44,7 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                *(["-k", "uvicorn_worker.UvicornWorker", "config.asgi"] if self.asgi else ["config.wsgi"]),
+                *(["-k", "config.web_worker.UvicornWorker", "config.asgi"] if self.asgi else ["config.wsgi"]),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",

@@ -1,4 +1,4 @@
-"""ASGI entry point: gunicorn runs it with uvicorn's workers (`-k uvicorn_worker.UvicornWorker config.asgi`).
+"""ASGI entry point: gunicorn runs it with uvicorn's workers (`-k config.web_worker.UvicornWorker config.asgi`).
 
 The live routes (live/, docs/api.md) are async views: each open Server-Sent Events stream is a coroutine,
 not a thread. Every other route is the WSGI application as before, run on a pool of threads by a2wsgi:

@@ -28,7 +28,8 @@ _temporary_metrics_dirs: list[Path] = []
 # limit_request_line (4,094 bytes: a URL of about 4 KB) is a 414, a header over
 # limit_request_field_size (8,190 bytes) or more than limit_request_fields (100) headers a 431, and a
 # malformed request a 400. Its defaults are kept (they bound what a worker holds in memory for a
-# request it has not yet parsed); the answers become JSON like every other (docs/api.md).
+# request it has not yet parsed); the answers become JSON like every other (docs/api.md). The uvicorn
+# workers the deployment runs apply the same three settings themselves (config/web_worker.py).
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190

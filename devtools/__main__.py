@@ -182,7 +182,7 @@ def up(port: int, demo: bool, cluster: bool = False) -> int:
             "python:config.gunicorn",
             # uvicorn's workers: the live routes' Server-Sent Events (config/asgi.py, docs/operations.md).
             "-k",
-            "uvicorn_worker.UvicornWorker",
+            "config.web_worker.UvicornWorker",
             "config.asgi",
             "--bind",
             f"127.0.0.1:{port}",

@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def gunicorn_serving(env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
+def gunicorn_serving(env: dict[str, str], *, workers: int = 1, asgi: bool = False) -> Iterator[int]:
     """Run gunicorn with the deployment's configuration on a free loopback port until the block ends;
-    yield the port once it listens."""
+    yield the port once it listens. ``asgi``: with the deployment's uvicorn workers (config.web_worker)
+    and config.asgi, else the sync workers and config.wsgi."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn"]
+    command += ["-k", "config.web_worker.UvicornWorker", "config.asgi"] if asgi else ["config.wsgi"]
     process = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,

@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def asgi_serving(env: dict[str, str], *, workers: int = 1) -> Iterator[tuple[int, subprocess.Popen]]:
-    """gunicorn -k uvicorn_worker.UvicornWorker config.asgi on a free port until the block ends."""
+    """gunicorn -k config.web_worker.UvicornWorker config.asgi on a free port until the block ends."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "-k", "uvicorn_worker.UvicornWorker"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn"]
+    command += ["-k", "config.web_worker.UvicornWorker"]
     process = subprocess.Popen(
         [*command, "config.asgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--graceful-timeout", "5"],
         cwd=ROOT,
