@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.public import PublicApiMixin, public_player
+from history.serializers import QueryIntegerField
 from stats.daily import MAX_DAYS, player_daily
 
 
 class DailyInputSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=MAX_DAYS, default=30, help_text="Days back, today included.")
+    days = QueryIntegerField(min_value=1, max_value=MAX_DAYS, default=30, help_text="Days back, today included.")
 
 
 class DayFiguresSerializer(serializers.Serializer):

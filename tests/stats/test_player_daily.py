@@ -37,6 +37,9 @@ def test_each_day_has_its_sums_figures_and_the_mean_vs_of_its_analysed_matches()
 def test_days_out_of_range_is_a_field_error():
     alice = user_create(username="alice")
     assert api_client_for(alice).get(f"/api/players/{alice.id}/stats/daily", {"days": 0}).status_code == 400
+    for written in ("30.0", "1e1", " 30"):  # digits only, as every other integer in a query string
+        response = api_client_for(alice).get(f"/api/players/{alice.id}/stats/daily", {"days": written})
+        assert response.status_code == 400 and "days" in response.json(), written
 
 
 def test_a_private_profile_s_days_answer_403_but_to_its_player():
