@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from pathlib import Path
 
 import nats
 import pytest
@@ -39,8 +40,32 @@ def test_the_compose_cluster_profile_runs_the_three_node_configurations():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     for node in ("nats-1", "nats-2", "nats-3"):
         assert services[node]["profiles"] == ["cluster"]
+        assert services[node]["entrypoint"] == ["/bin/sh", "/etc/nats/start-node.sh"]
         assert services[node]["command"] == ["-c", f"/etc/nats/{node}.conf"]
         assert (CLUSTER / f"{node}.conf").exists()
+
+
+def start_node(tmp_path: Path, passwords: dict[str, str]) -> subprocess.CompletedProcess:
+    """deploy/nats-cluster/start-node.sh as compose runs it, nats-server checking nats-1's configuration."""
+    (tmp_path / "nats-server").symlink_to(EmbeddedNats.binary())
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", **{f"NATS_{role}_PASSWORD": value for role, value in passwords.items()}}
+    script, config = CLUSTER / "start-node.sh", CLUSTER / "nats-1.conf"
+    return subprocess.run(["/bin/sh", str(script), "-t", "-c", str(config)], capture_output=True, text=True, env=env)
+
+
+def test_a_compose_node_with_every_password_starts_and_one_left_empty_refuses(tmp_path):
+    # compose's ${NATS_..._PASSWORD:-} sets an empty value, which nats-server itself takes: the user
+    # would open with an empty password.
+    given = {role: f"pw-{role.lower()}" for role in ROLES}
+    for folder in ("all", "one-empty"):
+        (tmp_path / folder).mkdir()
+    started = start_node(tmp_path / "all", given)
+    assert started.returncode == 0, started.stderr
+    assert "is valid" in started.stderr + started.stdout
+    refused = start_node(tmp_path / "one-empty", {**given, "ARCHIVER": ""})
+    assert refused.returncode == 1
+    assert "NATS_ARCHIVER_PASSWORD" in refused.stderr and "NATS_ADMIN_PASSWORD" not in refused.stderr
+    assert "is valid" not in refused.stderr + refused.stdout  # nats-server never ran
 
 
 async def _try_publish(url: str, user: str, password: str, subject: str) -> bool:
