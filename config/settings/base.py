@@ -31,9 +31,14 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def comma_list(value: str) -> list[str]:
+    """A comma-separated list, as NATS_URL names a cluster's servers; blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "").strip()
-    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+    return comma_list(value) if value else default
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or INSECURE_SECRET_KEY
@@ -270,7 +275,7 @@ SIMPLE_JWT = {
 }
 
 # --- Streaming (docs/contract.md, docs/operations.md) -------------------------------------------------------------
-NATS_SERVERS = [url.strip() for url in NATS_URL.split(",") if url.strip()]
+NATS_SERVERS = comma_list(NATS_URL)
 NATS_ENABLED = env_bool("NATS_ENABLED", True)
 # How soon any of our NATS connections calls a server that stopped answering dead (docs/configuration.md): a
 # server that hangs without closing its connections is left for another of NATS_SERVERS in this long.
