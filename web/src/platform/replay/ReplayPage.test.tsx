@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { createMemoryRouter, RouterProvider } from 'react-router';
@@ -86,6 +86,29 @@ describe('the replay viewer', () => {
       .getAllByRole('button')
       .map((button) => button.textContent);
     expect(names).toEqual(['Tetris by alice at 1:15', 'Elimination by guest-7 at 1:16']);
+  });
+
+  it('waits for the players’ names: no board or moment is ever labelled with a player id', async () => {
+    serve();
+    let analysisAsked = false;
+    let answerMatch = () => {};
+    const matchHeld = new Promise<void>((resolve) => (answerMatch = resolve));
+    server.use(
+      http.get('*/api/matches/m-1/analysis', () => {
+        analysisAsked = true; // asked once the replay is in: the page has rendered with it
+        return HttpResponse.json({ detail: 'not computed yet' }, { status: 404 });
+      }),
+      http.get('*/api/matches/m-1', async () => {
+        await matchHeld;
+        return HttpResponse.json(match('m-1', { players: [player(), player({ user_id: null, username: null, player_id: 'guest-7', placement: 2 })] }));
+      }),
+    );
+    open();
+    await waitFor(() => expect(analysisAsked).toBe(true));
+    expect(screen.queryByRole('img', { name: 'Board of u-1' })).toBeNull();
+    expect(screen.getByRole('status')).toHaveTextContent('Loading the replay…');
+    answerMatch();
+    expect(await screen.findByRole('img', { name: 'Board of alice' })).toBeInTheDocument();
   });
 
   it('jumps to a moment: the boards at its tick, full rows removed, and t in the URL', async () => {

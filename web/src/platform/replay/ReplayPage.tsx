@@ -38,7 +38,9 @@ export function ReplayPage() {
   const analysis = useMatchAnalysis(id, replay.isSuccess);
   const index = useMemo(() => (replay.data ? buildReplayIndex(replay.data.events, replay.data.moments) : null), [replay.data]);
 
-  if (replay.isPending) return <p role="status">Loading the replay…</p>;
+  // The names too: boards and moments labelled with player ids, then renamed a moment later, read as
+  // another match's. A match that cannot be read (an error) leaves the ids.
+  if (replay.isPending || match.isPending) return <p role="status">Loading the replay…</p>;
   if (replay.error) {
     const words = replayFailure(replay.error);
     return (
