@@ -17,7 +17,8 @@ export function LiveRoomPage() {
   // null: following the head; a tick: scrubbed back, paused there until "Go live".
   const [heldAt, setHeldAt] = useState<number | null>(null);
 
-  if (room.state === 'connecting') return <p role="status">Connecting to the match…</p>;
+  // The names too, as the replay waits for them: boards labelled with ids, renamed a moment later.
+  if (room.state === 'connecting' || listed.isPending) return <p role="status">Connecting to the match…</p>;
   if (room.state === 'none') {
     return (
       <section>
