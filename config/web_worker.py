@@ -15,6 +15,7 @@ a proxy on the same host that ends TLS keeps the session routes' origin check (h
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
@@ -118,8 +119,10 @@ class ForwardedProto:
 
     def __init__(self, app: Any, trusted: list[str] | str) -> None:
         self.app = app
-        names = trusted.split(",") if isinstance(trusted, str) else trusted
-        self.trusted = {name.strip() for name in names if name.strip()}
+        names = [name.strip() for name in (trusted.split(",") if isinstance(trusted, str) else trusted)]
+        self.everyone = "*" in names
+        # Addresses or networks, as gunicorn (27) reads the setting.
+        self.networks = [ipaddress.ip_network(name, strict=False) for name in names if name and name != "*"]
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and self._trusts(scope.get("client")):
@@ -132,7 +135,13 @@ class ForwardedProto:
         await self.app(scope, receive, send)
 
     def _trusts(self, client: tuple[str, int] | None) -> bool:
-        return "*" in self.trusted or (client is not None and client[0] in self.trusted)
+        if self.everyone:
+            return True
+        try:
+            address = ipaddress.ip_address(client[0]) if client else None
+        except ValueError:  # a Unix socket's peer
+            return False
+        return address is not None and any(address in network for network in self.networks)
 
 
 def bounded_protocol(max_url_bytes: int, max_headers: int, max_header_bytes: int) -> type[BoundedHttpToolsProtocol]:
