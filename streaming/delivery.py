@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streaming.pull.wire import parse_headers
+from streaming.pull.wire import header_in_block, parse_headers
 from streaming.source_header import SOURCE_HEADER, SourcedFrom, source_in_header_block, sourced_from
 
 _NOT_READ = object()
@@ -81,7 +81,9 @@ class Delivery:
 
     @property
     def msg_id(self) -> str | None:
-        headers = self.headers
+        if self._headers is None and self._header_block:  # read in place: the detector asks it of every message
+            return header_in_block(self._header_block, "Nats-Msg-Id")
+        headers = self._headers
         return headers.get("Nats-Msg-Id") if headers else None
 
     def _parsed_position(self) -> tuple[int, int, int]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from streaming.pull.wire import header_in_block
+
 SOURCE_HEADER = "Nats-Stream-Source"
 
 
@@ -28,14 +30,6 @@ def sourced_from(value: str | None) -> SourcedFrom | None:
     return SourcedFrom(fields[0], int(fields[1]), subject)
 
 
-_SOURCE_LINE = b"\r\n" + SOURCE_HEADER.encode() + b":"
-
-
 def source_in_header_block(block: bytes) -> SourcedFrom | None:
     """``sourced_from`` of a raw header block (``NATS/1.0\\r\\nName: value\\r\\n...``), the other headers unread."""
-    start = block.find(_SOURCE_LINE)
-    if start < 0:
-        return None
-    start += len(_SOURCE_LINE)
-    end = block.find(b"\r\n", start)
-    return sourced_from(block[start : end if end >= 0 else len(block)].strip().decode(errors="replace"))
+    return sourced_from(header_in_block(block, SOURCE_HEADER))

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from devtools.embedded import EmbeddedNats, free_port, port_is_open
-from streaming.delivery import parse_ack_reply
+from streaming.delivery import Delivery, parse_ack_reply
 from streaming.pull.connection import PullConnection
-from streaming.pull.wire import FrameParser, UnusableNatsUrl, check_servers, parse_headers
+from streaming.pull.wire import FrameParser, UnusableNatsUrl, check_servers, header_in_block, parse_headers
 from tests.streaming.stall_proxy import StallProxy
 
 PAYLOAD_WITH_PROTOCOL_INSIDE = b'{"text": "HMSG a 1 2 3\r\nPING\r\n"}'
@@ -85,6 +85,23 @@ def test_headers_and_statuses_are_parsed_as_nats_py_reports_them():
         "Description": "Idle Heartbeat",
         "Nats-Last-Consumer": "5",
     }
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"NATS/1.0\r\nNats-Msg-Id: r1:2026-01-01T00:00:00Z:4\r\n\r\n",
+        b"NATS/1.0\r\nX-Two:b\r\nNats-Msg-Id:r1:2026-01-01T00:00:00Z:5  \r\n\r\n",
+        b"NATS/1.0\r\nNats-Stream-Source: GAME_EVENTS 17 > > game.r1.events\r\nNats-Msg-Id: r1:x:1",
+        b"NATS/1.0\r\nX-Nats-Msg-Id: not-this\r\n\r\n",
+        b"NATS/1.0 100 Idle Heartbeat\r\n\r\n",
+    ],
+)
+def test_a_delivery_reads_its_msg_id_in_place_as_the_whole_parse_does(block):
+    whole = Delivery("game.r1.events", b"{}", headers=parse_headers(block))
+    in_place = Delivery("game.r1.events", b"{}", header_block=block)
+    assert in_place.msg_id == whole.msg_id
+    assert in_place.msg_id == header_in_block(block, "Nats-Msg-Id")
 
 
 @pytest.mark.parametrize(
