@@ -3,6 +3,13 @@ export function playerName(player: { username?: string | null; player_id: string
   return player.username ?? player.player_id;
 }
 
+/** A match's names by player_id, for what names a player by id alone (boards, moments); an id not among
+ * the players is shown as it is. */
+export function nameByPlayerId(players: { username?: string | null; player_id: string }[]): (playerId: string) => string {
+  const names = new Map(players.map((player) => [player.player_id, playerName(player)]));
+  return (playerId) => names.get(playerId) ?? playerId;
+}
+
 /** m:ss of a duration in milliseconds. */
 export function minutesSeconds(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { playerName } from '../../lib/format';
 import { LIVE_KEY, useLiveMatches, type LiveMatch } from './api';
 import { followStream } from './sse';
 
@@ -39,7 +40,7 @@ export function LiveListPage() {
               </Link>{' '}
               <span className="live-badge">Live</span>
               <p>
-                {row.players.map((player) => player.username ?? player.player_id).join(' · ')}
+                {row.players.map(playerName).join(' · ')}
                 {row.tournament_id ? ` — tournament ${row.tournament_id}` : ''}
               </p>
             </li>

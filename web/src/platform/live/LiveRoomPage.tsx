@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { minutesSeconds } from '../../lib/format';
+import { minutesSeconds, nameByPlayerId } from '../../lib/format';
 import { PlayerBoards } from '../replay/PlayerBoards';
 import { Timeline } from '../replay/Timeline';
 import { boardsAt, buildReplayIndex } from '../replay/boardModel';
@@ -30,8 +30,7 @@ export function LiveRoomPage() {
     );
   }
   const players = listed.data?.find((row) => row.room_id === roomId)?.players ?? [];
-  const names = new Map(players.map((player) => [player.player_id, player.username ?? player.player_id]));
-  const nameOf = (playerId: string) => names.get(playerId) ?? playerId;
+  const nameOf = nameByPlayerId(players);
   const tick = heldAt === null ? index.endTick : Math.min(heldAt, index.endTick);
   const clock = (at: number) => minutesSeconds(((at - index.startTick) * 1000) / index.tickRate);
   const ended = room.state === 'ended';

@@ -2,7 +2,7 @@ import { Link, useParams } from 'react-router';
 import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PlayerLink } from '../../components/PlayerLink';
-import { formatNumber, formatWhen, minutesSeconds } from '../../lib/format';
+import { formatNumber, formatWhen, minutesSeconds, nameByPlayerId } from '../../lib/format';
 import { matchModeText } from '../../lib/matchMode';
 import { useMatch } from './api';
 import { AnalysisSection } from '../analysis/AnalysisSection';
@@ -16,8 +16,7 @@ export function MatchPage() {
   if (query.error) return <ErrorMessage error={query.error} what="match" onRetry={() => void query.refetch()} />;
   const match = query.data;
   const players = [...match.players].sort((a, b) => a.placement - b.placement);
-  const names = new Map(players.map((player) => [player.player_id, player.username ?? player.player_id]));
-  const nameOf = (playerId: string) => names.get(playerId) ?? playerId;
+  const nameOf = nameByPlayerId(players);
   return (
     <section>
       <p className="actions">

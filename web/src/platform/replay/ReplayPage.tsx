@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { CopyLink } from '../../components/CopyLink';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { minutesSeconds } from '../../lib/format';
+import { minutesSeconds, nameByPlayerId } from '../../lib/format';
 import { ApiError } from '../../lib/session';
 import { PlayerBoards } from './PlayerBoards';
 import { Timeline } from './Timeline';
@@ -59,8 +59,7 @@ export function ReplayPage() {
     );
   }
   if (!index) return null;
-  const names = new Map((match.data?.players ?? []).map((player) => [player.player_id, player.username ?? player.player_id]));
-  return <Viewer matchId={id} index={index} analysis={analysis.data ?? null} nameOf={(playerId) => names.get(playerId) ?? playerId} />;
+  return <Viewer matchId={id} index={index} analysis={analysis.data ?? null} nameOf={nameByPlayerId(match.data?.players ?? [])} />;
 }
 
 interface ViewerProps {
