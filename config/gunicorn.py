@@ -35,16 +35,23 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 
+def json_error_bytes(status: int, reason: str, message: str) -> bytes:
+    """The whole answer to a request refused before Django saw it: JSON like every other answer, and the
+    connection closed. gunicorn's sync workers send it (write_json_error), and so do the uvicorn workers'
+    limits (config/web_worker.py)."""
+    body = json.dumps({"detail": f"{reason}: {message}" if message else f"{reason}."}).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin1") + body
+
+
 def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """gunicorn's util.write_error, answering JSON instead of HTML."""
     from gunicorn import util
 
-    body = json.dumps({"detail": f"{reason}: {mesg}" if mesg else f"{reason}."}).encode()
-    head = (
-        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    util.write_nonblock(sock, head.encode("latin1") + body)
+    util.write_nonblock(sock, json_error_bytes(status_int, reason, mesg))
 
 
 def on_starting(server) -> None:

@@ -16,11 +16,13 @@ a proxy on the same host that ends TLS keeps the session routes' origin check (h
 from __future__ import annotations
 
 import ipaddress
-import json
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker as _UvicornWorker
+
+from config import gunicorn as gunicorn_config
+from config.gunicorn import json_error_bytes
 
 # What a request's head may take beyond its limits before its last header arrives: httptools holds a
 # header whole before it hands it over, so a header line that never ends is refused by this count.
@@ -33,25 +35,15 @@ class RequestRefused(Exception):
         self.status, self.reason, self.message = status, reason, message
 
 
-def refusal_bytes(status: int, reason: str, message: str) -> bytes:
-    """The whole answer to a refused request: JSON like every other answer, and the connection closed."""
-    body = json.dumps({"detail": f"{reason}: {message}" if message else f"{reason}."}).encode()
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode("latin1") + body
-
-
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol refusing, while it parses, what gunicorn's limits refused.
 
     The limits are the worker's gunicorn settings (`bounded_protocol`); 0 is no limit, as in gunicorn.
     """
 
-    max_url_bytes = 4094  # limit_request_line
-    max_headers = 100  # limit_request_fields
-    max_header_bytes = 8190  # limit_request_field_size
+    max_url_bytes = gunicorn_config.limit_request_line
+    max_headers = gunicorn_config.limit_request_fields
+    max_header_bytes = gunicorn_config.limit_request_field_size
 
     @property
     def max_head_bytes(self) -> int:
@@ -110,7 +102,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         refused = self._refused or RequestRefused(400, "Bad Request", msg.rstrip("."))
-        self.transport.write(refusal_bytes(refused.status, refused.reason, refused.message))
+        self.transport.write(json_error_bytes(refused.status, refused.reason, refused.message))
         self.transport.close()
 
 

@@ -2,7 +2,8 @@
 
 import asyncio
 
-from config.web_worker import ForwardedProto, refusal_bytes
+from config.gunicorn import json_error_bytes
+from config.web_worker import ForwardedProto
 
 
 def scheme_seen(trusted: list[str], client: tuple[str, int] | None, proto: bytes | None) -> str:
@@ -30,7 +31,7 @@ def test_a_trusted_peer_says_the_scheme_and_no_other_does():
 
 
 def test_a_refusal_is_json_and_closes_the_connection():
-    answer = refusal_bytes(431, "Request Header Fields Too Large", "more than 100 headers")
+    answer = json_error_bytes(431, "Request Header Fields Too Large", "more than 100 headers")
     head, body = answer.split(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
     assert b"Connection: close" in head and b"Content-Type: application/json" in head
